@@ -1,0 +1,12 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+
+from wenchuang.registry.selectors import demo_data_present
+
+
+def platform(request: HttpRequest) -> dict[str, Any]:
+    # Demo data must always be visibly marked 示例: every page shows the banner while any is loaded.
+    return {"demo_data_present": demo_data_present()}
