@@ -17,3 +17,7 @@ def main(argv: list[str] | None = None) -> int:
     args[0] = "wenchuang"
     execute_from_command_line(args)
     return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -178,7 +178,8 @@ class Talent(models.Model):
     )
     recognized_year = models.PositiveSmallIntegerField(_("认定年份"), null=True, blank=True)
     is_demo = models.BooleanField(_("示例数据"), default=False, db_index=True)
-    history = HistoricalRecords(excluded_fields=["id_number_hash"])
+    # Personal data stays out of history: the history view would otherwise show it unmasked.
+    history = HistoricalRecords(excluded_fields=["id_number", "id_number_hash", "phone"])
 
     class Meta:
         verbose_name = _("文化人才")
