@@ -19,7 +19,7 @@ SECRET_KEY = env_str("SECRET_KEY", "")
 if not SECRET_KEY:
     if env_bool("WENCHUANG_PRODUCTION", False):
         raise ImproperlyConfigured("SECRET_KEY must be set in production")
-    SECRET_KEY = "wenchuang-local-only-" + "x" * 40  # noqa: S105 - local default, refused in production
+    SECRET_KEY = "wenchuang-local-only-" + "x" * 40
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])

@@ -26,7 +26,12 @@ class CultureCategory(models.Model):
     name = models.CharField(_("名称"), max_length=100)
     level = models.PositiveSmallIntegerField(_("层级"), choices=Level.choices)
     parent = models.ForeignKey(
-        "self", verbose_name=_("上级"), null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+        "self",
+        verbose_name=_("上级"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
     )
     domain = models.CharField(_("领域"), max_length=8, choices=Domain.choices)
     is_new_form = models.BooleanField(
@@ -42,7 +47,8 @@ class CultureCategory(models.Model):
         ordering = ["code"]
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(level=1, parent__isnull=True) | models.Q(level__gt=1, parent__isnull=False),
+                condition=models.Q(level=1, parent__isnull=True)
+                | models.Q(level__gt=1, parent__isnull=False),
                 name="culture_category_parent_by_level",
             ),
         ]

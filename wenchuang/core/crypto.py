@@ -24,7 +24,9 @@ def _derived_key(label: bytes) -> bytes:
 
 @lru_cache(maxsize=1)
 def _fernet() -> MultiFernet:
-    keys = list(settings.WENCHUANG_FIELD_KEYS) or [base64.urlsafe_b64encode(_derived_key(b"field-encryption:")).decode()]
+    keys = list(settings.WENCHUANG_FIELD_KEYS) or [
+        base64.urlsafe_b64encode(_derived_key(b"field-encryption:")).decode()
+    ]
     return MultiFernet([Fernet(k.encode()) for k in keys])
 
 

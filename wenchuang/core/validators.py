@@ -11,4 +11,6 @@ def validate_uscc(value: str) -> None:
     if not result.valid:
         raise ValidationError(result.error, code="invalid_uscc")
     if result.code != value:
-        raise ValidationError("统一社会信用代码须为规范形式（半角、大写、无空格）：%(code)s", params={"code": result.code})
+        raise ValidationError(
+            "统一社会信用代码须为规范形式（半角、大写、无空格）：%(code)s", params={"code": result.code}
+        )

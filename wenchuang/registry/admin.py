@@ -49,7 +49,15 @@ class EnterpriseAdmin(SimpleHistoryAdmin):
 
 @admin.register(EnterpriseYear)
 class EnterpriseYearAdmin(SimpleHistoryAdmin):
-    list_display = ["enterprise", "year", "revenue", "total_output", "employees", "is_above_scale", "is_listed"]
+    list_display = [
+        "enterprise",
+        "year",
+        "revenue",
+        "total_output",
+        "employees",
+        "is_above_scale",
+        "is_listed",
+    ]
     list_filter = ["year", "is_above_scale", "is_listed", "is_leading"]
     search_fields = ["enterprise__uscc", "enterprise__name"]
     list_select_related = ["enterprise"]
@@ -70,7 +78,15 @@ class TalentForm(forms.ModelForm):
 @admin.register(Talent)
 class TalentAdmin(SimpleHistoryAdmin):
     form = TalentForm
-    list_display = ["name", "category", "field", "masked_id_number", "masked_phone", "district", "recognized_year"]
+    list_display = [
+        "name",
+        "category",
+        "field",
+        "masked_id_number",
+        "masked_phone",
+        "district",
+        "recognized_year",
+    ]
     list_filter = ["category", "district", "is_demo"]
     search_fields = ["name"]
     readonly_fields = ["masked_id_number", "masked_phone"]

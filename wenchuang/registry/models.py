@@ -33,7 +33,7 @@ class District(models.Model):
 
 
 class Platform(models.Model):
-    """A park, base, street (街区), HQ platform or other carrier named by a plan or recognised by an authority."""
+    """A park, base, street (街区), HQ platform or other carrier named by a plan or recognised officially."""
 
     class Kind(models.TextChoices):
         PARK = "park", _("文化产业园区（基地）")
@@ -54,7 +54,12 @@ class Platform(models.Model):
     kind = models.CharField(_("类别"), max_length=12, choices=Kind.choices, default=Kind.OTHER)
     level = models.CharField(_("认定级别"), max_length=10, choices=Level.choices, default=Level.NONE)
     district = models.ForeignKey(
-        District, verbose_name=_("所在区县"), null=True, blank=True, on_delete=models.PROTECT, related_name="platforms"
+        District,
+        verbose_name=_("所在区县"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="platforms",
     )
     recognized_year = models.PositiveSmallIntegerField(_("认定年份"), null=True, blank=True)
     revoked_year = models.PositiveSmallIntegerField(_("撤销年份"), null=True, blank=True)
@@ -144,9 +149,12 @@ class EnterpriseYear(models.Model):
         ordering = ["enterprise_id", "year"]
         constraints = [
             models.UniqueConstraint(fields=["enterprise", "year"], name="enterprise_year_unique"),
-            models.CheckConstraint(condition=models.Q(year__gte=1978, year__lte=2100), name="enterprise_year_range"),
             models.CheckConstraint(
-                condition=models.Q(revenue__isnull=True) | models.Q(revenue__gte=0), name="enterprise_year_revenue_gte_0"
+                condition=models.Q(year__gte=1978, year__lte=2100), name="enterprise_year_range"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(revenue__isnull=True) | models.Q(revenue__gte=0),
+                name="enterprise_year_revenue_gte_0",
             ),
         ]
         indexes = [models.Index(fields=["year", "is_above_scale"], name="ey_year_above_scale")]
@@ -168,13 +176,25 @@ class Talent(models.Model):
     category = models.CharField(_("人才类别"), max_length=20, choices=Category.choices)
     field = models.CharField(_("专业领域"), max_length=50, blank=True)
     id_number = EncryptedTextField(_("身份证件号码"), blank=True)
-    id_number_hash = models.CharField(_("证件号码索引"), max_length=64, blank=True, db_index=True, editable=False)
+    id_number_hash = models.CharField(
+        _("证件号码索引"), max_length=64, blank=True, db_index=True, editable=False
+    )
     phone = EncryptedTextField(_("联系电话"), blank=True)
     district = models.ForeignKey(
-        District, verbose_name=_("所在区县"), null=True, blank=True, on_delete=models.PROTECT, related_name="talents"
+        District,
+        verbose_name=_("所在区县"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="talents",
     )
     enterprise = models.ForeignKey(
-        Enterprise, verbose_name=_("所在单位"), null=True, blank=True, on_delete=models.SET_NULL, related_name="talents"
+        Enterprise,
+        verbose_name=_("所在单位"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="talents",
     )
     recognized_year = models.PositiveSmallIntegerField(_("认定年份"), null=True, blank=True)
     is_demo = models.BooleanField(_("示例数据"), default=False, db_index=True)
@@ -201,10 +221,20 @@ class ExportItem(models.Model):
     kind = models.CharField(_("类别"), max_length=16, choices=Kind.choices)
     name = models.CharField(_("名称"), max_length=200)
     enterprise = models.ForeignKey(
-        Enterprise, verbose_name=_("企业"), null=True, blank=True, on_delete=models.SET_NULL, related_name="export_items"
+        Enterprise,
+        verbose_name=_("企业"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="export_items",
     )
     district = models.ForeignKey(
-        District, verbose_name=_("所在区县"), null=True, blank=True, on_delete=models.PROTECT, related_name="export_items"
+        District,
+        verbose_name=_("所在区县"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="export_items",
     )
     recognized_year = models.PositiveSmallIntegerField(_("认定年份"))
     revoked_year = models.PositiveSmallIntegerField(_("撤销年份"), null=True, blank=True)

@@ -7,7 +7,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -16,89 +15,246 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='CultureCategory',
+            name="CultureCategory",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=4, unique=True, verbose_name='分类代码')),
-                ('name', models.CharField(max_length=100, verbose_name='名称')),
-                ('level', models.PositiveSmallIntegerField(choices=[(1, '大类'), (2, '中类'), (3, '小类')], verbose_name='层级')),
-                ('domain', models.CharField(choices=[('core', '文化核心领域'), ('related', '文化相关领域')], max_length=8, verbose_name='领域')),
-                ('is_new_form', models.BooleanField(default=False, help_text='用于计算数字文化（新业态）占比', verbose_name='新业态特征明显的16个小类')),
-                ('new_form_seq', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='新业态序号')),
-                ('name_check', models.CharField(choices=[('V1', '已核（国家统计局原文）'), ('V2', '已核（同GB/T 4754名称）'), ('U', '待核')], max_length=2, verbose_name='名称核验')),
-                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='children', to='classify.culturecategory', verbose_name='上级')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.CharField(max_length=4, unique=True, verbose_name="分类代码")),
+                ("name", models.CharField(max_length=100, verbose_name="名称")),
+                (
+                    "level",
+                    models.PositiveSmallIntegerField(
+                        choices=[(1, "大类"), (2, "中类"), (3, "小类")], verbose_name="层级"
+                    ),
+                ),
+                (
+                    "domain",
+                    models.CharField(
+                        choices=[("core", "文化核心领域"), ("related", "文化相关领域")],
+                        max_length=8,
+                        verbose_name="领域",
+                    ),
+                ),
+                (
+                    "is_new_form",
+                    models.BooleanField(
+                        default=False,
+                        help_text="用于计算数字文化（新业态）占比",
+                        verbose_name="新业态特征明显的16个小类",
+                    ),
+                ),
+                (
+                    "new_form_seq",
+                    models.PositiveSmallIntegerField(blank=True, null=True, verbose_name="新业态序号"),
+                ),
+                (
+                    "name_check",
+                    models.CharField(
+                        choices=[
+                            ("V1", "已核（国家统计局原文）"),
+                            ("V2", "已核（同GB/T 4754名称）"),
+                            ("U", "待核"),
+                        ],
+                        max_length=2,
+                        verbose_name="名称核验",
+                    ),
+                ),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="children",
+                        to="classify.culturecategory",
+                        verbose_name="上级",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '文化产业分类',
-                'verbose_name_plural': '文化产业分类（2018）',
-                'ordering': ['code'],
+                "verbose_name": "文化产业分类",
+                "verbose_name_plural": "文化产业分类（2018）",
+                "ordering": ["code"],
             },
         ),
         migrations.CreateModel(
-            name='GbtIndustryMapping',
+            name="GbtIndustryMapping",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('gbt_code', models.CharField(max_length=4, unique=True, verbose_name='国民经济行业代码')),
-                ('gbt_name', models.CharField(max_length=100, verbose_name='国民经济行业名称')),
-                ('partial', models.BooleanField(default=False, verbose_name='部分属于文化产业(*)')),
-                ('category', models.ForeignKey(limit_choices_to={'level': 3}, on_delete=django.db.models.deletion.PROTECT, related_name='gbt_mappings', to='classify.culturecategory', verbose_name='文化产业小类')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("gbt_code", models.CharField(max_length=4, unique=True, verbose_name="国民经济行业代码")),
+                ("gbt_name", models.CharField(max_length=100, verbose_name="国民经济行业名称")),
+                ("partial", models.BooleanField(default=False, verbose_name="部分属于文化产业(*)")),
+                (
+                    "category",
+                    models.ForeignKey(
+                        limit_choices_to={"level": 3},
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="gbt_mappings",
+                        to="classify.culturecategory",
+                        verbose_name="文化产业小类",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '行业代码对照',
-                'verbose_name_plural': '行业代码对照（GB/T 4754-2017 → 文化产业小类）',
-                'ordering': ['category__code', 'gbt_code'],
+                "verbose_name": "行业代码对照",
+                "verbose_name_plural": "行业代码对照（GB/T 4754-2017 → 文化产业小类）",
+                "ordering": ["category__code", "gbt_code"],
             },
         ),
         migrations.CreateModel(
-            name='HistoricalCultureCategory',
+            name="HistoricalCultureCategory",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('code', models.CharField(db_index=True, max_length=4, verbose_name='分类代码')),
-                ('name', models.CharField(max_length=100, verbose_name='名称')),
-                ('level', models.PositiveSmallIntegerField(choices=[(1, '大类'), (2, '中类'), (3, '小类')], verbose_name='层级')),
-                ('domain', models.CharField(choices=[('core', '文化核心领域'), ('related', '文化相关领域')], max_length=8, verbose_name='领域')),
-                ('is_new_form', models.BooleanField(default=False, help_text='用于计算数字文化（新业态）占比', verbose_name='新业态特征明显的16个小类')),
-                ('new_form_seq', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='新业态序号')),
-                ('name_check', models.CharField(choices=[('V1', '已核（国家统计局原文）'), ('V2', '已核（同GB/T 4754名称）'), ('U', '待核')], max_length=2, verbose_name='名称核验')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('parent', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='classify.culturecategory', verbose_name='上级')),
+                (
+                    "id",
+                    models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name="ID"),
+                ),
+                ("code", models.CharField(db_index=True, max_length=4, verbose_name="分类代码")),
+                ("name", models.CharField(max_length=100, verbose_name="名称")),
+                (
+                    "level",
+                    models.PositiveSmallIntegerField(
+                        choices=[(1, "大类"), (2, "中类"), (3, "小类")], verbose_name="层级"
+                    ),
+                ),
+                (
+                    "domain",
+                    models.CharField(
+                        choices=[("core", "文化核心领域"), ("related", "文化相关领域")],
+                        max_length=8,
+                        verbose_name="领域",
+                    ),
+                ),
+                (
+                    "is_new_form",
+                    models.BooleanField(
+                        default=False,
+                        help_text="用于计算数字文化（新业态）占比",
+                        verbose_name="新业态特征明显的16个小类",
+                    ),
+                ),
+                (
+                    "new_form_seq",
+                    models.PositiveSmallIntegerField(blank=True, null=True, verbose_name="新业态序号"),
+                ),
+                (
+                    "name_check",
+                    models.CharField(
+                        choices=[
+                            ("V1", "已核（国家统计局原文）"),
+                            ("V2", "已核（同GB/T 4754名称）"),
+                            ("U", "待核"),
+                        ],
+                        max_length=2,
+                        verbose_name="名称核验",
+                    ),
+                ),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="classify.culturecategory",
+                        verbose_name="上级",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical 文化产业分类',
-                'verbose_name_plural': 'historical 文化产业分类（2018）',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical 文化产业分类",
+                "verbose_name_plural": "historical 文化产业分类（2018）",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalGbtIndustryMapping',
+            name="HistoricalGbtIndustryMapping",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('gbt_code', models.CharField(db_index=True, max_length=4, verbose_name='国民经济行业代码')),
-                ('gbt_name', models.CharField(max_length=100, verbose_name='国民经济行业名称')),
-                ('partial', models.BooleanField(default=False, verbose_name='部分属于文化产业(*)')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('category', models.ForeignKey(blank=True, db_constraint=False, limit_choices_to={'level': 3}, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='classify.culturecategory', verbose_name='文化产业小类')),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name="ID"),
+                ),
+                ("gbt_code", models.CharField(db_index=True, max_length=4, verbose_name="国民经济行业代码")),
+                ("gbt_name", models.CharField(max_length=100, verbose_name="国民经济行业名称")),
+                ("partial", models.BooleanField(default=False, verbose_name="部分属于文化产业(*)")),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "category",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        limit_choices_to={"level": 3},
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="classify.culturecategory",
+                        verbose_name="文化产业小类",
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical 行业代码对照',
-                'verbose_name_plural': 'historical 行业代码对照（GB/T 4754-2017 → 文化产业小类）',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical 行业代码对照",
+                "verbose_name_plural": "historical 行业代码对照（GB/T 4754-2017 → 文化产业小类）",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.AddConstraint(
-            model_name='culturecategory',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('level', 1), ('parent__isnull', True)), models.Q(('level__gt', 1), ('parent__isnull', False)), _connector='OR'), name='culture_category_parent_by_level'),
+            model_name="culturecategory",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("level", 1), ("parent__isnull", True)),
+                    models.Q(("level__gt", 1), ("parent__isnull", False)),
+                    _connector="OR",
+                ),
+                name="culture_category_parent_by_level",
+            ),
         ),
     ]

@@ -19,7 +19,9 @@ pytestmark = pytest.mark.django_db
 def one_of_each() -> None:
     reference_load()
     district = District.objects.get(code="330106")
-    platform = Platform.objects.create(name="示例·测试园区", kind="park", level="municipal", district=district)
+    platform = Platform.objects.create(
+        name="示例·测试园区", kind="park", level="municipal", district=district
+    )
     enterprise = Enterprise.objects.create(
         uscc=uscc.make_valid("91330106MA2CK7Q13"),
         name="示例·测试文化有限公司",
@@ -31,7 +33,9 @@ def one_of_each() -> None:
         is_demo=True,
     )
     EnterpriseYear.objects.create(enterprise=enterprise, year=2020, revenue=100, employees=5)
-    Talent.objects.create(name="示例人才", category="celebrity", id_number="330106199001011234", phone="13812345678")
+    Talent.objects.create(
+        name="示例人才", category="celebrity", id_number="330106199001011234", phone="13812345678"
+    )
     ExportItem.objects.create(kind="base", name="示例·出口基地", recognized_year=2020)
 
 
@@ -39,19 +43,19 @@ def _admin_urls() -> list[str]:
     urls = []
     for model, model_admin in admin.site._registry.items():
         info = (model._meta.app_label, model._meta.model_name)
-        urls.append(reverse("admin:%s_%s_changelist" % info))
+        urls.append(reverse("admin:{}_{}_changelist".format(*info)))
         if model_admin.has_add_permission(_FakeSuperRequest()):
-            urls.append(reverse("admin:%s_%s_add" % info))
+            urls.append(reverse("admin:{}_{}_add".format(*info)))
         obj = model._default_manager.order_by("pk").first()
         if obj is not None:
-            urls.append(reverse("admin:%s_%s_change" % info, args=[obj.pk]))
+            urls.append(reverse("admin:{}_{}_change".format(*info), args=[obj.pk]))
             if hasattr(model_admin, "history_view"):
-                urls.append(reverse("admin:%s_%s_history" % info, args=[obj.pk]))
+                urls.append(reverse("admin:{}_{}_history".format(*info), args=[obj.pk]))
     return urls
 
 
 class _FakeSuperRequest:
-    class user:  # noqa: N801 - minimal stand-in for has_add_permission()
+    class user:
         is_active = is_staff = is_superuser = True
 
         @staticmethod
@@ -59,14 +63,18 @@ class _FakeSuperRequest:
             return True
 
 
-def test_every_admin_page_answers_200_for_an_administrator(superuser_client: Client, one_of_each: None) -> None:
+def test_every_admin_page_answers_200_for_an_administrator(
+    superuser_client: Client, one_of_each: None
+) -> None:
     urls = _admin_urls()
     assert len(urls) > 20
     failures = {url: superuser_client.get(url).status_code for url in urls}
     assert {url: code for url, code in failures.items() if code != 200} == {}
 
 
-def test_the_talent_admin_never_shows_personal_data_in_clear(superuser_client: Client, one_of_each: None) -> None:
+def test_the_talent_admin_never_shows_personal_data_in_clear(
+    superuser_client: Client, one_of_each: None
+) -> None:
     talent = Talent.objects.get()
     for url in (
         reverse("admin:registry_talent_changelist"),
@@ -75,7 +83,10 @@ def test_the_talent_admin_never_shows_personal_data_in_clear(superuser_client: C
     ):
         body = superuser_client.get(url).content.decode()
         assert "330106199001011234" not in body and "13812345678" not in body
-    assert "3301**********1234" in superuser_client.get(reverse("admin:registry_talent_changelist")).content.decode()
+    assert (
+        "3301**********1234"
+        in superuser_client.get(reverse("admin:registry_talent_changelist")).content.decode()
+    )
 
 
 def test_a_correction_of_an_unverified_name_is_recorded(superuser_client: Client, one_of_each: None) -> None:

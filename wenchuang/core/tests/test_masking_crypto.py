@@ -25,7 +25,9 @@ def test_encryption_round_trips_and_is_not_deterministic() -> None:
 def test_personal_data_is_stored_encrypted() -> None:
     from django.db import connection
 
-    Talent.objects.create(name="示例人才", category="celebrity", id_number="330106199001011234", phone="13812345678")
+    Talent.objects.create(
+        name="示例人才", category="celebrity", id_number="330106199001011234", phone="13812345678"
+    )
     with connection.cursor() as cursor:
         cursor.execute("SELECT id_number, phone FROM registry_talent")
         raw_id, raw_phone = cursor.fetchone()

@@ -8,7 +8,13 @@ from hypothesis import strategies as st
 from wenchuang.core import uscc
 from wenchuang.core.validators import validate_uscc
 
-VALID = ["91330106MA2CK7Q13N", "92330108MA2H3P4W8Y", "123301004701234511", "914403001922038216", "91440300708461136T"]
+VALID = [
+    "91330106MA2CK7Q13N",
+    "92330108MA2H3P4W8Y",
+    "123301004701234511",
+    "914403001922038216",
+    "91440300708461136T",
+]
 
 
 @pytest.mark.parametrize("code", VALID)

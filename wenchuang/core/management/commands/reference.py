@@ -19,7 +19,9 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         counts = reference_load()
         if options["json"]:
-            self.stdout.write(json.dumps({"created": counts.created, "unchanged": counts.unchanged}, ensure_ascii=False))
+            self.stdout.write(
+                json.dumps({"created": counts.created, "unchanged": counts.unchanged}, ensure_ascii=False)
+            )
             return
         for name, created in counts.created.items():
             self.stdout.write(f"{name}: 新增 {created}，未变 {counts.unchanged[name]}")

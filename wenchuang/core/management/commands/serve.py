@@ -22,10 +22,22 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         bind = f"{options['host']}:{options['port']}"
         web = subprocess.Popen(  # noqa: S603 - fixed argv, no shell
-            [sys.executable, "-m", "gunicorn", "wenchuang.wsgi:application", "--bind", bind,
-             "--workers", str(options["workers"]), "--threads", "4", "--access-logfile", "-"]
+            [
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "wenchuang.wsgi:application",
+                "--bind",
+                bind,
+                "--workers",
+                str(options["workers"]),
+                "--threads",
+                "4",
+                "--access-logfile",
+                "-",
+            ]
         )
-        worker = subprocess.Popen([sys.executable, "-m", "wenchuang.cli", "db_worker"])  # noqa: S603
+        worker = subprocess.Popen([sys.executable, "-m", "wenchuang.cli", "db_worker"])
         self.stdout.write(self.style.SUCCESS(f"文创E点通已启动：http://{bind}/  （Ctrl-C 停止）"))
         children = [web, worker]
 
@@ -47,6 +59,8 @@ class Command(BaseCommand):
                     child.wait(timeout=15)
                 except subprocess.TimeoutExpired:
                     child.kill()
-        failed = [c.args[2] if len(c.args) > 2 else c.args for c in children if c.returncode not in (0, -15, None)]
+        failed = [
+            c.args[2] if len(c.args) > 2 else c.args for c in children if c.returncode not in (0, -15, None)
+        ]
         if failed:
             self.stderr.write(f"进程异常退出：{failed}")
