@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONCE as _csp_nonce
 from django.core.exceptions import ImproperlyConfigured
 
 from wenchuang.env import env_bool, env_int, env_list, env_str
@@ -13,11 +15,16 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("WENCHUANG_VAR_DIR", str(BASE_DIR / "var")))
 DATA_DIR = BASE_DIR / "data"
 
+# WENCHUANG_PRODUCTION=1 switches on the deployment hardening below (HTTPS-only cookies, HSTS, SSL
+# redirect, shared cache) and refuses to start with DEBUG or without secrets.
+PRODUCTION = env_bool("WENCHUANG_PRODUCTION", False)
 DEBUG = env_bool("DEBUG", False)
+if PRODUCTION and DEBUG:
+    raise ImproperlyConfigured("DEBUG must be off in production")
 # The embedded default runs without any configuration; production sets SECRET_KEY explicitly.
 SECRET_KEY = env_str("SECRET_KEY", "")
 if not SECRET_KEY:
-    if env_bool("WENCHUANG_PRODUCTION", False):
+    if PRODUCTION:
         raise ImproperlyConfigured("SECRET_KEY must be set in production")
     SECRET_KEY = "wenchuang-local-only-" + "x" * 40
 
@@ -25,7 +32,7 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "wenchuang.accounts.apps.WenchuangAdminConfig",  # the admin site with 2FA and 403 for non-staff
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -33,6 +40,10 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "simple_history",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "csp",
     "django_tasks",
     "django_tasks_db",
     "wenchuang.core",
@@ -45,15 +56,21 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "wenchuang.accounts.middleware.RequestContextMiddleware",  # request id; audits every 403/429
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "wenchuang.accounts.middleware.AccountPolicyMiddleware",  # idle timeout, mandatory 2FA, password age
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "django_ratelimit.middleware.RatelimitMiddleware",
+    "axes.middleware.AxesMiddleware",  # last, as django-axes requires
 ]
 
 ROOT_URLCONF = "wenchuang.urls"
@@ -90,12 +107,58 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # first: refuses locked-out accounts before checking passwords
+    "django.contrib.auth.backends.ModelBackend",
+]
+
+# Passwords: >= 12 characters, >= 3 of 4 character classes, not a common password (Django's list of
+# 20,000), not similar to the username; administrators change theirs at least every 90 days.
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
+    {"NAME": "wenchuang.accounts.validators.CharacterClassesValidator", "OPTIONS": {"min_classes": 3}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+WENCHUANG_ADMIN_PASSWORD_MAX_AGE_DAYS = env_int("WENCHUANG_ADMIN_PASSWORD_MAX_AGE_DAYS", 90)
+
+# Lockout (django-axes): 5 failed logins lock the account for 15 minutes; each lockout is audited.
+AXES_ENABLED = env_bool("AXES_ENABLED", True)
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))
+# An account locks after 5 failures from anywhere; an IP locks after 5 failures across accounts.
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+AXES_USERNAME_FORM_FIELD = "username"
+AXES_VERBOSE = False
+# Client IP is REMOTE_ADDR unless the deployment says how many trusted proxies sit in front.
+AXES_IPWARE_PROXY_COUNT = env_int("WENCHUANG_TRUSTED_PROXY_COUNT", 0) or None
+AXES_IPWARE_META_PRECEDENCE_ORDER = (
+    ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR") if env_int("WENCHUANG_TRUSTED_PROXY_COUNT", 0) else ("REMOTE_ADDR",)
+)
+
+# Sessions: 30 minutes idle (15 for administrators), enforced by AccountPolicyMiddleware; a new session
+# key at every login (django.contrib.auth.login); at most 8 hours in all; gone when the browser closes.
+WENCHUANG_IDLE_TIMEOUT_MINUTES = env_int("WENCHUANG_IDLE_TIMEOUT_MINUTES", 30)
+WENCHUANG_ADMIN_IDLE_TIMEOUT_MINUTES = env_int("WENCHUANG_ADMIN_IDLE_TIMEOUT_MINUTES", 15)
+SESSION_COOKIE_AGE = 8 * 60 * 60
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_HTTPONLY = True
+CSRF_COOKIE_SAMESITE = "Lax"
+
+# Two-factor authentication (django-otp TOTP).
+OTP_TOTP_ISSUER = env_str("OTP_TOTP_ISSUER", "文创E点通")
+# Nobody, superuser included, can read another account's TOTP secret or QR code in the admin.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
+
+# Rate limits (django-ratelimit) on login, 2FA and claim; the API will use the same cache.
+WENCHUANG_LOGIN_RATE = env_str("WENCHUANG_LOGIN_RATE", "20/m")
+RATELIMIT_VIEW = "wenchuang.accounts.views.rate_limited"
+WENCHUANG_INVITATION_DAYS = env_int("WENCHUANG_INVITATION_DAYS", 14)
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
@@ -114,7 +177,8 @@ STORAGES = {
 MEDIA_ROOT = VAR_DIR / "media"
 MEDIA_URL = "/media/"
 
-LOGIN_URL = "admin:login"
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "/"
 
 TASKS = {
     "default": {
@@ -137,3 +201,56 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
 }
+
+# Security headers. CSP: same-origin only (assets come from npm, never a CDN); inline scripts and styles
+# need the per-request nonce ({{ request.csp_nonce }}); no framing (frame-ancestors 'none' + X-Frame-Options).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'", _csp_nonce],
+        "style-src": ["'self'", _csp_nonce],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+
+# The embedded default keeps rate-limit counters per process; production shares them through memcached.
+CACHES = {
+    "default": {
+        "BACKEND": env_str(
+            "CACHE_BACKEND",
+            "django.core.cache.backends.memcached.PyMemcacheCache"
+            if PRODUCTION
+            else "django.core.cache.backends.locmem.LocMemCache",
+        ),
+        "LOCATION": env_str("CACHE_LOCATION", "127.0.0.1:11211" if PRODUCTION else "wenchuang"),
+    }
+}
+SILENCED_SYSTEM_CHECKS = [] if PRODUCTION else ["django_ratelimit.E003"]
+
+if PRODUCTION:
+    SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
+    SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 365 * 24 * 60 * 60)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
+    SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SESSION_COOKIE_NAME = "__Host-sessionid"
+    CSRF_COOKIE_NAME = "__Host-csrftoken"
+    if env_int("WENCHUANG_TRUSTED_PROXY_COUNT", 0):
+        # TLS ends at the reverse proxy, which must set X-Forwarded-Proto.
+        SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    if not WENCHUANG_FIELD_KEYS:
+        raise ImproperlyConfigured("WENCHUANG_FIELD_KEYS must be set in production (personal-data encryption)")
+
+WENCHUANG_BACKUP_DIR = Path(env_str("WENCHUANG_BACKUP_DIR", str(VAR_DIR / "backups")))
+WENCHUANG_AUDIT_RETENTION_DAYS = 180  # the database trigger refuses to delete younger audit rows

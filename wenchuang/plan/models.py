@@ -8,16 +8,20 @@ the source of truth and every row carries the natural key the loader upserts by.
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+if TYPE_CHECKING:
+    from wenchuang.registry.models import District, Platform
+
 # Sequence numbers are checked unique by the file validator, not by the database: a reload that
 # reorders rows updates them in one statement, which a non-deferred unique index would reject.
 
 # Plan figures are small (at most 万亿 in 亿元) but some carry two decimals (12.41%).
-VALUE = {"max_digits": 20, "decimal_places": 4}
+VALUE_DIGITS, VALUE_PLACES = 20, 4
 
 
 class TargetOp(models.TextChoices):
@@ -79,8 +83,12 @@ class Plan(models.Model):
         verbose_name_plural = _("规划")
         ordering = ["-start_year", "code"]
         constraints = [
-            models.CheckConstraint(condition=models.Q(end_year__gte=models.F("start_year")), name="plan_period"),
-            models.CheckConstraint(condition=models.Q(base_year__lt=models.F("start_year")), name="plan_base_year"),
+            models.CheckConstraint(
+                condition=models.Q(end_year__gte=models.F("start_year")), name="plan_period"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(base_year__lt=models.F("start_year")), name="plan_base_year"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -101,7 +109,9 @@ class Indicator(models.Model):
         VISION = "vision", _("远景目标")
         OTHER = "other", _("其他目标")
 
-    plan = models.ForeignKey(Plan, verbose_name=_("规划"), on_delete=models.CASCADE, related_name="indicators")
+    plan = models.ForeignKey(
+        Plan, verbose_name=_("规划"), on_delete=models.CASCADE, related_name="indicators"
+    )
     code = models.SlugField(_("指标代码"), max_length=64)
     category = models.CharField(_("类别"), max_length=8, choices=Category.choices, default=Category.MAIN)
     seq = models.PositiveSmallIntegerField(_("序号"))
@@ -109,10 +119,12 @@ class Indicator(models.Model):
     unit = models.CharField(_("单位"), max_length=20)
     direction = models.CharField(_("方向"), max_length=8, choices=Direction.choices, default=Direction.HIGHER)
     base_year = models.PositiveSmallIntegerField(_("基期年"), null=True, blank=True)
-    base_value = models.DecimalField(_("基期值"), null=True, blank=True, **VALUE)
+    base_value = models.DecimalField(
+        _("基期值"), null=True, blank=True, max_digits=VALUE_DIGITS, decimal_places=VALUE_PLACES
+    )
     target_year = models.PositiveSmallIntegerField(_("目标年"))
     target_op = models.CharField(_("目标关系"), max_length=2, choices=TargetOp.choices, default=TargetOp.GTE)
-    target_value = models.DecimalField(_("目标值"), **VALUE)
+    target_value = models.DecimalField(_("目标值"), max_digits=VALUE_DIGITS, decimal_places=VALUE_PLACES)
     # Declarative definition for the statistics engine; shape checked by plan.schema.Formula.
     formula = models.JSONField(_("计算公式"), null=True, blank=True)
     notes = models.TextField(_("备注"), blank=True)
@@ -148,7 +160,9 @@ class SpatialUnit(models.Model):
         CLUSTER = "cluster", _("产业组团")
         REGION_GROUP = "region_group", _("区域组合")
 
-    plan = models.ForeignKey(Plan, verbose_name=_("规划"), on_delete=models.CASCADE, related_name="spatial_units")
+    plan = models.ForeignKey(
+        Plan, verbose_name=_("规划"), on_delete=models.CASCADE, related_name="spatial_units"
+    )
     code = models.SlugField(_("代码"), max_length=64)
     kind = models.CharField(_("类型"), max_length=12, choices=Kind.choices)
     seq = models.PositiveSmallIntegerField(_("序号"))
@@ -156,14 +170,14 @@ class SpatialUnit(models.Model):
     description = models.TextField(_("规划表述"), blank=True)
     # E.g. that the member districts are our reading of the text, pending confirmation by the city office.
     note = models.TextField(_("说明"), blank=True)
-    districts = models.ManyToManyField(
+    districts: models.ManyToManyField[District, SpatialUnitDistrict] = models.ManyToManyField(
         "registry.District",
         verbose_name=_("成员区县"),
         through="SpatialUnitDistrict",
         related_name="plan_spatial_units",
         blank=True,
     )
-    platforms = models.ManyToManyField(
+    platforms: models.ManyToManyField[Platform, SpatialUnitPlatform] = models.ManyToManyField(
         "registry.Platform",
         verbose_name=_("重点平台"),
         through="SpatialUnitPlatform",
@@ -236,7 +250,7 @@ class SpatialUnitTarget(models.Model):
     measure = models.SlugField(_("度量"), max_length=40)
     year = models.PositiveSmallIntegerField(_("目标年"))
     op = models.CharField(_("目标关系"), max_length=2, choices=TargetOp.choices, default=TargetOp.GTE)
-    value = models.DecimalField(_("目标值"), **VALUE)
+    value = models.DecimalField(_("目标值"), max_digits=VALUE_DIGITS, decimal_places=VALUE_PLACES)
     unit = models.CharField(_("单位"), max_length=20)
     quote = models.TextField(_("规划原文"), blank=True)
     history = HistoricalRecords()
@@ -246,7 +260,9 @@ class SpatialUnitTarget(models.Model):
         verbose_name_plural = _("空间单元目标")
         ordering = ["spatial_unit_id", "measure", "year"]
         constraints = [
-            models.UniqueConstraint(fields=["spatial_unit", "measure", "year"], name="plan_unit_target_unique")
+            models.UniqueConstraint(
+                fields=["spatial_unit", "measure", "year"], name="plan_unit_target_unique"
+            )
         ]
 
     def __str__(self) -> str:
@@ -258,7 +274,9 @@ class IndustryFocus(models.Model):
         ADVANTAGE = "advantage", _("优势行业")
         EMERGING = "emerging", _("新兴业态")
 
-    plan = models.ForeignKey(Plan, verbose_name=_("规划"), on_delete=models.CASCADE, related_name="industries")
+    plan = models.ForeignKey(
+        Plan, verbose_name=_("规划"), on_delete=models.CASCADE, related_name="industries"
+    )
     code = models.SlugField(_("代码"), max_length=64)
     kind = models.CharField(_("类型"), max_length=10, choices=Kind.choices)
     seq = models.PositiveSmallIntegerField(_("序号"))
@@ -283,7 +301,9 @@ class IndustryFocus(models.Model):
 class Programme(models.Model):
     """One of the plan's engineering programmes (六大工程)."""
 
-    plan = models.ForeignKey(Plan, verbose_name=_("规划"), on_delete=models.CASCADE, related_name="programmes")
+    plan = models.ForeignKey(
+        Plan, verbose_name=_("规划"), on_delete=models.CASCADE, related_name="programmes"
+    )
     code = models.SlugField(_("代码"), max_length=64)
     seq = models.PositiveSmallIntegerField(_("序号"))
     name = models.CharField(_("名称"), max_length=100)
@@ -313,7 +333,9 @@ class Commitment(models.Model):
     text = models.TextField(_("任务内容"))
     metric = models.SlugField(_("量化指标"), max_length=64, blank=True)
     target_op = models.CharField(_("目标关系"), max_length=2, choices=TargetOp.choices, blank=True)
-    target_value = models.DecimalField(_("目标值"), null=True, blank=True, **VALUE)
+    target_value = models.DecimalField(
+        _("目标值"), null=True, blank=True, max_digits=VALUE_DIGITS, decimal_places=VALUE_PLACES
+    )
     unit = models.CharField(_("单位"), max_length=20, blank=True)
     deadline_year = models.PositiveSmallIntegerField(_("完成年限"), null=True, blank=True)
     responsible = models.CharField(_("责任说明"), max_length=200, blank=True)
@@ -354,7 +376,7 @@ class PlanFact(models.Model):
     qualifier = models.CharField(
         _("数值限定"), max_length=2, choices=FactQualifier.choices, default=FactQualifier.EXACT
     )
-    value = models.DecimalField(_("数值"), **VALUE)
+    value = models.DecimalField(_("数值"), max_digits=VALUE_DIGITS, decimal_places=VALUE_PLACES)
     unit = models.CharField(_("单位"), max_length=20)
     spatial_unit = models.ForeignKey(
         SpatialUnit,

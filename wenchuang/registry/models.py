@@ -3,6 +3,8 @@ talents and export items. Money is stored in 万元 (Decimal); screens show 亿�
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -10,7 +12,11 @@ from simple_history.models import HistoricalRecords
 from wenchuang.core.crypto import EncryptedTextField
 from wenchuang.core.validators import validate_uscc
 
-MONEY = {"max_digits": 18, "decimal_places": 2}
+
+
+def money_field(label: Any) -> models.DecimalField:
+    """Money in 万元 with 2 decimals (to the 元 cent); null means not reported, never zero."""
+    return models.DecimalField(label, max_digits=18, decimal_places=2, null=True, blank=True)
 
 
 class District(models.Model):
@@ -130,14 +136,14 @@ class EnterpriseYear(models.Model):
         Enterprise, verbose_name=_("企业"), on_delete=models.CASCADE, related_name="years"
     )
     year = models.PositiveSmallIntegerField(_("年度"))
-    revenue = models.DecimalField(_("营业收入（万元）"), null=True, blank=True, **MONEY)
-    labor_compensation = models.DecimalField(_("劳动者报酬（万元）"), null=True, blank=True, **MONEY)
-    net_production_tax = models.DecimalField(_("生产税净额（万元）"), null=True, blank=True, **MONEY)
-    depreciation = models.DecimalField(_("固定资产折旧（万元）"), null=True, blank=True, **MONEY)
-    operating_surplus = models.DecimalField(_("营业盈余（万元）"), null=True, blank=True, **MONEY)
-    total_output = models.DecimalField(_("总产出（万元）"), null=True, blank=True, **MONEY)
+    revenue = money_field(_("营业收入（万元）"))
+    labor_compensation = money_field(_("劳动者报酬（万元）"))
+    net_production_tax = money_field(_("生产税净额（万元）"))
+    depreciation = money_field(_("固定资产折旧（万元）"))
+    operating_surplus = money_field(_("营业盈余（万元）"))
+    total_output = money_field(_("总产出（万元）"))
     employees = models.PositiveIntegerField(_("从业人员（人）"), null=True, blank=True)
-    exports = models.DecimalField(_("出口额（万元）"), null=True, blank=True, **MONEY)
+    exports = money_field(_("出口额（万元）"))
     is_above_scale = models.BooleanField(_("规模以上"), default=False)
     is_listed = models.BooleanField(_("上市企业"), default=False)
     is_leading = models.BooleanField(_("文化领军企业"), default=False)

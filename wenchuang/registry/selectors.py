@@ -1,9 +1,143 @@
-"""Reads of the registry. Role/district scoping is added by the accounts capability."""
+"""Reads of the registry, scoped to what the asking user's role may see.
+
+Every web view, API endpoint, export and report gets registry objects through these functions; a bare
+`Model.objects.get(pk=…)` in a view is a bug. Scope by role:
+
+- 市级管理员, 统计员: the whole city.
+- 区县管理员: the districts the account is bound to.
+- 企业用户: its own enterprise (and that enterprise's talents and annual data).
+- 金融机构, 公众 (anonymous or registered), the three administrators: no enterprise micro data; published
+  reference data (districts, platforms, export bases) only.
+
+A single-object fetch that is out of scope raises `ObjectNotAccessible` — the same exception, with the
+same message, as for an object that does not exist, so a denial never reveals existence elsewhere.
+"""
 
 from __future__ import annotations
 
-from wenchuang.registry.models import Enterprise, Platform
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
+
+from wenchuang.core.masking import mask_id_number, mask_phone
+from wenchuang.registry.models import District, Enterprise, EnterpriseYear, ExportItem, Platform, Talent
+
+
+class ObjectNotAccessible(PermissionDenied):
+    """The object does not exist or is outside the user's scope. Views answer 403 either way."""
+
+    def __init__(self, message: str = "无权访问该对象或对象不存在") -> None:
+        super().__init__(message)
 
 
 def demo_data_present() -> bool:
     return Enterprise.objects.filter(is_demo=True).exists() or Platform.objects.filter(is_demo=True).exists()
+
+
+def _role(user: Any) -> str | None:
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return None
+    return user.role
+
+
+def _is_city_wide(user: Any) -> bool:
+    return _role(user) in {"city_admin", "data_manager"}
+
+
+def _district_ids(user: Any) -> list[int]:
+    # Cached on the user object for the request: selectors are called several times per page.
+    cached = getattr(user, "_scoped_district_ids", None)
+    if cached is None:
+        cached = list(user.districts.values_list("pk", flat=True))
+        user._scoped_district_ids = cached
+    return cached
+
+
+def _scope(user: Any, *, district_field: str, enterprise_field: str | None) -> Q | None:
+    """A filter for the user's scope; None means everything, Q(pk__in=[]) nothing."""
+    role = _role(user)
+    if role in {"city_admin", "data_manager"}:
+        return None
+    if role == "district_admin":
+        return Q(**{f"{district_field}__in": _district_ids(user)})
+    if role == "enterprise" and enterprise_field is not None and user.enterprise_id:
+        return Q(**{enterprise_field: user.enterprise_id})
+    return Q(pk__in=[])
+
+
+def _apply(qs: QuerySet[Any], scope: Q | None) -> QuerySet[Any]:
+    return qs if scope is None else qs.filter(scope)
+
+
+def district_list_for_user(*, user: Any) -> QuerySet[District]:
+    """The districts whose micro data the user may see (the reference list itself is public)."""
+    role = _role(user)
+    qs = District.objects.all()
+    if role in {"city_admin", "data_manager"}:
+        return qs
+    if role == "district_admin":
+        return qs.filter(pk__in=_district_ids(user))
+    if role == "enterprise" and user.enterprise_id:
+        return qs.filter(enterprises__pk=user.enterprise_id)
+    return qs.none()
+
+
+def enterprise_list_for_user(*, user: Any) -> QuerySet[Enterprise]:
+    return _apply(
+        Enterprise.objects.select_related("district"), _scope(user, district_field="district", enterprise_field="pk")
+    )
+
+
+def enterprise_get_for_user(*, user: Any, uscc_or_pk: str | int) -> Enterprise:
+    value = str(uscc_or_pk).strip().upper()
+    lookup = Q(pk=int(value)) if value.isdigit() and len(value) < 18 else Q(uscc=value)
+    try:
+        return enterprise_list_for_user(user=user).get(lookup)
+    except Enterprise.DoesNotExist as exc:
+        raise ObjectNotAccessible() from exc
+
+
+def enterprise_year_list_for_user(*, user: Any) -> QuerySet[EnterpriseYear]:
+    return _apply(
+        EnterpriseYear.objects.select_related("enterprise"),
+        _scope(user, district_field="enterprise__district", enterprise_field="enterprise"),
+    )
+
+
+def talent_list_for_user(*, user: Any) -> QuerySet[Talent]:
+    return _apply(Talent.objects.all(), _scope(user, district_field="district", enterprise_field="enterprise"))
+
+
+def talent_get_for_user(*, user: Any, pk: int) -> Talent:
+    try:
+        return talent_list_for_user(user=user).get(pk=pk)
+    except (Talent.DoesNotExist, ValueError) as exc:
+        raise ObjectNotAccessible() from exc
+
+
+def platform_list_for_user(*, user: Any) -> QuerySet[Platform]:
+    """Parks, bases and platforms are the published spatial layout: everyone sees them."""
+    return Platform.objects.select_related("district")
+
+
+def export_item_list_for_user(*, user: Any) -> QuerySet[ExportItem]:
+    """National export bases, key enterprises and projects are published lists: everyone sees them."""
+    return ExportItem.objects.all()
+
+
+def personal_data_unmask_allowed(*, user: Any) -> bool:
+    return _role(user) in {"city_admin", "data_manager"}
+
+
+def talent_personal_data_for_user(*, user: Any, talent: Talent, reveal: bool = False) -> dict[str, str]:
+    """ID number and phone for display or export: masked (3301**********1234) unless the role may see
+    them in full and asks to; every unmasked read is written to the audit log."""
+    from wenchuang.accounts.audit import audit_record  # accounts imports registry models; avoid a cycle
+
+    if reveal and personal_data_unmask_allowed(user=user):
+        audit_record(
+            event="unmasked_view", user=user, obj=talent, detail={"fields": ["id_number", "phone"]}
+        )
+        return {"id_number": talent.id_number, "phone": talent.phone, "masked": "no"}
+    return {"id_number": mask_id_number(talent.id_number), "phone": mask_phone(talent.phone), "masked": "yes"}

@@ -33,6 +33,7 @@ class Status(StrEnum):
     LIMITED = "limited_progress"
     DETERIORATION = "deterioration"
     NO_DATA = "no_data"
+    BASELINE = "baseline"  # the latest observation is the base year itself
 
 
 STATUS_LABELS = {
@@ -42,6 +43,7 @@ STATUS_LABELS = {
     Status.LIMITED: "进展有限",
     Status.DETERIORATION: "出现倒退",
     Status.NO_DATA: "暂无数据",
+    Status.BASELINE: "基期（尚无进展数据）",
 }
 
 
@@ -155,6 +157,8 @@ def assess(
             None,
             "尚无基期之后的观测值，无法评估进度。",
         )
+    if latest_year <= base_year:
+        return _at_base(base_year=base_year, base_value=base_value, latest_value=latest_value, target=target)
     d = 1.0 if target.higher_is_better else -1.0
     met = target.is_met_by(latest_value)
     elapsed = latest_year - base_year
@@ -239,6 +243,49 @@ def assess(
             time_share,
             still,
         ),
+    )
+
+
+def _at_base(*, base_year: int, base_value: float, latest_value: float, target: Target) -> Progress:
+    """The latest observation is the base year itself (e.g. the plan's 2020 column): no growth has been
+    observed yet, but the growth the target requires can already be stated."""
+    met = target.is_met_by(latest_value)
+    period = target.year - base_year
+    method = "cagr"
+    required = cagr(latest_value, target.value, period)
+    if required is None:
+        method = "linear"
+        required = (target.value - latest_value) / period if period > 0 else None
+    status = Status.ACHIEVED if met else Status.BASELINE
+    op = {">": "高于", ">=": "达到", "<": "低于", "<=": "不高于", "~": "约为"}[target.op]
+    text = f"{base_year}年为基期，基期值{_num(latest_value)}，目标为{target.year}年{op}{_num(target.value)}。"
+    if met:
+        text += "基期值已满足目标条件，状态判定为“已实现目标”。"
+    else:
+        text += "尚无基期之后的观测值，暂不判定进度状态。"
+        if required is not None:
+            unit, shown = ("年均增速", _pct(required)) if method == "cagr" else ("年均增量", _num(required))
+            text += f"实现目标需保持{unit}{shown}。"
+    return Progress(
+        status,
+        STATUS_LABELS[status],
+        base_year,
+        base_value,
+        base_year,
+        latest_value,
+        target,
+        met,
+        method,
+        None,
+        required,
+        None,
+        5.0 if met else None,
+        0.0 if target.value != latest_value and period > 0 else None,
+        0.0 if period > 0 else None,
+        None,
+        required,
+        None,
+        text,
     )
 
 

@@ -3,11 +3,12 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from wenchuang.plan.selectors import plan_default, plan_main_indicators
 from wenchuang.web.formatting import format_number, format_target
 
 
 def home(request: HttpRequest) -> HttpResponse:
+    from wenchuang.plan.selectors import plan_default, plan_main_indicators  # INTEGRATION: move to top
+
     plan = plan_default()
     rows = []
     if plan is not None:

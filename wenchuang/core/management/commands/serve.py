@@ -59,8 +59,7 @@ class Command(BaseCommand):
                     child.wait(timeout=15)
                 except subprocess.TimeoutExpired:
                     child.kill()
-        failed = [
-            c.args[2] if len(c.args) > 2 else c.args for c in children if c.returncode not in (0, -15, None)
-        ]
+        names = {id(web): "gunicorn", id(worker): "db_worker"}
+        failed = [names[id(c)] for c in children if c.returncode not in (0, -2, -15, None)]
         if failed:
-            self.stderr.write(f"进程异常退出：{failed}")
+            self.stderr.write(f"进程异常退出：{'、'.join(failed)}")

@@ -1,0 +1,243 @@
+"""Reads of the statistics engine. Dashboards, breakdowns, reports, the API and the CLI all read
+through these; every figure comes with its "as of" (the refresh time of the cells it sums) and, for
+value added, its coverage (share computed directly by the income approach vs estimated by rate).
+
+Role scoping: each selector takes an optional `districts` restriction (district ids); None = whole
+city. The accounts layer turns a user into that restriction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Count, Min, Q, QuerySet, Sum
+
+from wenchuang.stats import valueadded
+from wenchuang.stats.models import FactCell, IndicatorValue, RollupYear, ValidationViolation
+
+# Sums read from the cells; value_added is derived (direct + estimated).
+SUMMED = (
+    "n_rows",
+    "n_direct",
+    "n_estimated",
+    "n_unknown",
+    "n_output_reported",
+    "n_revenue",
+    "n_employees",
+    "n_listed",
+    "n_leading",
+    "n_listed_or_leading",
+    "revenue",
+    "employees",
+    "exports",
+    "total_output",
+    "va_direct",
+    "va_estimated",
+    "revenue_missing",
+)
+# Plan-file measures → how they are read from the cells.
+MEASURE_COLUMNS = {
+    "revenue": "revenue",
+    "employees": "employees",
+    "exports": "exports",
+    "total_output": "total_output",
+}
+# Filters of the plan file's formula language (plan.schema.FILTER_FIELDS["enterprise_year"]) that
+# the cells can answer, and the cell field each maps to.
+CELL_FILTERS = {
+    "year": "year",
+    "above_scale": "is_above_scale",
+    "digital": "is_digital",
+    "core": "is_core",
+    "district": "district__code",
+    "culture_code": "category_code",
+}
+# Count-only filters: the cells keep these as counts, not as a dimension.
+COUNT_FILTERS = {"listed": "n_listed", "leading": "n_leading", "listed_or_leading": "n_listed_or_leading"}
+
+
+class UnsupportedQuery(ValueError):
+    """A filter or measure the rollup cannot answer."""
+
+
+@dataclass(frozen=True)
+class Totals:
+    """Sums over a set of cells, with value added, coverage and "as of"."""
+
+    sums: Mapping[str, Any]
+    as_of: datetime | None
+    cells: int
+
+    @property
+    def value_added(self) -> Decimal:
+        return Decimal(self.sums["va_direct"]) + Decimal(self.sums["va_estimated"])
+
+    @property
+    def va_coverage(self) -> float | None:
+        return valueadded.coverage(Decimal(self.sums["va_direct"]), Decimal(self.sums["va_estimated"]))
+
+    @property
+    def output_coverage(self) -> float | None:
+        n = self.sums["n_revenue"] or 0
+        return None if not self.sums["n_rows"] else min(1.0, self.sums["n_output_reported"] / max(n, 1))
+
+    def measure(self, name: str) -> Decimal:
+        if name == "value_added":
+            return self.value_added
+        if name in MEASURE_COLUMNS:
+            return Decimal(self.sums[MEASURE_COLUMNS[name]])
+        raise UnsupportedQuery(f"汇总表不支持度量 {name}（需按微观数据另行计算）")
+
+    def coverage_for(self, name: str) -> float | None:
+        if name == "value_added":
+            return self.va_coverage
+        if name == "total_output":
+            return self.output_coverage
+        return None
+
+    def as_dict(self) -> dict[str, Any]:
+        out = {k: (str(v) if isinstance(v, Decimal) else v) for k, v in self.sums.items()}
+        out.update(
+            value_added=str(self.value_added),
+            va_coverage=self.va_coverage,
+            as_of=self.as_of.isoformat() if self.as_of else None,
+            cells=self.cells,
+        )
+        return out
+
+
+def cells(
+    *,
+    year: int | Iterable[int] | None = None,
+    districts: Iterable[int] | None = None,
+    filters: Mapping[str, Any] | None = None,
+    area: Q | None = None,
+) -> QuerySet[FactCell]:
+    qs = FactCell.objects.all()
+    if year is not None:
+        qs = qs.filter(year=year) if isinstance(year, int) else qs.filter(year__in=list(year))
+    if districts is not None:
+        qs = qs.filter(district_id__in=list(districts))
+    if area is not None:
+        qs = qs.filter(area)
+    for key, value in (filters or {}).items():
+        name, _, lookup = key.partition("__")
+        if name in COUNT_FILTERS:
+            continue  # applied by choosing the count column, see count_for
+        if name not in CELL_FILTERS:
+            raise UnsupportedQuery(f"汇总表不支持筛选条件 {key}")
+        qs = qs.filter(**{CELL_FILTERS[name] + ("__in" if lookup == "in" else ""): value})
+    return qs
+
+
+def totals(
+    *,
+    year: int | Iterable[int] | None = None,
+    districts: Iterable[int] | None = None,
+    filters: Mapping[str, Any] | None = None,
+    area: Q | None = None,
+) -> Totals:
+    """One row of sums (a single aggregate query over the cells)."""
+    qs = cells(year=year, districts=districts, filters=filters, area=area)
+    agg = qs.aggregate(**{f"s_{k}": Sum(k) for k in SUMMED}, as_of=Min("refreshed_at"), count=Count("id"))
+    sums = {k: agg[f"s_{k}"] or 0 for k in SUMMED}
+    as_of = agg["as_of"]
+    if as_of is None and year is not None:
+        # No cells (e.g. a year without data) — the year may still have been refreshed.
+        years = [year] if isinstance(year, int) else list(year)
+        as_of = RollupYear.objects.filter(year__in=years).aggregate(m=Min("refreshed_at"))["m"]
+    return Totals(sums, as_of, agg["count"] or 0)
+
+
+def count_for(t: Totals, filters: Mapping[str, Any]) -> int:
+    """Enterprise-year counts, honouring the listed/leading filters the cells hold as counts."""
+    flags = [k for k in filters if k in COUNT_FILTERS and filters[k]]
+    if len(flags) > 1:
+        raise UnsupportedQuery("汇总表只支持一个上市/领军筛选条件")
+    if any(k in COUNT_FILTERS and not filters[k] for k in filters):
+        col = next(k for k in filters if k in COUNT_FILTERS)
+        return int(t.sums["n_rows"]) - int(t.sums[COUNT_FILTERS[col]])
+    return int(t.sums[COUNT_FILTERS[flags[0]]] if flags else t.sums["n_rows"])
+
+
+def breakdown(
+    *,
+    year: int | Iterable[int],
+    by: Sequence[str],
+    districts: Iterable[int] | None = None,
+    filters: Mapping[str, Any] | None = None,
+) -> list[dict[str, Any]]:
+    """Sums grouped by cell dimensions (year, district__code, district__name, category_code,
+    is_above_scale, is_digital, is_core, platform_key), one GROUP BY over the cells."""
+    allowed = {
+        "year",
+        "district__code",
+        "district__name",
+        "category_code",
+        "is_above_scale",
+        "is_digital",
+        "is_core",
+        "platform_key",
+    }
+    bad = set(by) - allowed
+    if bad:
+        raise UnsupportedQuery(f"不支持的分组维度：{'、'.join(sorted(bad))}")
+    qs = cells(year=year, districts=districts, filters=filters).values(*by)
+    rows = qs.annotate(**{f"s_{k}": Sum(k) for k in SUMMED}, as_of=Min("refreshed_at")).order_by(*by)
+    out = []
+    for r in rows:
+        direct, est = Decimal(r["s_va_direct"] or 0), Decimal(r["s_va_estimated"] or 0)
+        item = {k: r[k] for k in by}
+        item.update({k: r[f"s_{k}"] for k in SUMMED})
+        item.update(value_added=direct + est, va_coverage=valueadded.coverage(direct, est), as_of=r["as_of"])
+        out.append(item)
+    return out
+
+
+def rollup_years() -> list[RollupYear]:
+    return list(RollupYear.objects.all())
+
+
+def indicator_value_list(
+    *, plan_code: str, year: int | None = None, spatial_unit_code: str | None = ""
+) -> QuerySet[IndicatorValue]:
+    qs = IndicatorValue.objects.filter(plan_code=plan_code)
+    if year is not None:
+        qs = qs.filter(year=year)
+    if spatial_unit_code is not None:
+        qs = qs.filter(spatial_unit_code=spatial_unit_code)
+    return qs
+
+
+def violation_list(
+    *,
+    years: Iterable[int] | None = None,
+    districts: Iterable[int] | None = None,
+    importance: str | None = None,
+) -> QuerySet[ValidationViolation]:
+    """Violations for the 统计员 (scoped to `districts` for a district office)."""
+    qs = ValidationViolation.objects.select_related("rule", "enterprise", "enterprise_year")
+    if years is not None:
+        qs = qs.filter(year__in=list(years))
+    if districts is not None:
+        qs = qs.filter(district_id__in=list(districts))
+    if importance:
+        qs = qs.filter(rule__importance=importance)
+    return qs.order_by("year", "rule__importance", "rule__code", "enterprise__uscc")
+
+
+@dataclass
+class AreaSpec:
+    """A spatial unit's members: a cell belongs to the unit if its district or platform is a member."""
+
+    code: str
+    name: str
+    district_ids: list[int] = field(default_factory=list)
+    platform_ids: list[int] = field(default_factory=list)
+
+    def q(self) -> Q:
+        return Q(district_id__in=self.district_ids) | Q(platform_key__in=self.platform_ids or [-1])
