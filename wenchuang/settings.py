@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "wenchuang.classify",
     "wenchuang.registry",
     "wenchuang.plan",
+    "wenchuang.stats",
     "wenchuang.web",
 ]
 

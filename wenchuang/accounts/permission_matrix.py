@@ -70,7 +70,7 @@ def grant(default: str | dict[str, str] = DENY, anonymous: str | dict[str, str] 
 
 
 GET_ONLY = {"GET": ALLOW, "POST": METHOD}
-GET_ONLY_OR_DENY = {"GET": ALLOW, "POST": DENY}
+LOGOUT = {"GET": METHOD, "POST": HANDOVER}
 ADMINS = ("system_admin", "security_admin", "audit_admin", "superuser")
 POST_ONLY = {"GET": METHOD, "POST": ALLOW}
 
@@ -80,7 +80,7 @@ RULES: list[Rule] = [
     Rule("set_language", grant(ALLOW, ALLOW), note="界面语言切换"),
     # --- accounts -------------------------------------------------------------------------------------
     Rule("accounts:login", grant(ALLOW, ALLOW)),
-    Rule("accounts:logout", grant(POST_ONLY, POST_ONLY)),
+    Rule("accounts:logout", grant(LOGOUT, LOGOUT), note="退出后回到登录页"),
     Rule("accounts:otp_verify", grant(ALLOW)),
     Rule("accounts:otp_setup", grant(ALLOW)),
     Rule("accounts:password_change", grant(ALLOW)),
@@ -138,7 +138,7 @@ RULES: list[Rule] = [
     ),
     Rule(
         "admin:accounts_auditevent_history",
-        grant(DENY, audit_admin=GET_ONLY_OR_DENY, superuser=GET_ONLY_OR_DENY),
+        grant(DENY, **dict.fromkeys(ADMINS, STAFF)),
         kwargs={"object_id": "999999"},
     ),
     Rule("admin:accounts_auditevent_add", grant(DENY)),

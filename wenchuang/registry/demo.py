@@ -48,6 +48,7 @@ THRESHOLD = 2000_00  # 2000万元 in cents of 万元: the smallest above-scale r
 TAIL_CAP = 1900_00  # a tail firm stays below the threshold
 TAIL_OUTPUT_SHARE = 0.12  # the long tail's share of total output when it is large enough
 TAIL_EXIT_HAZARD = 0.04
+SQLITE_CACHE_KIB = 2000
 WESTERN = ("330111", "330112", "330122", "330127", "330182")
 
 PARAMS_RE = re.compile(r"enterprises=(\d+) seed=(\d+)")
@@ -406,6 +407,10 @@ class _Writer:
         self.is_pg = self.vendor == "postgresql"
         now = timezone.now()
         self.now = now.isoformat() if self.is_pg else connection.ops.adapt_datetimefield_value(now)
+        if not self.is_pg:
+            # A big page cache keeps a million-row transaction from spilling to the WAL page by page.
+            with connection.cursor() as cur:
+                cur.execute(f"PRAGMA cache_size=-{SQLITE_CACHE_KIB}")
         # COPY takes text; SQLite stores DECIMAL columns as REAL anyway (cents / 100 is the nearest double).
         self.money: Callable[[int], Any] = _money_text if self.is_pg else _money_float
 

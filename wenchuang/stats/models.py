@@ -249,7 +249,9 @@ class IndicatorValue(models.Model):
                 name="stats_indicator_value_unique",
             )
         ]
-        indexes = [models.Index(fields=["plan_code", "year", "spatial_unit_code"], name="stats_iv_plan_year_unit")]
+        indexes = [
+            models.Index(fields=["plan_code", "year", "spatial_unit_code"], name="stats_iv_plan_year_unit")
+        ]
 
     def __str__(self) -> str:
         return f"{self.plan_code}/{self.indicator_code} {self.year}"

@@ -7,260 +7,657 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('registry', '0001_initial'),
+        ("registry", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='RollupYear',
+            name="RollupYear",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('year', models.PositiveSmallIntegerField(unique=True, verbose_name='年度')),
-                ('refreshed_at', models.DateTimeField(verbose_name='汇总时间')),
-                ('source_rows', models.PositiveIntegerField(verbose_name='微观记录数')),
-                ('cells', models.PositiveIntegerField(verbose_name='汇总单元数')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("year", models.PositiveSmallIntegerField(unique=True, verbose_name="年度")),
+                ("refreshed_at", models.DateTimeField(verbose_name="汇总时间")),
+                ("source_rows", models.PositiveIntegerField(verbose_name="微观记录数")),
+                ("cells", models.PositiveIntegerField(verbose_name="汇总单元数")),
             ],
             options={
-                'verbose_name': '汇总年度',
-                'verbose_name_plural': '汇总年度（数据截至时间）',
-                'ordering': ['year'],
+                "verbose_name": "汇总年度",
+                "verbose_name_plural": "汇总年度（数据截至时间）",
+                "ordering": ["year"],
             },
         ),
         migrations.CreateModel(
-            name='ValidationRule',
+            name="ValidationRule",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.SlugField(max_length=64, unique=True, verbose_name='规则代码')),
-                ('name', models.CharField(max_length=200, verbose_name='规则名称')),
-                ('description', models.TextField(blank=True, verbose_name='说明')),
-                ('left', models.CharField(max_length=300, verbose_name='左侧表达式')),
-                ('operator', models.CharField(choices=[('<', '小于'), ('<=', '小于等于'), ('>', '大于'), ('>=', '大于等于'), ('==', '等于'), ('!=', '不等于'), ('requires', '左侧有值时右侧须有值'), ('compulsory_pair', '须同时有值或同时无值'), ('exclusive_pair', '不能同时有值')], max_length=16, verbose_name='运算符')),
-                ('right', models.CharField(max_length=300, verbose_name='右侧表达式')),
-                ('importance', models.CharField(choices=[('high', '高'), ('medium', '中'), ('low', '低')], default='medium', max_length=8, verbose_name='重要程度')),
-                ('is_active', models.BooleanField(default=True, verbose_name='启用')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.SlugField(max_length=64, unique=True, verbose_name="规则代码")),
+                ("name", models.CharField(max_length=200, verbose_name="规则名称")),
+                ("description", models.TextField(blank=True, verbose_name="说明")),
+                ("left", models.CharField(max_length=300, verbose_name="左侧表达式")),
+                (
+                    "operator",
+                    models.CharField(
+                        choices=[
+                            ("<", "小于"),
+                            ("<=", "小于等于"),
+                            (">", "大于"),
+                            (">=", "大于等于"),
+                            ("==", "等于"),
+                            ("!=", "不等于"),
+                            ("requires", "左侧有值时右侧须有值"),
+                            ("compulsory_pair", "须同时有值或同时无值"),
+                            ("exclusive_pair", "不能同时有值"),
+                        ],
+                        max_length=16,
+                        verbose_name="运算符",
+                    ),
+                ),
+                ("right", models.CharField(max_length=300, verbose_name="右侧表达式")),
+                (
+                    "importance",
+                    models.CharField(
+                        choices=[("high", "高"), ("medium", "中"), ("low", "低")],
+                        default="medium",
+                        max_length=8,
+                        verbose_name="重要程度",
+                    ),
+                ),
+                ("is_active", models.BooleanField(default=True, verbose_name="启用")),
             ],
             options={
-                'verbose_name': '校验规则',
-                'verbose_name_plural': '校验规则',
-                'ordering': ['code'],
+                "verbose_name": "校验规则",
+                "verbose_name_plural": "校验规则",
+                "ordering": ["code"],
             },
         ),
         migrations.CreateModel(
-            name='HistoricalOfficialFigure',
+            name="HistoricalOfficialFigure",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('plan_code', models.CharField(blank=True, help_text='通用序列（如GDP）留空', max_length=64, verbose_name='规划代码')),
-                ('code', models.SlugField(max_length=64, verbose_name='指标或序列代码')),
-                ('year', models.PositiveSmallIntegerField(verbose_name='年度')),
-                ('area_kind', models.CharField(choices=[('city', '全市'), ('district', '区县'), ('spatial_unit', '空间布局单元')], default='city', max_length=12, verbose_name='范围类型')),
-                ('area_code', models.CharField(blank=True, help_text='全市留空', max_length=64, verbose_name='范围代码')),
-                ('value', models.DecimalField(decimal_places=6, max_digits=24, verbose_name='数值')),
-                ('unit', models.CharField(max_length=20, verbose_name='单位')),
-                ('source_document', models.CharField(max_length=300, verbose_name='来源文件')),
-                ('source_url', models.URLField(blank=True, verbose_name='来源链接')),
-                ('note', models.TextField(blank=True, verbose_name='说明')),
-                ('entered_at', models.DateTimeField(verbose_name='录入时间')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('entered_by', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='录入人')),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name="ID"),
+                ),
+                (
+                    "plan_code",
+                    models.CharField(
+                        blank=True, help_text="通用序列（如GDP）留空", max_length=64, verbose_name="规划代码"
+                    ),
+                ),
+                ("code", models.SlugField(max_length=64, verbose_name="指标或序列代码")),
+                ("year", models.PositiveSmallIntegerField(verbose_name="年度")),
+                (
+                    "area_kind",
+                    models.CharField(
+                        choices=[("city", "全市"), ("district", "区县"), ("spatial_unit", "空间布局单元")],
+                        default="city",
+                        max_length=12,
+                        verbose_name="范围类型",
+                    ),
+                ),
+                (
+                    "area_code",
+                    models.CharField(
+                        blank=True, help_text="全市留空", max_length=64, verbose_name="范围代码"
+                    ),
+                ),
+                ("value", models.DecimalField(decimal_places=6, max_digits=24, verbose_name="数值")),
+                ("unit", models.CharField(max_length=20, verbose_name="单位")),
+                ("source_document", models.CharField(max_length=300, verbose_name="来源文件")),
+                ("source_url", models.URLField(blank=True, verbose_name="来源链接")),
+                ("note", models.TextField(blank=True, verbose_name="说明")),
+                ("entered_at", models.DateTimeField(verbose_name="录入时间")),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "entered_by",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="录入人",
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical 官方数据',
-                'verbose_name_plural': 'historical 官方数据（附来源）',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical 官方数据",
+                "verbose_name_plural": "historical 官方数据（附来源）",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalValidationRule',
+            name="HistoricalValidationRule",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('code', models.SlugField(max_length=64, verbose_name='规则代码')),
-                ('name', models.CharField(max_length=200, verbose_name='规则名称')),
-                ('description', models.TextField(blank=True, verbose_name='说明')),
-                ('left', models.CharField(max_length=300, verbose_name='左侧表达式')),
-                ('operator', models.CharField(choices=[('<', '小于'), ('<=', '小于等于'), ('>', '大于'), ('>=', '大于等于'), ('==', '等于'), ('!=', '不等于'), ('requires', '左侧有值时右侧须有值'), ('compulsory_pair', '须同时有值或同时无值'), ('exclusive_pair', '不能同时有值')], max_length=16, verbose_name='运算符')),
-                ('right', models.CharField(max_length=300, verbose_name='右侧表达式')),
-                ('importance', models.CharField(choices=[('high', '高'), ('medium', '中'), ('low', '低')], default='medium', max_length=8, verbose_name='重要程度')),
-                ('is_active', models.BooleanField(default=True, verbose_name='启用')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name="ID"),
+                ),
+                ("code", models.SlugField(max_length=64, verbose_name="规则代码")),
+                ("name", models.CharField(max_length=200, verbose_name="规则名称")),
+                ("description", models.TextField(blank=True, verbose_name="说明")),
+                ("left", models.CharField(max_length=300, verbose_name="左侧表达式")),
+                (
+                    "operator",
+                    models.CharField(
+                        choices=[
+                            ("<", "小于"),
+                            ("<=", "小于等于"),
+                            (">", "大于"),
+                            (">=", "大于等于"),
+                            ("==", "等于"),
+                            ("!=", "不等于"),
+                            ("requires", "左侧有值时右侧须有值"),
+                            ("compulsory_pair", "须同时有值或同时无值"),
+                            ("exclusive_pair", "不能同时有值"),
+                        ],
+                        max_length=16,
+                        verbose_name="运算符",
+                    ),
+                ),
+                ("right", models.CharField(max_length=300, verbose_name="右侧表达式")),
+                (
+                    "importance",
+                    models.CharField(
+                        choices=[("high", "高"), ("medium", "中"), ("low", "低")],
+                        default="medium",
+                        max_length=8,
+                        verbose_name="重要程度",
+                    ),
+                ),
+                ("is_active", models.BooleanField(default=True, verbose_name="启用")),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical 校验规则',
-                'verbose_name_plural': 'historical 校验规则',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical 校验规则",
+                "verbose_name_plural": "historical 校验规则",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='IndicatorValue',
+            name="IndicatorValue",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('plan_code', models.CharField(max_length=64, verbose_name='规划代码')),
-                ('indicator_code', models.CharField(max_length=64, verbose_name='指标代码')),
-                ('spatial_unit_code', models.CharField(blank=True, max_length=64, verbose_name='空间单元代码')),
-                ('year', models.PositiveSmallIntegerField(verbose_name='年度')),
-                ('name', models.CharField(max_length=200, verbose_name='指标名称')),
-                ('unit', models.CharField(max_length=20, verbose_name='单位')),
-                ('computed_value', models.DecimalField(blank=True, decimal_places=6, max_digits=24, null=True, verbose_name='计算值')),
-                ('computed_as_of', models.DateTimeField(blank=True, null=True, verbose_name='计算值数据截至')),
-                ('coverage', models.FloatField(blank=True, null=True, verbose_name='直接计算覆盖率')),
-                ('components', models.JSONField(blank=True, default=dict, verbose_name='计算构成')),
-                ('official_value', models.DecimalField(blank=True, decimal_places=6, max_digits=24, null=True, verbose_name='官方值')),
-                ('official_source', models.CharField(blank=True, max_length=300, verbose_name='官方数据来源')),
-                ('official_entered_at', models.DateTimeField(blank=True, null=True, verbose_name='官方数据录入时间')),
-                ('headline_value', models.DecimalField(blank=True, decimal_places=6, max_digits=24, null=True, verbose_name='采用值')),
-                ('headline_source', models.CharField(choices=[('official', '官方数据'), ('computed', '微观数据计算'), ('none', '暂无数据')], max_length=10, verbose_name='采用值来源')),
-                ('base_year', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='基期年')),
-                ('base_value', models.DecimalField(blank=True, decimal_places=6, max_digits=24, null=True, verbose_name='基期值')),
-                ('target_year', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='目标年')),
-                ('target_op', models.CharField(blank=True, max_length=2, verbose_name='目标关系')),
-                ('target_value', models.DecimalField(blank=True, decimal_places=6, max_digits=24, null=True, verbose_name='目标值')),
-                ('status', models.CharField(blank=True, max_length=24, verbose_name='进度状态')),
-                ('status_label', models.CharField(blank=True, max_length=20, verbose_name='进度状态（中文）')),
-                ('target_met', models.BooleanField(default=False, verbose_name='已达目标')),
-                ('method', models.CharField(blank=True, max_length=8, verbose_name='计算方法')),
-                ('observed_rate', models.FloatField(blank=True, null=True, verbose_name='实际年均增速（增量）')),
-                ('required_rate', models.FloatField(blank=True, null=True, verbose_name='所需年均增速（增量）')),
-                ('ratio', models.FloatField(blank=True, null=True, verbose_name='进度比R')),
-                ('score', models.FloatField(blank=True, null=True, verbose_name='进度得分')),
-                ('completion', models.FloatField(blank=True, null=True, verbose_name='目标完成度')),
-                ('time_share', models.FloatField(blank=True, null=True, verbose_name='时间进度')),
-                ('on_schedule', models.BooleanField(blank=True, null=True, verbose_name='达到时序进度')),
-                ('rate_still_required', models.FloatField(blank=True, null=True, verbose_name='剩余年份所需年均增速（增量）')),
-                ('projected_value', models.FloatField(blank=True, null=True, verbose_name='趋势外推目标年值')),
-                ('explanation', models.TextField(blank=True, verbose_name='状态说明')),
-                ('computed_at', models.DateTimeField(verbose_name='计算时间')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("plan_code", models.CharField(max_length=64, verbose_name="规划代码")),
+                ("indicator_code", models.CharField(max_length=64, verbose_name="指标代码")),
+                (
+                    "spatial_unit_code",
+                    models.CharField(blank=True, max_length=64, verbose_name="空间单元代码"),
+                ),
+                ("year", models.PositiveSmallIntegerField(verbose_name="年度")),
+                ("name", models.CharField(max_length=200, verbose_name="指标名称")),
+                ("unit", models.CharField(max_length=20, verbose_name="单位")),
+                (
+                    "computed_value",
+                    models.DecimalField(
+                        blank=True, decimal_places=6, max_digits=24, null=True, verbose_name="计算值"
+                    ),
+                ),
+                (
+                    "computed_as_of",
+                    models.DateTimeField(blank=True, null=True, verbose_name="计算值数据截至"),
+                ),
+                ("coverage", models.FloatField(blank=True, null=True, verbose_name="直接计算覆盖率")),
+                ("components", models.JSONField(blank=True, default=dict, verbose_name="计算构成")),
+                (
+                    "official_value",
+                    models.DecimalField(
+                        blank=True, decimal_places=6, max_digits=24, null=True, verbose_name="官方值"
+                    ),
+                ),
+                (
+                    "official_source",
+                    models.CharField(blank=True, max_length=300, verbose_name="官方数据来源"),
+                ),
+                (
+                    "official_entered_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="官方数据录入时间"),
+                ),
+                (
+                    "headline_value",
+                    models.DecimalField(
+                        blank=True, decimal_places=6, max_digits=24, null=True, verbose_name="采用值"
+                    ),
+                ),
+                (
+                    "headline_source",
+                    models.CharField(
+                        choices=[
+                            ("official", "官方数据"),
+                            ("computed", "微观数据计算"),
+                            ("none", "暂无数据"),
+                        ],
+                        max_length=10,
+                        verbose_name="采用值来源",
+                    ),
+                ),
+                ("base_year", models.PositiveSmallIntegerField(blank=True, null=True, verbose_name="基期年")),
+                (
+                    "base_value",
+                    models.DecimalField(
+                        blank=True, decimal_places=6, max_digits=24, null=True, verbose_name="基期值"
+                    ),
+                ),
+                (
+                    "target_year",
+                    models.PositiveSmallIntegerField(blank=True, null=True, verbose_name="目标年"),
+                ),
+                ("target_op", models.CharField(blank=True, max_length=2, verbose_name="目标关系")),
+                (
+                    "target_value",
+                    models.DecimalField(
+                        blank=True, decimal_places=6, max_digits=24, null=True, verbose_name="目标值"
+                    ),
+                ),
+                ("status", models.CharField(blank=True, max_length=24, verbose_name="进度状态")),
+                (
+                    "status_label",
+                    models.CharField(blank=True, max_length=20, verbose_name="进度状态（中文）"),
+                ),
+                ("target_met", models.BooleanField(default=False, verbose_name="已达目标")),
+                ("method", models.CharField(blank=True, max_length=8, verbose_name="计算方法")),
+                (
+                    "observed_rate",
+                    models.FloatField(blank=True, null=True, verbose_name="实际年均增速（增量）"),
+                ),
+                (
+                    "required_rate",
+                    models.FloatField(blank=True, null=True, verbose_name="所需年均增速（增量）"),
+                ),
+                ("ratio", models.FloatField(blank=True, null=True, verbose_name="进度比R")),
+                ("score", models.FloatField(blank=True, null=True, verbose_name="进度得分")),
+                ("completion", models.FloatField(blank=True, null=True, verbose_name="目标完成度")),
+                ("time_share", models.FloatField(blank=True, null=True, verbose_name="时间进度")),
+                ("on_schedule", models.BooleanField(blank=True, null=True, verbose_name="达到时序进度")),
+                (
+                    "rate_still_required",
+                    models.FloatField(blank=True, null=True, verbose_name="剩余年份所需年均增速（增量）"),
+                ),
+                (
+                    "projected_value",
+                    models.FloatField(blank=True, null=True, verbose_name="趋势外推目标年值"),
+                ),
+                ("explanation", models.TextField(blank=True, verbose_name="状态说明")),
+                ("computed_at", models.DateTimeField(verbose_name="计算时间")),
             ],
             options={
-                'verbose_name': '指标值与进度',
-                'verbose_name_plural': '指标值与进度',
-                'ordering': ['plan_code', 'spatial_unit_code', 'indicator_code', 'year'],
-                'indexes': [models.Index(fields=['plan_code', 'year', 'spatial_unit_code'], name='stats_iv_plan_year_unit')],
-                'constraints': [models.UniqueConstraint(fields=('plan_code', 'indicator_code', 'spatial_unit_code', 'year'), name='stats_indicator_value_unique')],
+                "verbose_name": "指标值与进度",
+                "verbose_name_plural": "指标值与进度",
+                "ordering": ["plan_code", "spatial_unit_code", "indicator_code", "year"],
+                "indexes": [
+                    models.Index(
+                        fields=["plan_code", "year", "spatial_unit_code"], name="stats_iv_plan_year_unit"
+                    )
+                ],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("plan_code", "indicator_code", "spatial_unit_code", "year"),
+                        name="stats_indicator_value_unique",
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='ValueAddedRate',
+            name="ValueAddedRate",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('year', models.PositiveSmallIntegerField(verbose_name='年度')),
-                ('category_key', models.PositiveIntegerField(verbose_name='文化产业小类编号')),
-                ('category_code', models.CharField(blank=True, max_length=4, verbose_name='文化产业小类代码')),
-                ('level', models.CharField(choices=[('minor', '同小类'), ('middle', '同中类'), ('major', '同大类'), ('all', '全部企业'), ('none', '无样本')], max_length=8, verbose_name='采用层级')),
-                ('basis_code', models.CharField(blank=True, max_length=4, verbose_name='样本分类代码')),
-                ('basis_rows', models.PositiveIntegerField(verbose_name='样本记录数')),
-                ('basis_va', models.DecimalField(decimal_places=2, max_digits=24, verbose_name='样本增加值（万元）')),
-                ('basis_revenue', models.DecimalField(decimal_places=2, max_digits=24, verbose_name='样本营业收入（万元）')),
-                ('rate', models.DecimalField(blank=True, decimal_places=12, max_digits=24, null=True, verbose_name='增加值率')),
-                ('refreshed_at', models.DateTimeField(verbose_name='汇总时间')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("year", models.PositiveSmallIntegerField(verbose_name="年度")),
+                ("category_key", models.PositiveIntegerField(verbose_name="文化产业小类编号")),
+                (
+                    "category_code",
+                    models.CharField(blank=True, max_length=4, verbose_name="文化产业小类代码"),
+                ),
+                (
+                    "level",
+                    models.CharField(
+                        choices=[
+                            ("minor", "同小类"),
+                            ("middle", "同中类"),
+                            ("major", "同大类"),
+                            ("all", "全部企业"),
+                            ("none", "无样本"),
+                        ],
+                        max_length=8,
+                        verbose_name="采用层级",
+                    ),
+                ),
+                ("basis_code", models.CharField(blank=True, max_length=4, verbose_name="样本分类代码")),
+                ("basis_rows", models.PositiveIntegerField(verbose_name="样本记录数")),
+                (
+                    "basis_va",
+                    models.DecimalField(decimal_places=2, max_digits=24, verbose_name="样本增加值（万元）"),
+                ),
+                (
+                    "basis_revenue",
+                    models.DecimalField(decimal_places=2, max_digits=24, verbose_name="样本营业收入（万元）"),
+                ),
+                (
+                    "rate",
+                    models.DecimalField(
+                        blank=True, decimal_places=12, max_digits=24, null=True, verbose_name="增加值率"
+                    ),
+                ),
+                ("refreshed_at", models.DateTimeField(verbose_name="汇总时间")),
             ],
             options={
-                'verbose_name': '增加值率',
-                'verbose_name_plural': '增加值率（比率推算用）',
-                'ordering': ['year', 'category_code'],
-                'constraints': [models.UniqueConstraint(fields=('year', 'category_key'), name='stats_varate_year_category_unique')],
+                "verbose_name": "增加值率",
+                "verbose_name_plural": "增加值率（比率推算用）",
+                "ordering": ["year", "category_code"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("year", "category_key"), name="stats_varate_year_category_unique"
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='FactCell',
+            name="FactCell",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('year', models.PositiveSmallIntegerField(verbose_name='年度')),
-                ('platform_key', models.PositiveIntegerField(default=0, verbose_name='园区（平台）编号')),
-                ('category_key', models.PositiveIntegerField(default=0, verbose_name='文化产业小类编号')),
-                ('category_code', models.CharField(blank=True, max_length=4, verbose_name='文化产业小类代码')),
-                ('is_above_scale', models.BooleanField(verbose_name='规模以上')),
-                ('is_digital', models.BooleanField(verbose_name='数字文化（新业态16小类）')),
-                ('is_core', models.BooleanField(verbose_name='文化核心领域')),
-                ('n_rows', models.PositiveIntegerField(verbose_name='企业年度记录数')),
-                ('n_direct', models.PositiveIntegerField(verbose_name='增加值直接计算记录数')),
-                ('n_estimated', models.PositiveIntegerField(verbose_name='增加值比率推算记录数')),
-                ('n_unknown', models.PositiveIntegerField(verbose_name='增加值无法计算记录数')),
-                ('n_rate_basis', models.PositiveIntegerField(verbose_name='增加值率样本记录数')),
-                ('n_output_reported', models.PositiveIntegerField(verbose_name='总产出直报记录数')),
-                ('n_revenue', models.PositiveIntegerField(verbose_name='有营业收入记录数')),
-                ('n_employees', models.PositiveIntegerField(verbose_name='有从业人员记录数')),
-                ('n_listed', models.PositiveIntegerField(verbose_name='上市企业数')),
-                ('n_leading', models.PositiveIntegerField(verbose_name='文化领军企业数')),
-                ('n_listed_or_leading', models.PositiveIntegerField(verbose_name='上市或领军企业数')),
-                ('revenue', models.DecimalField(decimal_places=2, max_digits=24, verbose_name='营业收入（万元）')),
-                ('employees', models.BigIntegerField(verbose_name='从业人员（人）')),
-                ('exports', models.DecimalField(decimal_places=2, max_digits=24, verbose_name='出口额（万元）')),
-                ('total_output', models.DecimalField(decimal_places=2, max_digits=24, verbose_name='总产出（万元，缺报以营业收入替代）')),
-                ('va_direct', models.DecimalField(decimal_places=2, max_digits=24, verbose_name='收入法增加值（万元）')),
-                ('rate_va', models.DecimalField(decimal_places=2, max_digits=24, verbose_name='增加值率样本增加值（万元）')),
-                ('rate_revenue', models.DecimalField(decimal_places=2, max_digits=24, verbose_name='增加值率样本营业收入（万元）')),
-                ('revenue_missing', models.DecimalField(decimal_places=2, max_digits=24, verbose_name='缺构成项记录营业收入（万元）')),
-                ('va_estimated', models.DecimalField(decimal_places=2, max_digits=24, verbose_name='比率推算增加值（万元）')),
-                ('va_rate', models.DecimalField(blank=True, decimal_places=12, max_digits=24, null=True, verbose_name='采用的增加值率')),
-                ('refreshed_at', models.DateTimeField(verbose_name='汇总时间')),
-                ('district', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='registry.district', verbose_name='区县')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("year", models.PositiveSmallIntegerField(verbose_name="年度")),
+                ("platform_key", models.PositiveIntegerField(default=0, verbose_name="园区（平台）编号")),
+                ("category_key", models.PositiveIntegerField(default=0, verbose_name="文化产业小类编号")),
+                (
+                    "category_code",
+                    models.CharField(blank=True, max_length=4, verbose_name="文化产业小类代码"),
+                ),
+                ("is_above_scale", models.BooleanField(verbose_name="规模以上")),
+                ("is_digital", models.BooleanField(verbose_name="数字文化（新业态16小类）")),
+                ("is_core", models.BooleanField(verbose_name="文化核心领域")),
+                ("n_rows", models.PositiveIntegerField(verbose_name="企业年度记录数")),
+                ("n_direct", models.PositiveIntegerField(verbose_name="增加值直接计算记录数")),
+                ("n_estimated", models.PositiveIntegerField(verbose_name="增加值比率推算记录数")),
+                ("n_unknown", models.PositiveIntegerField(verbose_name="增加值无法计算记录数")),
+                ("n_rate_basis", models.PositiveIntegerField(verbose_name="增加值率样本记录数")),
+                ("n_output_reported", models.PositiveIntegerField(verbose_name="总产出直报记录数")),
+                ("n_revenue", models.PositiveIntegerField(verbose_name="有营业收入记录数")),
+                ("n_employees", models.PositiveIntegerField(verbose_name="有从业人员记录数")),
+                ("n_listed", models.PositiveIntegerField(verbose_name="上市企业数")),
+                ("n_leading", models.PositiveIntegerField(verbose_name="文化领军企业数")),
+                ("n_listed_or_leading", models.PositiveIntegerField(verbose_name="上市或领军企业数")),
+                (
+                    "revenue",
+                    models.DecimalField(decimal_places=2, max_digits=24, verbose_name="营业收入（万元）"),
+                ),
+                ("employees", models.BigIntegerField(verbose_name="从业人员（人）")),
+                (
+                    "exports",
+                    models.DecimalField(decimal_places=2, max_digits=24, verbose_name="出口额（万元）"),
+                ),
+                (
+                    "total_output",
+                    models.DecimalField(
+                        decimal_places=2, max_digits=24, verbose_name="总产出（万元，缺报以营业收入替代）"
+                    ),
+                ),
+                (
+                    "va_direct",
+                    models.DecimalField(decimal_places=2, max_digits=24, verbose_name="收入法增加值（万元）"),
+                ),
+                (
+                    "rate_va",
+                    models.DecimalField(
+                        decimal_places=2, max_digits=24, verbose_name="增加值率样本增加值（万元）"
+                    ),
+                ),
+                (
+                    "rate_revenue",
+                    models.DecimalField(
+                        decimal_places=2, max_digits=24, verbose_name="增加值率样本营业收入（万元）"
+                    ),
+                ),
+                (
+                    "revenue_missing",
+                    models.DecimalField(
+                        decimal_places=2, max_digits=24, verbose_name="缺构成项记录营业收入（万元）"
+                    ),
+                ),
+                (
+                    "va_estimated",
+                    models.DecimalField(
+                        decimal_places=2, max_digits=24, verbose_name="比率推算增加值（万元）"
+                    ),
+                ),
+                (
+                    "va_rate",
+                    models.DecimalField(
+                        blank=True, decimal_places=12, max_digits=24, null=True, verbose_name="采用的增加值率"
+                    ),
+                ),
+                ("refreshed_at", models.DateTimeField(verbose_name="汇总时间")),
+                (
+                    "district",
+                    models.ForeignKey(
+                        db_constraint=False,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="registry.district",
+                        verbose_name="区县",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '汇总事实单元',
-                'verbose_name_plural': '汇总事实表',
-                'indexes': [models.Index(fields=['year', 'is_above_scale', 'is_digital'], name='stats_cell_year_flags')],
-                'constraints': [models.UniqueConstraint(fields=('year', 'district', 'platform_key', 'category_key', 'is_above_scale'), name='stats_factcell_grain_unique')],
+                "verbose_name": "汇总事实单元",
+                "verbose_name_plural": "汇总事实表",
+                "indexes": [
+                    models.Index(
+                        fields=["year", "is_above_scale", "is_digital"], name="stats_cell_year_flags"
+                    )
+                ],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("year", "district", "platform_key", "category_key", "is_above_scale"),
+                        name="stats_factcell_grain_unique",
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='OfficialFigure',
+            name="OfficialFigure",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('plan_code', models.CharField(blank=True, help_text='通用序列（如GDP）留空', max_length=64, verbose_name='规划代码')),
-                ('code', models.SlugField(max_length=64, verbose_name='指标或序列代码')),
-                ('year', models.PositiveSmallIntegerField(verbose_name='年度')),
-                ('area_kind', models.CharField(choices=[('city', '全市'), ('district', '区县'), ('spatial_unit', '空间布局单元')], default='city', max_length=12, verbose_name='范围类型')),
-                ('area_code', models.CharField(blank=True, help_text='全市留空', max_length=64, verbose_name='范围代码')),
-                ('value', models.DecimalField(decimal_places=6, max_digits=24, verbose_name='数值')),
-                ('unit', models.CharField(max_length=20, verbose_name='单位')),
-                ('source_document', models.CharField(max_length=300, verbose_name='来源文件')),
-                ('source_url', models.URLField(blank=True, verbose_name='来源链接')),
-                ('note', models.TextField(blank=True, verbose_name='说明')),
-                ('entered_at', models.DateTimeField(verbose_name='录入时间')),
-                ('entered_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='录入人')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "plan_code",
+                    models.CharField(
+                        blank=True, help_text="通用序列（如GDP）留空", max_length=64, verbose_name="规划代码"
+                    ),
+                ),
+                ("code", models.SlugField(max_length=64, verbose_name="指标或序列代码")),
+                ("year", models.PositiveSmallIntegerField(verbose_name="年度")),
+                (
+                    "area_kind",
+                    models.CharField(
+                        choices=[("city", "全市"), ("district", "区县"), ("spatial_unit", "空间布局单元")],
+                        default="city",
+                        max_length=12,
+                        verbose_name="范围类型",
+                    ),
+                ),
+                (
+                    "area_code",
+                    models.CharField(
+                        blank=True, help_text="全市留空", max_length=64, verbose_name="范围代码"
+                    ),
+                ),
+                ("value", models.DecimalField(decimal_places=6, max_digits=24, verbose_name="数值")),
+                ("unit", models.CharField(max_length=20, verbose_name="单位")),
+                ("source_document", models.CharField(max_length=300, verbose_name="来源文件")),
+                ("source_url", models.URLField(blank=True, verbose_name="来源链接")),
+                ("note", models.TextField(blank=True, verbose_name="说明")),
+                ("entered_at", models.DateTimeField(verbose_name="录入时间")),
+                (
+                    "entered_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="录入人",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '官方数据',
-                'verbose_name_plural': '官方数据（附来源）',
-                'ordering': ['plan_code', 'code', 'year'],
-                'constraints': [models.UniqueConstraint(fields=('plan_code', 'code', 'year', 'area_kind', 'area_code'), name='stats_official_unique'), models.CheckConstraint(condition=models.Q(models.Q(('area_code', ''), ('area_kind', 'city')), models.Q(('area_kind', 'city'), _negated=True), _connector='OR'), name='stats_official_city_has_no_code')],
+                "verbose_name": "官方数据",
+                "verbose_name_plural": "官方数据（附来源）",
+                "ordering": ["plan_code", "code", "year"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("plan_code", "code", "year", "area_kind", "area_code"),
+                        name="stats_official_unique",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(("area_code", ""), ("area_kind", "city")),
+                            models.Q(("area_kind", "city"), _negated=True),
+                            _connector="OR",
+                        ),
+                        name="stats_official_city_has_no_code",
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='ValidationViolation',
+            name="ValidationViolation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('year', models.PositiveSmallIntegerField(verbose_name='年度')),
-                ('left_value', models.DecimalField(blank=True, decimal_places=6, max_digits=24, null=True, verbose_name='左侧值')),
-                ('right_value', models.DecimalField(blank=True, decimal_places=6, max_digits=24, null=True, verbose_name='右侧值')),
-                ('found_at', models.DateTimeField(verbose_name='发现时间')),
-                ('district', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='registry.district', verbose_name='区县')),
-                ('enterprise', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='registry.enterprise', verbose_name='企业')),
-                ('enterprise_year', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='registry.enterpriseyear', verbose_name='企业年度数据')),
-                ('rule', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='violations', to='stats.validationrule', verbose_name='规则')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("year", models.PositiveSmallIntegerField(verbose_name="年度")),
+                (
+                    "left_value",
+                    models.DecimalField(
+                        blank=True, decimal_places=6, max_digits=24, null=True, verbose_name="左侧值"
+                    ),
+                ),
+                (
+                    "right_value",
+                    models.DecimalField(
+                        blank=True, decimal_places=6, max_digits=24, null=True, verbose_name="右侧值"
+                    ),
+                ),
+                ("found_at", models.DateTimeField(verbose_name="发现时间")),
+                (
+                    "district",
+                    models.ForeignKey(
+                        db_constraint=False,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="registry.district",
+                        verbose_name="区县",
+                    ),
+                ),
+                (
+                    "enterprise",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="registry.enterprise",
+                        verbose_name="企业",
+                    ),
+                ),
+                (
+                    "enterprise_year",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="registry.enterpriseyear",
+                        verbose_name="企业年度数据",
+                    ),
+                ),
+                (
+                    "rule",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="violations",
+                        to="stats.validationrule",
+                        verbose_name="规则",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '校验问题',
-                'verbose_name_plural': '校验问题',
-                'ordering': ['year', 'rule_id', 'enterprise_id'],
-                'indexes': [models.Index(fields=['year', 'district'], name='stats_violation_year_district')],
-                'constraints': [models.UniqueConstraint(fields=('rule', 'enterprise_year'), name='stats_violation_unique')],
+                "verbose_name": "校验问题",
+                "verbose_name_plural": "校验问题",
+                "ordering": ["year", "rule_id", "enterprise_id"],
+                "indexes": [models.Index(fields=["year", "district"], name="stats_violation_year_district")],
+                "constraints": [
+                    models.UniqueConstraint(fields=("rule", "enterprise_year"), name="stats_violation_unique")
+                ],
             },
         ),
     ]
