@@ -54,7 +54,9 @@ def city_admin(reference) -> User:
 
 @pytest.fixture
 def district_admin(xihu) -> User:
-    return UserFactory(username="district_admin", role=Role.DISTRICT_ADMIN, districts=[xihu], organisation="西湖区文创办")
+    return UserFactory(
+        username="district_admin", role=Role.DISTRICT_ADMIN, districts=[xihu], organisation="西湖区文创办"
+    )
 
 
 @pytest.fixture

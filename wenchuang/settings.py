@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "wenchuang.registry",
     "wenchuang.plan",
     "wenchuang.stats",
+    "wenchuang.ingest",
     "wenchuang.web",
 ]
 
@@ -137,7 +138,9 @@ AXES_VERBOSE = False
 # Client IP is REMOTE_ADDR unless the deployment says how many trusted proxies sit in front.
 AXES_IPWARE_PROXY_COUNT = env_int("WENCHUANG_TRUSTED_PROXY_COUNT", 0) or None
 AXES_IPWARE_META_PRECEDENCE_ORDER = (
-    ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR") if env_int("WENCHUANG_TRUSTED_PROXY_COUNT", 0) else ("REMOTE_ADDR",)
+    ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
+    if env_int("WENCHUANG_TRUSTED_PROXY_COUNT", 0)
+    else ("REMOTE_ADDR",)
 )
 
 # Sessions: 30 minutes idle (15 for administrators), enforced by AccountPolicyMiddleware; a new session
@@ -251,7 +254,9 @@ if PRODUCTION:
         # TLS ends at the reverse proxy, which must set X-Forwarded-Proto.
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     if not WENCHUANG_FIELD_KEYS:
-        raise ImproperlyConfigured("WENCHUANG_FIELD_KEYS must be set in production (personal-data encryption)")
+        raise ImproperlyConfigured(
+            "WENCHUANG_FIELD_KEYS must be set in production (personal-data encryption)"
+        )
 
 WENCHUANG_BACKUP_DIR = Path(env_str("WENCHUANG_BACKUP_DIR", str(VAR_DIR / "backups")))
 WENCHUANG_AUDIT_RETENTION_DAYS = 180  # the database trigger refuses to delete younger audit rows

@@ -5,5 +5,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("wenchuang.accounts.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("import/", include("wenchuang.ingest.urls")),
     path("", include("wenchuang.web.urls")),
 ]

@@ -35,8 +35,14 @@ class ClaimForm(forms.Form):
 class AuditFilterForm(forms.Form):
     username = forms.CharField(label="用户名", required=False)
     event = forms.ChoiceField(label="事件", required=False, choices=[("", "全部"), *AuditEvent.Event.choices])
-    outcome = forms.ChoiceField(label="结果", required=False, choices=[("", "全部"), *AuditEvent.Outcome.choices])
+    outcome = forms.ChoiceField(
+        label="结果", required=False, choices=[("", "全部"), *AuditEvent.Outcome.choices]
+    )
     ip = forms.GenericIPAddressField(label="IP 地址", required=False)
     request_id = forms.CharField(label="请求ID", required=False)
-    date_from = forms.DateField(label="起始日期", required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    date_to = forms.DateField(label="截止日期", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_from = forms.DateField(
+        label="起始日期", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    date_to = forms.DateField(
+        label="截止日期", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )

@@ -41,9 +41,15 @@ class RequestContextMiddleware:
         try:
             response = self.get_response(request)
             if response.status_code == 403 and not getattr(request, "_wc_denial_audited", False):
-                audit_record(event=AuditEvent.Event.PERMISSION_DENIED, outcome=AuditEvent.Outcome.DENIED, request=request)
+                audit_record(
+                    event=AuditEvent.Event.PERMISSION_DENIED,
+                    outcome=AuditEvent.Outcome.DENIED,
+                    request=request,
+                )
             elif response.status_code == 429 and not getattr(request, "axes_locked_out", False):
-                audit_record(event=AuditEvent.Event.RATE_LIMITED, outcome=AuditEvent.Outcome.DENIED, request=request)
+                audit_record(
+                    event=AuditEvent.Event.RATE_LIMITED, outcome=AuditEvent.Outcome.DENIED, request=request
+                )
         finally:
             current_request.reset(token)
         response["X-Request-ID"] = request.request_id  # type: ignore[attr-defined]

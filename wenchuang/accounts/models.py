@@ -42,14 +42,18 @@ STAFF_ROLES = frozenset({Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN, Role.AUDIT_ADMI
 
 
 class WenchuangUserManager(UserManager["User"]):
-    def create_superuser(self, username: str, email: str | None = None, password: str | None = None, **extra: Any):
+    def create_superuser(
+        self, username: str, email: str | None = None, password: str | None = None, **extra: Any
+    ):
         # A superuser is the system administrator; it never holds the security or audit role.
         extra.setdefault("role", Role.SYSTEM_ADMIN)
         return super().create_superuser(username, email, password, **extra)
 
 
 class User(AbstractUser):
-    role = models.CharField(_("角色"), max_length=20, choices=Role.choices, default=Role.PUBLIC, db_index=True)
+    role = models.CharField(
+        _("角色"), max_length=20, choices=Role.choices, default=Role.PUBLIC, db_index=True
+    )
     districts = models.ManyToManyField(
         "registry.District",
         verbose_name=_("管辖区县"),

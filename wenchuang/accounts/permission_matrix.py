@@ -124,7 +124,7 @@ RULES: list[Rule] = [
     Rule("admin:password_change_done", grant(DENY, **dict.fromkeys(ADMINS, GET_ONLY))),
     Rule("admin:jsi18n", grant(DENY, **dict.fromkeys(ADMINS, GET_ONLY))),
     # Without its query parameters the autocomplete endpoint refuses everyone.
-    Rule("admin:autocomplete", grant(DENY, **dict.fromkeys(ADMINS, {"GET": DENY, "POST": METHOD}))),
+    Rule("admin:autocomplete", grant(DENY, **{key: {"GET": DENY, "POST": METHOD} for key in ADMINS})),
     # The audit log in the admin: read-only for the superuser and the 审计管理员; nobody adds, changes or
     # deletes a row, superuser included.
     Rule(

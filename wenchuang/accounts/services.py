@@ -61,7 +61,9 @@ def enterprise_claim(*, uscc: str, code: str, username: str, password: str, **pr
         invitation = (
             InvitationCode.objects.select_for_update()
             .select_related("enterprise")
-            .filter(code_hash=_code_hash(code), enterprise__uscc=uscc, used_at__isnull=True, expires_at__gt=now)
+            .filter(
+                code_hash=_code_hash(code), enterprise__uscc=uscc, used_at__isnull=True, expires_at__gt=now
+            )
             .first()
         )
         if invitation is not None:

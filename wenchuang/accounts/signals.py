@@ -40,7 +40,9 @@ def _logged_out(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
 
 
 @receiver(user_locked_out, dispatch_uid="wc_audit_lockout")
-def _locked_out(sender: Any, request: Any, username: str | None = None, ip_address: str | None = None, **kwargs: Any) -> None:
+def _locked_out(
+    sender: Any, request: Any, username: str | None = None, ip_address: str | None = None, **kwargs: Any
+) -> None:
     audit_record(
         event=AuditEvent.Event.LOCKOUT,
         outcome=AuditEvent.Outcome.DENIED,

@@ -191,7 +191,19 @@ def invitation_new(request: HttpRequest, uscc: str) -> HttpResponse:
     return render(request, "accounts/invitation.html", {"enterprise": enterprise, "code": code})
 
 
-AUDIT_COLUMNS = ["时间", "用户名", "角色", "IP 地址", "事件", "对象类型", "对象标识", "结果", "请求ID", "方法", "路径"]
+AUDIT_COLUMNS = [
+    "时间",
+    "用户名",
+    "角色",
+    "IP 地址",
+    "事件",
+    "对象类型",
+    "对象标识",
+    "结果",
+    "请求ID",
+    "方法",
+    "路径",
+]
 
 
 def _audit_rows(qs: Any) -> Any:
@@ -220,7 +232,9 @@ def audit_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
-    return render(request, "accounts/audit_list.html", {"form": form, "page": page, "query": query.urlencode()})
+    return render(
+        request, "accounts/audit_list.html", {"form": form, "page": page, "query": query.urlencode()}
+    )
 
 
 @role_required(Role.AUDIT_ADMIN)

@@ -48,7 +48,7 @@ THRESHOLD = 2000_00  # 2000万元 in cents of 万元: the smallest above-scale r
 TAIL_CAP = 1900_00  # a tail firm stays below the threshold
 TAIL_OUTPUT_SHARE = 0.12  # the long tail's share of total output when it is large enough
 TAIL_EXIT_HAZARD = 0.04
-SQLITE_CACHE_KIB = 2000
+SQLITE_CACHE_KIB = 256 * 1024
 WESTERN = ("330111", "330112", "330122", "330127", "330182")
 
 PARAMS_RE = re.compile(r"enterprises=(\d+) seed=(\d+)")

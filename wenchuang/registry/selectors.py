@@ -85,7 +85,8 @@ def district_list_for_user(*, user: Any) -> QuerySet[District]:
 
 def enterprise_list_for_user(*, user: Any) -> QuerySet[Enterprise]:
     return _apply(
-        Enterprise.objects.select_related("district"), _scope(user, district_field="district", enterprise_field="pk")
+        Enterprise.objects.select_related("district"),
+        _scope(user, district_field="district", enterprise_field="pk"),
     )
 
 
@@ -106,7 +107,9 @@ def enterprise_year_list_for_user(*, user: Any) -> QuerySet[EnterpriseYear]:
 
 
 def talent_list_for_user(*, user: Any) -> QuerySet[Talent]:
-    return _apply(Talent.objects.all(), _scope(user, district_field="district", enterprise_field="enterprise"))
+    return _apply(
+        Talent.objects.all(), _scope(user, district_field="district", enterprise_field="enterprise")
+    )
 
 
 def talent_get_for_user(*, user: Any, pk: int) -> Talent:
@@ -136,8 +139,6 @@ def talent_personal_data_for_user(*, user: Any, talent: Talent, reveal: bool = F
     from wenchuang.accounts.audit import audit_record  # accounts imports registry models; avoid a cycle
 
     if reveal and personal_data_unmask_allowed(user=user):
-        audit_record(
-            event="unmasked_view", user=user, obj=talent, detail={"fields": ["id_number", "phone"]}
-        )
+        audit_record(event="unmasked_view", user=user, obj=talent, detail={"fields": ["id_number", "phone"]})
         return {"id_number": talent.id_number, "phone": talent.phone, "masked": "no"}
     return {"id_number": mask_id_number(talent.id_number), "phone": mask_phone(talent.phone), "masked": "yes"}

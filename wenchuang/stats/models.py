@@ -257,6 +257,32 @@ class IndicatorValue(models.Model):
         return f"{self.plan_code}/{self.indicator_code} {self.year}"
 
 
+class IndicatorSnapshot(models.Model):
+    """The serialised JSON of one plan-year-scope's stored indicator values, exactly what the indicator
+    endpoint returns: written by `services.indicator_values_recompute` beside the `IndicatorValue`
+    rows it is made of, so that a read is one indexed lookup and no serialisation. A recompute (after a
+    refresh or a new official figure) rewrites it; `computed_at` is its "as of"."""
+
+    plan_code = models.CharField(_("规划代码"), max_length=64)
+    year = models.PositiveSmallIntegerField(_("年度"))
+    spatial_unit_code = models.CharField(_("空间单元代码"), max_length=64, blank=True)
+    payload = models.TextField(_("指标值JSON"))
+    computed_at = models.DateTimeField(_("计算时间"))
+
+    class Meta:
+        verbose_name = _("指标值快照")
+        verbose_name_plural = _("指标值快照（接口直读）")
+        ordering = ["plan_code", "year", "spatial_unit_code"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["plan_code", "year", "spatial_unit_code"], name="stats_indicator_snapshot_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.plan_code} {self.year} {self.spatial_unit_code or '全市'}"
+
+
 class ValidationRule(models.Model):
     """A DHIS2-style validation rule kept as data: left expression, operator, right expression.
 

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import json
+from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
+
+from django.core.serializers.json import DjangoJSONEncoder
 
 from wenchuang.stats.models import IndicatorValue
 
@@ -84,3 +88,12 @@ def indicator_value_dict(v: IndicatorValue) -> dict[str, Any]:
         },
         "computed_at": v.computed_at.isoformat(),
     }
+
+
+def indicator_values_json(*, plan_code: str, year: int, values: Iterable[IndicatorValue]) -> str:
+    """The indicator endpoint's body (also stored as `IndicatorSnapshot.payload`)."""
+    return json.dumps(
+        {"plan": plan_code, "year": year, "indicators": [indicator_value_dict(v) for v in values]},
+        cls=DjangoJSONEncoder,
+        ensure_ascii=False,
+    )

@@ -1,10 +1,11 @@
 """The rollup refresh and its reconciliation against the micro data (set-based SQL; see services.py
 for the callable entry points).
 
-A refresh deletes the affected years' cells and rates and rebuilds them inside one transaction:
-one INSERT…SELECT … GROUP BY over the enterprise-years builds the cells; one small GROUP BY over the
-new cells gives the per-小类 rate bases, from which `valueadded.rates_for` picks each 小类's rate; one
-UPDATE applies the rates. Nothing iterates over micro rows in Python, and rerunning gives the same
+A refresh rebuilds the affected years' cells and rates inside one transaction: one GROUP BY over the
+enterprise-years into a temporary staging table; one small GROUP BY over the staged cells gives the
+per-小类 rate bases, from which `valueadded.rates_for` picks each 小类's rate; the years' old cells and
+rates are deleted; the rates are inserted; one INSERT…SELECT joins each staged cell to its rate and
+writes it with its estimate. Nothing iterates over micro rows in Python, and rerunning gives the same
 cells (no double counting after a partial refresh).
 """
 
@@ -15,9 +16,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import Count, Sum
 from django.utils import timezone
 
 from wenchuang.classify.models import CultureCategory
@@ -78,14 +79,30 @@ def _years_sql(years: list[int]) -> str:
     return ", ".join(str(int(y)) for y in years)
 
 
+KEY_COLUMNS = (
+    "year",
+    "district_id",
+    "platform_key",
+    "category_key",
+    "is_above_scale",
+    "category_code",
+    "is_digital",
+    "is_core",
+)
+# Staging table of a refresh: the GROUP BY's result, before the rates are known (per connection).
+_STAGE = "stats_refresh_stage"
+
+
 def micro_group_by_sql(years: list[int]) -> str:
     """The single GROUP BY over the micro rows at the rollup's grain (also the benchmark's floor)."""
     t = _tables()
-    aggregates = ",\n  ".join(expr for _, expr in MEASURES)
+    aggregates = ",\n  ".join(f"{expr} AS {name}" for name, expr in MEASURES)
     # Table names come from model metadata and years are ints: nothing user-supplied is interpolated.
     return f"""
-SELECT ey.year, e.district_id, COALESCE(e.platform_id, 0), COALESCE(e.culture_category_id, 0),
-  ey.is_above_scale, COALESCE(c.code, ''), COALESCE(c.is_new_form, FALSE), COALESCE(c.domain = 'core', FALSE),
+SELECT ey.year AS year, e.district_id AS district_id, COALESCE(e.platform_id, 0) AS platform_key,
+  COALESCE(e.culture_category_id, 0) AS category_key, ey.is_above_scale AS is_above_scale,
+  COALESCE(c.code, '') AS category_code, COALESCE(c.is_new_form, FALSE) AS is_digital,
+  COALESCE(c.domain = 'core', FALSE) AS is_core,
   {aggregates}
 FROM {t["ey"]} ey
 JOIN {t["e"]} e ON e.id = ey.enterprise_id
@@ -109,7 +126,13 @@ def micro_years() -> list[int]:
 
 
 def refresh(years: Iterable[int] | None = None) -> RefreshResult:
-    """Rebuild the cells and rates of `years` (all years with micro data or cells when None)."""
+    """Rebuild the cells and rates of `years` (all years with micro data or cells when None).
+
+    The GROUP BY goes into a temporary staging table (CREATE TABLE … AS may run in parallel on
+    PostgreSQL; INSERT … SELECT may not); the rate bases are one small GROUP BY over the staged cells;
+    the rates are written; then one INSERT … SELECT joins each staged cell to its 小类-year's rate. Each
+    cell is written once, with its estimate — there is no UPDATE pass over the fact table.
+    """
     if years is None:
         target = sorted(set(micro_years()) | set(RollupYear.objects.values_list("year", flat=True)))
     else:
@@ -118,105 +141,99 @@ def refresh(years: Iterable[int] | None = None) -> RefreshResult:
     if not target:
         return RefreshResult([], 0, 0, now)
     t = _tables()
-    columns = ", ".join(
-        [
-            "year",
-            "district_id",
-            "platform_key",
-            "category_key",
-            "is_above_scale",
-            "category_code",
-            "is_digital",
-            "is_core",
-            *MEASURE_NAMES,
-            "va_estimated",
-            "refreshed_at",
-        ]
-    )
+    stamp = connection.ops.adapt_datetimefield_value(now)
+    cell_columns = ", ".join([*KEY_COLUMNS, *MEASURE_NAMES, "va_rate", "va_estimated", "refreshed_at"])
+    staged = ", ".join(f"s.{c}" for c in (*KEY_COLUMNS, *MEASURE_NAMES))
     insert = f"""
-INSERT INTO {t["cell"]} ({columns})
-SELECT g.*, 0, %s FROM ({micro_group_by_sql(target)}) g"""  # noqa: S608
-    with transaction.atomic():
-        FactCell.objects.filter(year__in=target).delete()
-        ValueAddedRate.objects.filter(year__in=target).delete()
-        with connection.cursor() as cursor:
-            cursor.execute(insert, [now])
-        rates = _apply_rates(target, now)
-        counts = {
-            row["year"]: row
-            for row in FactCell.objects.filter(year__in=target)
-            .values("year")
-            .annotate(cells=Count("id"), rows=Sum("n_rows"))
-        }
+INSERT INTO {t["cell"]} ({cell_columns})
+SELECT {staged}, r.rate, COALESCE(ROUND(s.revenue_missing * r.rate, 2), 0), %s
+FROM {_STAGE} s
+LEFT JOIN {t["rate"]} r ON r.year = s.year AND r.category_key = s.category_key"""  # noqa: S608
+    years_sql = _years_sql(target)
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(f"DROP TABLE IF EXISTS {_STAGE}")
+        cursor.execute(f"CREATE TEMPORARY TABLE {_STAGE} AS {micro_group_by_sql(target)}")
+        cursor.execute(
+            f"""SELECT year, category_key, category_code, SUM(n_rate_basis), SUM(rate_va), SUM(rate_revenue),
+  COUNT(*), SUM(n_rows) FROM {_STAGE} GROUP BY year, category_key, category_code"""  # noqa: S608
+        )
+        bases = cursor.fetchall()
+        for table in (t["cell"], t["rate"]):
+            # A full refresh covers every year that can have cells: without a WHERE, SQLite empties the
+            # table wholesale (its truncate optimisation). PostgreSQL keeps the MVCC-friendly DELETE
+            # (TRUNCATE would lock out the dashboards' reads until commit).
+            everything = years is None and connection.vendor == "sqlite"
+            where = "" if everything else f" WHERE year IN ({years_sql})"
+            cursor.execute(f"DELETE FROM {table}{where}")  # noqa: S608
+        rates = _write_rates(cursor, bases, stamp)
+        cursor.execute(insert, [stamp])
+        cursor.execute(f"DROP TABLE {_STAGE}")
+        counts: dict[int, list[int]] = {}
+        for row in bases:
+            c = counts.setdefault(int(row[0]), [0, 0])
+            c[0] += int(row[6])
+            c[1] += int(row[7])
         RollupYear.objects.filter(year__in=target).delete()
         RollupYear.objects.bulk_create(
             [
                 RollupYear(
                     year=y,
                     refreshed_at=now,
-                    source_rows=counts.get(y, {}).get("rows") or 0,
-                    cells=counts.get(y, {}).get("cells") or 0,
+                    source_rows=counts.get(y, [0, 0])[1],
+                    cells=counts.get(y, [0, 0])[0],
                 )
                 for y in target
             ]
         )
     return RefreshResult(
         target,
-        sum(c["cells"] for c in counts.values()),
-        sum(c["rows"] or 0 for c in counts.values()),
+        sum(c[0] for c in counts.values()),
+        sum(c[1] for c in counts.values()),
         now,
         rates,
     )
 
 
-def _rate_bases(years: list[int]) -> dict[int, dict[str, tuple[int, valueadded.Basis]]]:
-    """Per year, per 小类 key: (category key, basis) from the new cells — a GROUP BY over cells, not rows."""
-    out: dict[int, dict[str, tuple[int, valueadded.Basis]]] = defaultdict(dict)
-    rows = (
-        FactCell.objects.filter(year__in=years)
-        .values("year", "category_key", "category_code")
-        .annotate(n=Sum("n_rate_basis"), va=Sum("rate_va"), rev=Sum("rate_revenue"))
-    )
-    for r in rows:
-        basis = valueadded.Basis(r["n"] or 0, Decimal(r["va"] or 0), Decimal(r["rev"] or 0))
-        out[r["year"]][r["category_code"]] = (r["category_key"], basis)
-    return out
+def _dec(value: object) -> Decimal:
+    # SQLite sums money as floats; str() gives the shortest repr, as the reconciliation reads it.
+    return value if isinstance(value, Decimal) else Decimal(str(value or 0))
 
 
-def _apply_rates(years: list[int], now: datetime) -> dict[int, int]:
-    t = _tables()
-    rate_rows: list[ValueAddedRate] = []
+def _write_rates(cursor: Any, bases: list[tuple[Any, ...]], stamp: Any) -> dict[int, int]:
+    """Pick each 小类-year's rate from the staged bases (`valueadded.rates_for`) and insert them in one
+    executemany; returns, per year, how many 小类 have a rate."""
+    by_year: dict[int, dict[str, tuple[int, valueadded.Basis]]] = defaultdict(dict)
+    for year, key, code, n, va, rev, *_ in bases:
+        by_year[int(year)][code] = (int(key), valueadded.Basis(int(n or 0), _dec(va), _dec(rev)))
+    rows: list[tuple[Any, ...]] = []
     estimated: dict[int, int] = {}
-    for year, by_code in _rate_bases(years).items():
+    adapt = connection.ops.adapt_decimalfield_value
+    for year, by_code in by_year.items():
         rates = valueadded.rates_for({code: basis for code, (_, basis) in by_code.items()})
         estimated[year] = sum(1 for r in rates.values() if r.value is not None)
         for code, rate in rates.items():
-            rate_rows.append(
-                ValueAddedRate(
-                    year=year,
-                    category_key=by_code[code][0],
-                    category_code=code,
-                    level=rate.level,
-                    basis_code=rate.basis_code,
-                    basis_rows=rate.basis.rows,
-                    basis_va=rate.basis.va,
-                    basis_revenue=rate.basis.revenue,
-                    rate=rate.value,
-                    refreshed_at=now,
+            rows.append(
+                (
+                    year,
+                    by_code[code][0],
+                    code,
+                    rate.level,
+                    rate.basis_code,
+                    rate.basis.rows,
+                    adapt(rate.basis.va, 24, 2),
+                    adapt(rate.basis.revenue, 24, 2),
+                    None if rate.value is None else adapt(rate.value, 24, 12),
+                    stamp,
                 )
             )
-    ValueAddedRate.objects.bulk_create(rate_rows, batch_size=1000)
-    # One UPDATE: each cell takes its 小类-year's rate; ROUND keeps the stored sum to the cent.
-    update = f"""
-UPDATE {t["cell"]} SET
-  va_rate = (SELECT r.rate FROM {t["rate"]} r
-             WHERE r.year = {t["cell"]}.year AND r.category_key = {t["cell"]}.category_key),
-  va_estimated = COALESCE(ROUND({t["cell"]}.revenue_missing * (
-             SELECT r.rate FROM {t["rate"]} r
-             WHERE r.year = {t["cell"]}.year AND r.category_key = {t["cell"]}.category_key), 2), 0)
-WHERE year IN ({_years_sql(years)})"""  # noqa: S608
-    with connection.cursor() as cursor:
-        cursor.execute(update)
+    insert = f"""INSERT INTO {ValueAddedRate._meta.db_table} (year, category_key, category_code, level,
+  basis_code, basis_rows, basis_va, basis_revenue, rate, refreshed_at) VALUES """  # noqa: S608
+    # Multi-row VALUES (500 rows = 5,000 parameters, within every backend's limit): fewer round trips
+    # than executemany.
+    for i in range(0, len(rows), 500):
+        chunk = rows[i : i + 500]
+        values = ", ".join(["(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"] * len(chunk))
+        cursor.execute(insert + values, [v for row in chunk for v in row])
     return estimated
 
 

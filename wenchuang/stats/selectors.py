@@ -16,8 +16,14 @@ from typing import Any
 
 from django.db.models import Count, Min, Q, QuerySet, Sum
 
-from wenchuang.stats import valueadded
-from wenchuang.stats.models import FactCell, IndicatorValue, RollupYear, ValidationViolation
+from wenchuang.stats import presenters, valueadded
+from wenchuang.stats.models import (
+    FactCell,
+    IndicatorSnapshot,
+    IndicatorValue,
+    RollupYear,
+    ValidationViolation,
+)
 
 # Sums read from the cells; value_added is derived (direct + estimated).
 SUMMED = (
@@ -211,6 +217,21 @@ def indicator_value_list(
     if spatial_unit_code is not None:
         qs = qs.filter(spatial_unit_code=spatial_unit_code)
     return qs
+
+
+def indicator_values_json(*, plan_code: str, year: int, spatial_unit_code: str = "") -> str:
+    """The indicator endpoint's body: the snapshot written at recompute time (one indexed read of one
+    row, nothing to serialise); rendered from the stored rows only if no snapshot exists (never
+    recomputed since the snapshots were introduced, or a year without values: an empty list)."""
+    payload = (
+        IndicatorSnapshot.objects.filter(plan_code=plan_code, year=year, spatial_unit_code=spatial_unit_code)
+        .values_list("payload", flat=True)
+        .first()
+    )
+    if payload is not None:
+        return payload
+    values = indicator_value_list(plan_code=plan_code, year=year, spatial_unit_code=spatial_unit_code)
+    return presenters.indicator_values_json(plan_code=plan_code, year=year, values=values)
 
 
 def violation_list(

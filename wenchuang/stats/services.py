@@ -4,6 +4,7 @@ validation runs. Keyword-only; each opens its own transaction."""
 from __future__ import annotations
 
 import math
+from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
@@ -13,8 +14,8 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from wenchuang.stats import indicators, progress, rollup, selectors, validation
-from wenchuang.stats.models import IndicatorValue, OfficialFigure
+from wenchuang.stats import indicators, presenters, progress, rollup, selectors, validation
+from wenchuang.stats.models import IndicatorSnapshot, IndicatorValue, OfficialFigure
 
 
 def rollup_refresh(*, years: Iterable[int] | None = None) -> rollup.RefreshResult:
@@ -70,7 +71,31 @@ def official_figure_enter(
                 "entered_at": timezone.now(),
             },
         )
+        official_figure_changed(figure=figure)
     return figure
+
+
+def official_figure_changed(*, figure: OfficialFigure) -> int:
+    """Refresh the stored indicator values (and their snapshots) an official figure can change: those of
+    its plan, or of every plan for a plan-less series (GDP feeds ratios). Every stored year is
+    recomputed: a base-year figure moves the progress of all later years. Called after an entry, a
+    correction or a deletion (the admin calls it too), inside the caller's transaction."""
+    from wenchuang.plan.models import Plan
+
+    plans = Plan.objects.all() if not figure.plan_code else Plan.objects.filter(code=figure.plan_code)
+    n = 0
+    for plan_code in plans.values_list("code", flat=True):
+        stored = set(IndicatorValue.objects.filter(plan_code=plan_code).values_list("year", flat=True))
+        years = sorted(stored | {figure.year}) if stored else None
+        n += len(indicator_values_recompute(plan_code=plan_code, years=years))
+    return n
+
+
+def official_figure_delete(*, figure: OfficialFigure) -> None:
+    """Delete a figure (history keeps it) and fall back to the computed values it overrode."""
+    with transaction.atomic():
+        figure.delete()
+        official_figure_changed(figure=figure)
 
 
 # --- indicator values and progress -------------------------------------------------------------
@@ -178,7 +203,30 @@ def indicator_values_recompute(*, plan_code: str, years: Iterable[int] | None = 
     with transaction.atomic():
         IndicatorValue.objects.filter(plan_code=plan_code, year__in=target_years).delete()
         IndicatorValue.objects.bulk_create(rows, batch_size=500)
+        _snapshots_write(plan_code=plan_code, years=target_years, now=now)
     return rows
+
+
+def _snapshots_write(*, plan_code: str, years: list[int], now: datetime) -> None:
+    """Serialise the stored values once, per year and scope, for the indicator endpoint (read back
+    from the table so that the snapshot is byte for byte what a read of the rows would render)."""
+    groups: dict[tuple[int, str], list[IndicatorValue]] = defaultdict(list)
+    for v in IndicatorValue.objects.filter(plan_code=plan_code, year__in=years):
+        groups[(v.year, v.spatial_unit_code)].append(v)
+    IndicatorSnapshot.objects.filter(plan_code=plan_code, year__in=years).delete()
+    IndicatorSnapshot.objects.bulk_create(
+        [
+            IndicatorSnapshot(
+                plan_code=plan_code,
+                year=year,
+                spatial_unit_code=unit,
+                payload=presenters.indicator_values_json(plan_code=plan_code, year=year, values=values),
+                computed_at=now,
+            )
+            for (year, unit), values in groups.items()
+        ],
+        batch_size=200,
+    )
 
 
 def _evaluate_defs(
@@ -339,3 +387,12 @@ def validation_run(*, years: Iterable[int] | None = None) -> dict[str, Any]:
     """Run every active validation rule over the enterprise-years of `years` (or all); the violations
     found replace those previously listed for these years."""
     return validation.run(years=years)
+
+
+def stats_recompute_enqueue(*, years: Iterable[int] | None = None) -> None:
+    """Queue `stats_recompute` for after the current transaction commits (what an import calls with the
+    years it touched): the worker sees the committed rows, and a rolled-back import queues nothing."""
+    from wenchuang.stats.tasks import stats_recompute_task
+
+    payload = None if years is None else sorted({int(y) for y in years})
+    transaction.on_commit(lambda: stats_recompute_task.enqueue(years=payload))

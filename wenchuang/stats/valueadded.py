@@ -16,6 +16,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 MIN_BASIS_ROWS = 3
 RATE_QUANTUM = Decimal("0.000000000001")
@@ -54,6 +55,10 @@ class Rate:
     value: Decimal | None
 
 
+_EMPTY = Basis()
+_NONE = Rate("none", "", _EMPTY, None)
+
+
 def _level_keys(code: str) -> list[tuple[str, str]]:
     if len(code) == 4:
         return [("minor", code), ("middle", code[:3]), ("major", code[:2]), ("all", "")]
@@ -62,22 +67,41 @@ def _level_keys(code: str) -> list[tuple[str, str]]:
 
 def rates_for(bases: Mapping[str, Basis], *, min_rows: int = MIN_BASIS_ROWS) -> dict[str, Rate]:
     """The rate for every 小类 code in `bases` ("" = unclassified), from the per-小类 bases of one year."""
-    groups: dict[tuple[str, str], Basis] = defaultdict(Basis)
+    # Plain accumulators, and one division per group: this runs inside every rollup refresh.
+    acc: dict[tuple[str, str], list[Any]] = {}
     for code, basis in bases.items():
         for key in _level_keys(code):
-            groups[key] = groups[key] + basis
-    return {code: _pick(code, groups, min_rows) for code in bases}
+            a = acc.get(key)
+            if a is None:
+                acc[key] = [basis.rows, basis.va, basis.revenue]
+            else:
+                a[0] += basis.rows
+                a[1] += basis.va
+                a[2] += basis.revenue
+    groups = {key: Basis(a[0], a[1], a[2]) for key, a in acc.items()}
+    picked: dict[tuple[str, str], Rate] = {}
+    return {code: _pick(code, groups, min_rows, picked) for code in bases}
 
 
-def _pick(code: str, groups: Mapping[tuple[str, str], Basis], min_rows: int) -> Rate:
-    keys = _level_keys(code)
-    for level, group_code in keys:
-        basis = groups.get((level, group_code), Basis())
+def _pick(
+    code: str,
+    groups: Mapping[tuple[str, str], Basis],
+    min_rows: int,
+    picked: dict[tuple[str, str], Rate] | None = None,
+) -> Rate:
+    for level, group_code in _level_keys(code):
+        basis = groups.get((level, group_code), _EMPTY)
         # The city-wide rate is used whenever it exists at all: it is the last resort.
         enough = basis.rows >= min_rows or (level == "all" and basis.rows > 0)
         if enough and basis.revenue > 0:
-            return Rate(level, group_code, basis, (basis.va / basis.revenue).quantize(RATE_QUANTUM))
-    return Rate("none", "", Basis(), None)
+            key = (level, group_code)
+            if picked is not None and key in picked:
+                return picked[key]
+            rate = Rate(level, group_code, basis, (basis.va / basis.revenue).quantize(RATE_QUANTUM))
+            if picked is not None:
+                picked[key] = rate
+            return rate
+    return _NONE
 
 
 def coverage(va_direct: Decimal, va_estimated: Decimal) -> float | None:

@@ -4,150 +4,369 @@ import django.contrib.auth.validators
 import django.db.models.deletion
 import django.utils.timezone
 import simple_history.models
-import wenchuang.accounts.models
 from django.conf import settings
 from django.db import migrations, models
 
+import wenchuang.accounts.models
+
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0001_initial'),
-        ('auth', '0012_alter_user_first_name_max_length'),
-        ('registry', '0001_initial'),
+        ("accounts", "0001_initial"),
+        ("auth", "0012_alter_user_first_name_max_length"),
+        ("registry", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='AuditEvent',
+            name="AuditEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(db_index=True, default=django.utils.timezone.now, editable=False, verbose_name='时间')),
-                ('user_id', models.BigIntegerField(blank=True, db_index=True, editable=False, null=True, verbose_name='用户ID')),
-                ('username', models.CharField(blank=True, db_index=True, editable=False, max_length=150, verbose_name='用户名')),
-                ('role', models.CharField(blank=True, editable=False, max_length=20, verbose_name='角色')),
-                ('ip', models.GenericIPAddressField(blank=True, editable=False, null=True, verbose_name='IP 地址')),
-                ('event', models.CharField(choices=[('login', '登录成功'), ('login_failed', '登录失败'), ('lockout', '账户锁定'), ('logout', '退出登录'), ('session_timeout', '会话超时'), ('otp_verified', '双因素认证通过'), ('otp_failed', '双因素认证失败'), ('otp_enrolled', '绑定双因素认证'), ('password_changed', '修改密码'), ('permission_denied', '拒绝访问'), ('data_change', '数据变更'), ('import', '数据导入'), ('export', '数据导出'), ('unmasked_view', '查看未脱敏个人信息'), ('invitation_issued', '签发认领邀请码'), ('enterprise_claim', '企业认领'), ('backup', '数据备份'), ('restore', '数据恢复'), ('rate_limited', '请求频率超限')], db_index=True, editable=False, max_length=24, verbose_name='事件')),
-                ('object_type', models.CharField(blank=True, editable=False, max_length=100, verbose_name='对象类型')),
-                ('object_id', models.CharField(blank=True, editable=False, max_length=100, verbose_name='对象标识')),
-                ('outcome', models.CharField(choices=[('success', '成功'), ('failure', '失败'), ('denied', '拒绝')], editable=False, max_length=10, verbose_name='结果')),
-                ('request_id', models.CharField(blank=True, db_index=True, editable=False, max_length=64, verbose_name='请求ID')),
-                ('method', models.CharField(blank=True, editable=False, max_length=10, verbose_name='请求方法')),
-                ('path', models.CharField(blank=True, editable=False, max_length=500, verbose_name='请求路径')),
-                ('detail', models.JSONField(blank=True, default=dict, editable=False, verbose_name='详情')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        db_index=True, default=django.utils.timezone.now, editable=False, verbose_name="时间"
+                    ),
+                ),
+                (
+                    "user_id",
+                    models.BigIntegerField(
+                        blank=True, db_index=True, editable=False, null=True, verbose_name="用户ID"
+                    ),
+                ),
+                (
+                    "username",
+                    models.CharField(
+                        blank=True, db_index=True, editable=False, max_length=150, verbose_name="用户名"
+                    ),
+                ),
+                ("role", models.CharField(blank=True, editable=False, max_length=20, verbose_name="角色")),
+                (
+                    "ip",
+                    models.GenericIPAddressField(
+                        blank=True, editable=False, null=True, verbose_name="IP 地址"
+                    ),
+                ),
+                (
+                    "event",
+                    models.CharField(
+                        choices=[
+                            ("login", "登录成功"),
+                            ("login_failed", "登录失败"),
+                            ("lockout", "账户锁定"),
+                            ("logout", "退出登录"),
+                            ("session_timeout", "会话超时"),
+                            ("otp_verified", "双因素认证通过"),
+                            ("otp_failed", "双因素认证失败"),
+                            ("otp_enrolled", "绑定双因素认证"),
+                            ("password_changed", "修改密码"),
+                            ("permission_denied", "拒绝访问"),
+                            ("data_change", "数据变更"),
+                            ("import", "数据导入"),
+                            ("export", "数据导出"),
+                            ("unmasked_view", "查看未脱敏个人信息"),
+                            ("invitation_issued", "签发认领邀请码"),
+                            ("enterprise_claim", "企业认领"),
+                            ("backup", "数据备份"),
+                            ("restore", "数据恢复"),
+                            ("rate_limited", "请求频率超限"),
+                        ],
+                        db_index=True,
+                        editable=False,
+                        max_length=24,
+                        verbose_name="事件",
+                    ),
+                ),
+                (
+                    "object_type",
+                    models.CharField(blank=True, editable=False, max_length=100, verbose_name="对象类型"),
+                ),
+                (
+                    "object_id",
+                    models.CharField(blank=True, editable=False, max_length=100, verbose_name="对象标识"),
+                ),
+                (
+                    "outcome",
+                    models.CharField(
+                        choices=[("success", "成功"), ("failure", "失败"), ("denied", "拒绝")],
+                        editable=False,
+                        max_length=10,
+                        verbose_name="结果",
+                    ),
+                ),
+                (
+                    "request_id",
+                    models.CharField(
+                        blank=True, db_index=True, editable=False, max_length=64, verbose_name="请求ID"
+                    ),
+                ),
+                (
+                    "method",
+                    models.CharField(blank=True, editable=False, max_length=10, verbose_name="请求方法"),
+                ),
+                (
+                    "path",
+                    models.CharField(blank=True, editable=False, max_length=500, verbose_name="请求路径"),
+                ),
+                ("detail", models.JSONField(blank=True, default=dict, editable=False, verbose_name="详情")),
             ],
             options={
-                'verbose_name': '审计日志',
-                'verbose_name_plural': '审计日志',
-                'ordering': ['-created_at', '-id'],
-                'default_permissions': ('view',),
+                "verbose_name": "审计日志",
+                "verbose_name_plural": "审计日志",
+                "ordering": ["-created_at", "-id"],
+                "default_permissions": ("view",),
             },
         ),
         migrations.CreateModel(
-            name='HistoricalUser',
+            name="HistoricalUser",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('is_superuser', models.BooleanField(default=False, help_text='Designates that this user has all permissions without explicitly assigning them.', verbose_name='superuser status')),
-                ('username', models.CharField(db_index=True, error_messages={'unique': 'A user with that username already exists.'}, help_text='Required. 150 characters or fewer. Letters, digits and @/./+/-/_ only.', max_length=150, validators=[django.contrib.auth.validators.UnicodeUsernameValidator()], verbose_name='username')),
-                ('first_name', models.CharField(blank=True, max_length=150, verbose_name='first name')),
-                ('last_name', models.CharField(blank=True, max_length=150, verbose_name='last name')),
-                ('email', models.EmailField(blank=True, max_length=254, verbose_name='email address')),
-                ('is_staff', models.BooleanField(default=False, help_text='Designates whether the user can log into this admin site.', verbose_name='staff status')),
-                ('is_active', models.BooleanField(default=True, help_text='Designates whether this user should be treated as active. Unselect this instead of deleting accounts.', verbose_name='active')),
-                ('date_joined', models.DateTimeField(default=django.utils.timezone.now, verbose_name='date joined')),
-                ('role', models.CharField(choices=[('city_admin', '市级管理员'), ('district_admin', '区县管理员'), ('data_manager', '统计员'), ('enterprise', '企业用户'), ('finance', '金融机构'), ('public', '公众（已注册）'), ('system_admin', '系统管理员'), ('security_admin', '安全管理员'), ('audit_admin', '审计管理员')], db_index=True, default='public', max_length=20, verbose_name='角色')),
-                ('organisation', models.CharField(blank=True, max_length=200, verbose_name='所属单位')),
-                ('password_changed_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='密码修改时间')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
+                (
+                    "id",
+                    models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name="ID"),
+                ),
+                (
+                    "is_superuser",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Designates that this user has all permissions without explicitly assigning them.",
+                        verbose_name="superuser status",
+                    ),
+                ),
+                (
+                    "username",
+                    models.CharField(
+                        db_index=True,
+                        error_messages={"unique": "A user with that username already exists."},
+                        help_text="Required. 150 characters or fewer. Letters, digits and @/./+/-/_ only.",
+                        max_length=150,
+                        validators=[django.contrib.auth.validators.UnicodeUsernameValidator()],
+                        verbose_name="username",
+                    ),
+                ),
+                ("first_name", models.CharField(blank=True, max_length=150, verbose_name="first name")),
+                ("last_name", models.CharField(blank=True, max_length=150, verbose_name="last name")),
+                ("email", models.EmailField(blank=True, max_length=254, verbose_name="email address")),
+                (
+                    "is_staff",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Designates whether the user can log into this admin site.",
+                        verbose_name="staff status",
+                    ),
+                ),
+                (
+                    "is_active",
+                    models.BooleanField(
+                        default=True,
+                        help_text="Designates whether this user should be treated as active. Unselect this instead of deleting accounts.",
+                        verbose_name="active",
+                    ),
+                ),
+                (
+                    "date_joined",
+                    models.DateTimeField(default=django.utils.timezone.now, verbose_name="date joined"),
+                ),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("city_admin", "市级管理员"),
+                            ("district_admin", "区县管理员"),
+                            ("data_manager", "统计员"),
+                            ("enterprise", "企业用户"),
+                            ("finance", "金融机构"),
+                            ("public", "公众（已注册）"),
+                            ("system_admin", "系统管理员"),
+                            ("security_admin", "安全管理员"),
+                            ("audit_admin", "审计管理员"),
+                        ],
+                        db_index=True,
+                        default="public",
+                        max_length=20,
+                        verbose_name="角色",
+                    ),
+                ),
+                ("organisation", models.CharField(blank=True, max_length=200, verbose_name="所属单位")),
+                (
+                    "password_changed_at",
+                    models.DateTimeField(default=django.utils.timezone.now, verbose_name="密码修改时间"),
+                ),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical 用户',
-                'verbose_name_plural': 'historical 用户',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical 用户",
+                "verbose_name_plural": "historical 用户",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='InvitationCode',
+            name="InvitationCode",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code_hash', models.CharField(editable=False, max_length=64, unique=True, verbose_name='邀请码摘要')),
-                ('issued_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='签发时间')),
-                ('expires_at', models.DateTimeField(verbose_name='有效期至')),
-                ('used_at', models.DateTimeField(blank=True, null=True, verbose_name='使用时间')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "code_hash",
+                    models.CharField(editable=False, max_length=64, unique=True, verbose_name="邀请码摘要"),
+                ),
+                (
+                    "issued_at",
+                    models.DateTimeField(default=django.utils.timezone.now, verbose_name="签发时间"),
+                ),
+                ("expires_at", models.DateTimeField(verbose_name="有效期至")),
+                ("used_at", models.DateTimeField(blank=True, null=True, verbose_name="使用时间")),
             ],
             options={
-                'verbose_name': '企业认领邀请码',
-                'verbose_name_plural': '企业认领邀请码',
-                'ordering': ['-issued_at'],
+                "verbose_name": "企业认领邀请码",
+                "verbose_name_plural": "企业认领邀请码",
+                "ordering": ["-issued_at"],
             },
         ),
         migrations.AlterModelManagers(
-            name='user',
+            name="user",
             managers=[
-                ('objects', wenchuang.accounts.models.WenchuangUserManager()),
+                ("objects", wenchuang.accounts.models.WenchuangUserManager()),
             ],
         ),
         migrations.AddField(
-            model_name='user',
-            name='districts',
-            field=models.ManyToManyField(blank=True, help_text='区县管理员可见的区县，可多选。', related_name='officers', to='registry.district', verbose_name='管辖区县'),
+            model_name="user",
+            name="districts",
+            field=models.ManyToManyField(
+                blank=True,
+                help_text="区县管理员可见的区县，可多选。",
+                related_name="officers",
+                to="registry.district",
+                verbose_name="管辖区县",
+            ),
         ),
         migrations.AddField(
-            model_name='user',
-            name='enterprise',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='accounts', to='registry.enterprise', verbose_name='所属企业'),
+            model_name="user",
+            name="enterprise",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="accounts",
+                to="registry.enterprise",
+                verbose_name="所属企业",
+            ),
         ),
         migrations.AddField(
-            model_name='user',
-            name='organisation',
-            field=models.CharField(blank=True, max_length=200, verbose_name='所属单位'),
+            model_name="user",
+            name="organisation",
+            field=models.CharField(blank=True, max_length=200, verbose_name="所属单位"),
         ),
         migrations.AddField(
-            model_name='user',
-            name='password_changed_at',
-            field=models.DateTimeField(default=django.utils.timezone.now, verbose_name='密码修改时间'),
+            model_name="user",
+            name="password_changed_at",
+            field=models.DateTimeField(default=django.utils.timezone.now, verbose_name="密码修改时间"),
         ),
         migrations.AddField(
-            model_name='user',
-            name='role',
-            field=models.CharField(choices=[('city_admin', '市级管理员'), ('district_admin', '区县管理员'), ('data_manager', '统计员'), ('enterprise', '企业用户'), ('finance', '金融机构'), ('public', '公众（已注册）'), ('system_admin', '系统管理员'), ('security_admin', '安全管理员'), ('audit_admin', '审计管理员')], db_index=True, default='public', max_length=20, verbose_name='角色'),
+            model_name="user",
+            name="role",
+            field=models.CharField(
+                choices=[
+                    ("city_admin", "市级管理员"),
+                    ("district_admin", "区县管理员"),
+                    ("data_manager", "统计员"),
+                    ("enterprise", "企业用户"),
+                    ("finance", "金融机构"),
+                    ("public", "公众（已注册）"),
+                    ("system_admin", "系统管理员"),
+                    ("security_admin", "安全管理员"),
+                    ("audit_admin", "审计管理员"),
+                ],
+                db_index=True,
+                default="public",
+                max_length=20,
+                verbose_name="角色",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='user',
-            constraint=models.CheckConstraint(condition=models.Q(('is_superuser', False), ('role', 'system_admin'), _connector='OR'), name='user_superuser_is_system_admin'),
+            model_name="user",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("is_superuser", False), ("role", "system_admin"), _connector="OR"),
+                name="user_superuser_is_system_admin",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='user',
-            constraint=models.CheckConstraint(condition=models.Q(('enterprise__isnull', True), ('role', 'enterprise'), _connector='OR'), name='user_enterprise_only_for_enterprise_role'),
+            model_name="user",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("enterprise__isnull", True), ("role", "enterprise"), _connector="OR"),
+                name="user_enterprise_only_for_enterprise_role",
+            ),
         ),
         migrations.AddField(
-            model_name='historicaluser',
-            name='enterprise',
-            field=models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='registry.enterprise', verbose_name='所属企业'),
+            model_name="historicaluser",
+            name="enterprise",
+            field=models.ForeignKey(
+                blank=True,
+                db_constraint=False,
+                null=True,
+                on_delete=django.db.models.deletion.DO_NOTHING,
+                related_name="+",
+                to="registry.enterprise",
+                verbose_name="所属企业",
+            ),
         ),
         migrations.AddField(
-            model_name='historicaluser',
-            name='history_user',
-            field=models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="historicaluser",
+            name="history_user",
+            field=models.ForeignKey(
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='invitationcode',
-            name='enterprise',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='invitations', to='registry.enterprise', verbose_name='企业'),
+            model_name="invitationcode",
+            name="enterprise",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="invitations",
+                to="registry.enterprise",
+                verbose_name="企业",
+            ),
         ),
         migrations.AddField(
-            model_name='invitationcode',
-            name='issued_by',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='issued_invitations', to=settings.AUTH_USER_MODEL, verbose_name='签发人'),
+            model_name="invitationcode",
+            name="issued_by",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="issued_invitations",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="签发人",
+            ),
         ),
         migrations.AddField(
-            model_name='invitationcode',
-            name='used_by',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='used_invitations', to=settings.AUTH_USER_MODEL, verbose_name='使用账户'),
+            model_name="invitationcode",
+            name="used_by",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="used_invitations",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="使用账户",
+            ),
         ),
     ]

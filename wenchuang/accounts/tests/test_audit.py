@@ -49,27 +49,46 @@ def test_the_admin_offers_no_add_change_or_delete(superuser_client, row):
     url = reverse("admin:accounts_auditevent_changelist")
     assert superuser_client.get(url).status_code == 200
     assert superuser_client.get(reverse("admin:accounts_auditevent_add")).status_code == 403
-    assert superuser_client.post(reverse("admin:accounts_auditevent_delete", args=[row.pk]), {"post": "yes"}).status_code == 403
+    assert (
+        superuser_client.post(
+            reverse("admin:accounts_auditevent_delete", args=[row.pk]), {"post": "yes"}
+        ).status_code
+        == 403
+    )
     assert AuditEvent.objects.filter(pk=row.pk).exists()
 
 
 def test_a_login_writes_who_when_where_and_request_id(anonymous_client, city_admin):
-    anonymous_client.post(reverse("accounts:login"), {"username": "city_admin", "password": "Wenchuang-Test-2025!"})
+    anonymous_client.post(
+        reverse("accounts:login"), {"username": "city_admin", "password": "Wenchuang-Test-2025!"}
+    )
     event = AuditEvent.objects.get(event=AuditEvent.Event.LOGIN)
-    assert (event.username, event.role, event.ip, event.outcome) == ("city_admin", "city_admin", "127.0.0.1", "success")
+    assert (event.username, event.role, event.ip, event.outcome) == (
+        "city_admin",
+        "city_admin",
+        "127.0.0.1",
+        "success",
+    )
     assert len(event.request_id) == 32
     assert event.created_at is not None
 
 
 def test_a_failed_login_is_audited(anonymous_client, city_admin):
     anonymous_client.post(reverse("accounts:login"), {"username": "city_admin", "password": "wrong"})
-    assert AuditEvent.objects.filter(event="login_failed", username="city_admin", outcome="failure").count() == 1
+    assert (
+        AuditEvent.objects.filter(event="login_failed", username="city_admin", outcome="failure").count() == 1
+    )
 
 
 def test_a_data_change_is_audited_with_history(city_admin, enterprise):
     enterprise.name = "改名后的企业"
     enterprise.save()
-    assert AuditEvent.objects.filter(event="data_change", object_type="registry.Enterprise", object_id=str(enterprise.pk)).count() == 2
+    assert (
+        AuditEvent.objects.filter(
+            event="data_change", object_type="registry.Enterprise", object_id=str(enterprise.pk)
+        ).count()
+        == 2
+    )
     last = enterprise.history.first()
     assert last.prev_record.name != last.name  # per-record history: before/after
 

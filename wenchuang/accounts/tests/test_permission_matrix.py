@@ -83,7 +83,10 @@ def _site_layout(settings):
         get_template("base.html")
     except TemplateDoesNotExist:
         settings.TEMPLATES = [
-            {**settings.TEMPLATES[0], "DIRS": [*settings.TEMPLATES[0]["DIRS"], Path(__file__).parent / "templates"]}
+            {
+                **settings.TEMPLATES[0],
+                "DIRS": [*settings.TEMPLATES[0]["DIRS"], Path(__file__).parent / "templates"],
+            }
         ]
 
 
@@ -96,7 +99,11 @@ def actors(request, reference):
 def scope_samples(enterprise):
     elsewhere = EnterpriseFactory(name="滨江测试动漫有限公司", district=District.objects.get(code="330108"))
     return {
-        "enterprise.uscc": {"in": enterprise.uscc, "elsewhere": elsewhere.uscc, "missing": "91330108MA2ZZZZZZ5"},
+        "enterprise.uscc": {
+            "in": enterprise.uscc,
+            "elsewhere": elsewhere.uscc,
+            "missing": "91330108MA2ZZZZZZ5",
+        },
     }
 
 
@@ -143,10 +150,16 @@ def test_every_url_answers_as_the_matrix_declares(actors, scope_samples, _site_l
         else:
             ok = got == expected
         if not ok:
-            problems.append(f"{method} {url} as {actor}: expected {expected}, got {got} ({response.status_code})")
-        if got in (DENY, LOGIN) and expected != HANDOVER and not AuditEvent.objects.filter(
-            event="permission_denied", request_id=response["X-Request-ID"]
-        ).exists():
+            problems.append(
+                f"{method} {url} as {actor}: expected {expected}, got {got} ({response.status_code})"
+            )
+        if (
+            got in (DENY, LOGIN)
+            and expected != HANDOVER
+            and not AuditEvent.objects.filter(
+                event="permission_denied", request_id=response["X-Request-ID"]
+            ).exists()
+        ):
             problems.append(f"{method} {url} as {actor}: denial not audited")
         return response.content
 
@@ -169,9 +182,13 @@ def test_every_url_answers_as_the_matrix_declares(actors, scope_samples, _site_l
                     else:
                         elsewhere = check(actor, method, _url(pattern, rule, samples["elsewhere"]), DENY)
                         if elsewhere != missing:
-                            problems.append(f"{pattern.name} as {actor}: 'elsewhere' and 'missing' answers differ")
+                            problems.append(
+                                f"{pattern.name} as {actor}: 'elsewhere' and 'missing' answers differ"
+                            )
                 else:
                     for which in ("in", "elsewhere", "missing"):
                         check(actor, method, _url(pattern, rule, samples[which]), expected)
 
-    assert not problems, f"{len(problems)} of {requests} requests disagree with the matrix:\n" + "\n".join(problems)
+    assert not problems, f"{len(problems)} of {requests} requests disagree with the matrix:\n" + "\n".join(
+        problems
+    )

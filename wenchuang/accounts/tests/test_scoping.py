@@ -50,7 +50,9 @@ def test_enterprise_user_sees_only_itself(enterprise_user, enterprise, binjiang_
     assert list(enterprise_list_for_user(user=enterprise_user)) == [enterprise]
 
 
-@pytest.mark.parametrize("actor", ["finance_user", "system_admin", "security_admin", "audit_admin", "superuser"])
+@pytest.mark.parametrize(
+    "actor", ["finance_user", "system_admin", "security_admin", "audit_admin", "superuser"]
+)
 def test_other_roles_see_no_enterprise_micro_data(request, actor, enterprise):
     user = request.getfixturevalue(actor)
     assert enterprise_list_for_user(user=user).count() == 0
@@ -77,8 +79,12 @@ def test_it_fetches_in_scope_by_uscc_or_pk(district_admin, enterprise):
     assert enterprise_get_for_user(user=district_admin, uscc_or_pk=enterprise.pk) == enterprise
 
 
-def test_talents_follow_district_and_enterprise_scope(district_admin, enterprise_user, enterprise, binjiang_enterprise):
-    mine = Talent.objects.create(name="张三", category="leading", district=enterprise.district, enterprise=enterprise)
+def test_talents_follow_district_and_enterprise_scope(
+    district_admin, enterprise_user, enterprise, binjiang_enterprise
+):
+    mine = Talent.objects.create(
+        name="张三", category="leading", district=enterprise.district, enterprise=enterprise
+    )
     Talent.objects.create(name="李四", category="leading", district=binjiang_enterprise.district)
     assert list(talent_list_for_user(user=district_admin)) == [mine]
     assert list(talent_list_for_user(user=enterprise_user)) == [mine]

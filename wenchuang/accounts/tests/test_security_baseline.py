@@ -86,7 +86,11 @@ def test_changing_the_password_resets_its_age_and_is_audited(system_admin):
     client = logged_in_client(system_admin)
     response = client.post(
         reverse("accounts:password_change"),
-        {"old_password": PASSWORD, "new_password1": "New-Strong-Pass-99", "new_password2": "New-Strong-Pass-99"},
+        {
+            "old_password": PASSWORD,
+            "new_password1": "New-Strong-Pass-99",
+            "new_password2": "New-Strong-Pass-99",
+        },
     )
     assert response.status_code == 302
     system_admin.refresh_from_db()
@@ -97,9 +101,7 @@ def test_changing_the_password_resets_its_age_and_is_audited(system_admin):
 # --- two-factor ------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(
-    "role", [Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN, Role.AUDIT_ADMIN, Role.CITY_ADMIN]
-)
+@pytest.mark.parametrize("role", [Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN, Role.AUDIT_ADMIN, Role.CITY_ADMIN])
 def test_2fa_is_required_for_administrators_and_the_city_office(reference, role):
     user = UserFactory(username=f"u_{role}", role=role)
     client = logged_in_client(user, verified=False)
@@ -121,7 +123,9 @@ def test_a_user_who_enabled_2fa_must_use_it(reference):
     user = UserFactory(username="careful", role=Role.FINANCE)
     totp_device_for(user)
     client = logged_in_client(user, verified=False)
-    assert client.get(reverse("accounts:password_change"))["Location"].startswith(reverse("accounts:otp_verify"))
+    assert client.get(reverse("accounts:password_change"))["Location"].startswith(
+        reverse("accounts:otp_verify")
+    )
 
 
 def test_the_full_login_with_enrolment_and_totp(anonymous_client, audit_admin):

@@ -1,0 +1,32 @@
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from wenchuang.core.exports import csv_text, neutralise_cell
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ('=HYPERLINK("http://x")', '\'=HYPERLINK("http://x")'),
+        ("+cmd|' /C calc'!A0", "'+cmd|' /C calc'!A0"),
+        ("-2+3", "'-2+3"),
+        ("@SUM(A1:A2)", "'@SUM(A1:A2)"),
+        ("\t=1", "'\t=1"),
+        ("＝1+1", "'＝1+1"),
+        ("杭州某文化公司", "杭州某文化公司"),
+        ("-12.5", "-12.5"),
+        (-3, -3),
+        (Decimal("-1.50"), Decimal("-1.50")),
+        (None, ""),
+    ],
+)
+def test_it_neutralises_formula_cells(value, expected):
+    assert neutralise_cell(value) == expected
+
+
+def test_the_csv_writer_neutralises_every_cell_including_the_header():
+    text = csv_text(["=name"], [["=1+1"], ["ok"]])
+    assert text.splitlines() == ["'=name", "'=1+1", "ok"]

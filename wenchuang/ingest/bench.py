@@ -1,0 +1,172 @@
+"""Import benchmark: our import (parse, validate, classify, upsert) of N registration + N annual rows
+against (a) a raw bulk insert of the same pre-parsed rows (the floor) and (b) django-import-export
+(installed only with the `bench` extra). Run against a scratch database: it deletes all enterprises."""
+
+from __future__ import annotations
+
+import csv
+import io
+import random
+import time
+from decimal import Decimal
+from typing import Any
+
+from django.db import connection
+
+from wenchuang.core.uscc import make_valid
+
+FULL = ["8610", "8622", "8710", "8720", "7251", "7712", "2431", "8770", "6421", "7240"]
+PARTIAL = [("6513", "游戏软件开发；动漫设计"), ("6513", "企业管理软件开发"), ("7484", "建筑设计；室内设计")]
+OTHER = ["0111", "4710", "5610"]
+DISTRICTS = ["330102", "330105", "330106", "330108", "330109", "330110"]
+
+
+def generate(n: int, seed: int = 7) -> tuple[bytes, bytes]:
+    rnd = random.Random(seed)
+    reg, ann = io.StringIO(), io.StringIO()
+    rw, aw = csv.writer(reg), csv.writer(ann)
+    rw.writerow(["统一社会信用代码", "企业名称", "国民经济行业代码", "经营范围", "区划代码", "成立日期", "企业类型"])
+    aw.writerow(["统一社会信用代码", "年度", "营业收入（万元）", "劳动者报酬", "生产税净额", "固定资产折旧", "营业盈余",
+                 "总产出", "从业人员", "出口额", "规模以上"])
+    for i in range(n):
+        code = make_valid(f"91330106MA{i:07d}")
+        r = rnd.random()
+        if r < 0.8:
+            gbt, scope = rnd.choice(FULL), "文化服务"
+        elif r < 0.9:
+            gbt, scope = rnd.choice(PARTIAL)
+        else:
+            gbt, scope = rnd.choice(OTHER), "一般项目"
+        rw.writerow([code, f"基准测试企业{i}", gbt, scope, rnd.choice(DISTRICTS), f"20{rnd.randint(10, 22)}-0{rnd.randint(1, 9)}-1{rnd.randint(0, 9)}", "有限责任公司"])
+        rev = rnd.randint(100, 5_000_000)
+        aw.writerow([code, 2023, f"{rev:,}", rev // 5, rev // 20, rev // 15, rev // 10, rev, rnd.randint(1, 900), 0, "是" if rev > 2000 else "否"])
+    return reg.getvalue().encode("utf-8"), ann.getvalue().encode("utf-8")
+
+
+def _wipe() -> None:
+    from wenchuang.classify.models import ClassificationDecision
+    from wenchuang.ingest.models import AnnualSource, BatchChange, EnterpriseRegistration, ImportBatch
+    from wenchuang.registry.models import Enterprise, EnterpriseYear
+
+    for model in (ClassificationDecision, AnnualSource, EnterpriseRegistration, BatchChange, EnterpriseYear):
+        model.objects.all()._raw_delete(connection.alias)
+    ImportBatch.objects.all()._raw_delete(connection.alias)
+    Enterprise.objects.all()._raw_delete(connection.alias)
+    for model in (Enterprise, EnterpriseYear):
+        model.history.all()._raw_delete(connection.alias)
+
+
+def run_ours(reg: bytes, ann: bytes) -> float:
+    from wenchuang.ingest.services import import_file
+
+    t0 = time.perf_counter()
+    a = import_file(kind="registration", data=reg, file_name="bench-reg.csv", recompute=False)
+    b = import_file(kind="annual", data=ann, file_name="bench-annual.csv", recompute=False)
+    elapsed = time.perf_counter() - t0
+    assert a.status == b.status == "done" and a.inserted == b.inserted, (a.message, b.message)
+    return elapsed
+
+
+def run_floor(reg: bytes, ann: bytes) -> float:
+    from wenchuang.registry.models import District, Enterprise, EnterpriseYear
+
+    dist = dict(District.objects.values_list("code", "pk"))
+    regs = list(csv.reader(io.StringIO(reg.decode())))[1:]
+    anns = list(csv.reader(io.StringIO(ann.decode())))[1:]
+    ents = [Enterprise(uscc=r[0], name=r[1], gbt_code=r[2], business_scope=r[3], district_id=dist[r[4]], founded_on=r[5]) for r in regs]
+    years = [
+        (Decimal(r[2].replace(",", "")), *(Decimal(x) for x in r[3:8]), int(r[8]), Decimal(r[9]), r[10] == "是")
+        for r in anns
+    ]
+    t0 = time.perf_counter()
+    created = Enterprise.objects.bulk_create(ents, batch_size=5000)
+    EnterpriseYear.objects.bulk_create(
+        [
+            EnterpriseYear(enterprise_id=e.pk, year=2023, revenue=y[0], labor_compensation=y[1], net_production_tax=y[2],
+                           depreciation=y[3], operating_surplus=y[4], total_output=y[5], employees=y[6], exports=y[7],
+                           is_above_scale=y[8])
+            for e, y in zip(created, years, strict=True)
+        ],
+        batch_size=5000,
+    )
+    return time.perf_counter() - t0
+
+
+def run_iie(reg: bytes, ann: bytes, rows: int) -> float | None:
+    try:
+        import tablib
+        from import_export import fields, resources, widgets
+    except ImportError:
+        return None
+    from wenchuang.registry.models import District, Enterprise, EnterpriseYear
+
+    class EnterpriseResource(resources.ModelResource):
+        district = fields.Field(attribute="district", column_name="district", widget=widgets.ForeignKeyWidget(District, "code"))
+
+        class Meta:
+            model = Enterprise
+            import_id_fields = ("uscc",)
+            fields = ("uscc", "name", "gbt_code", "business_scope", "district", "founded_on")
+
+    class YearResource(resources.ModelResource):
+        enterprise = fields.Field(attribute="enterprise", column_name="enterprise", widget=widgets.ForeignKeyWidget(Enterprise, "uscc"))
+
+        class Meta:
+            model = EnterpriseYear
+            import_id_fields = ("enterprise", "year")
+            fields = ("enterprise", "year", "revenue", "employees")
+
+    regs = list(csv.reader(io.StringIO(reg.decode())))[1 : rows + 1]
+    anns = list(csv.reader(io.StringIO(ann.decode())))[1 : rows + 1]
+    d1 = tablib.Dataset(headers=["uscc", "name", "gbt_code", "business_scope", "district", "founded_on"])
+    for r in regs:
+        d1.append(r[:6])
+    d2 = tablib.Dataset(headers=["enterprise", "year", "revenue", "employees"])
+    for r in anns:
+        d2.append([r[0], r[1], r[2].replace(",", ""), r[8]])
+    t0 = time.perf_counter()
+    res1 = EnterpriseResource().import_data(d1, use_transactions=True)
+    res2 = YearResource().import_data(d2, use_transactions=True)
+    elapsed = time.perf_counter() - t0
+    assert not res1.has_errors() and not res2.has_errors()
+    return elapsed
+
+
+def bench(n: int, iie_rows: int | None = None) -> dict[str, Any]:
+    from wenchuang.core.services import reference_load
+
+    reference_load()
+    reg, ann = generate(n)
+    total = 2 * n
+    _wipe()
+    floor = run_floor(reg, ann)
+    _wipe()
+    ours = run_ours(reg, ann)
+    _wipe()
+    m = min(n, iie_rows or n)
+    iie = run_iie(reg, ann, m)
+    _wipe()
+    out: dict[str, Any] = {
+        "database": connection.vendor,
+        "rows": total,
+        "ours_s": round(ours, 2),
+        "ours_rows_per_s": round(total / ours),
+        "floor_s": round(floor, 2),
+        "floor_rows_per_s": round(total / floor),
+        "ours_vs_floor_time": round(ours / floor, 2),
+        "goal_vs_floor": "≤ 3×",
+    }
+    if iie is not None:
+        rate = 2 * m / iie
+        out.update(
+            {
+                "iie_rows": 2 * m,
+                "iie_s": round(iie, 2),
+                "iie_rows_per_s": round(rate),
+                "ours_speedup_vs_iie": round((total / ours) / rate, 1),
+                "goal_vs_iie": "≥ 10×",
+            }
+        )
+    else:
+        out["iie"] = "django-import-export not installed (pip install -e '.[bench]')"
+    return out

@@ -1,0 +1,43 @@
+"""The rejected-rows workbook: each rejected input row as it was, preceded by its row number, the
+column(s), the value(s) and the reason(s) in Chinese."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+
+from wenchuang.ingest.schema import Kind
+
+LEAD = ["行号", "列", "值", "原因"]
+
+
+def _cell(v: Any) -> Any:
+    # Never write a formula back: a rejected "=…" cell is shown as text.
+    if isinstance(v, str) and v.startswith("="):
+        return "'" + v
+    return v
+
+
+def error_file_write(*, batch: Any, table: Any, kind: Kind, bad: dict[int, list[Any]], mapping: Any) -> Path:
+    import openpyxl
+
+    directory = Path(settings.VAR_DIR) / "imports" / "errors"
+    directory.mkdir(parents=True, exist_ok=True)
+    path = directory / f"batch-{batch.pk}-errors.xlsx"
+    wb = openpyxl.Workbook(write_only=True)
+    ws = wb.create_sheet("错误行")
+    ws.append(LEAD + [str(h) for h in table.headers])
+    raw_by_row = dict(table.rows)
+    for rowno in sorted(bad):
+        problems = bad[rowno]
+        cols = "；".join(kind.column(p.column).zh for p in problems)
+        vals = "；".join(str(p.value) for p in problems)
+        reasons = "；".join(p.reason for p in problems)
+        ws.append([rowno, cols, _cell(vals), reasons, *[_cell(v) for v in raw_by_row.get(rowno, [])]])
+    notes = wb.create_sheet("说明")
+    notes.append([f"批次#{batch.pk}（{kind.zh}）：{batch.file_name}"])
+    notes.append(["修改“错误行”中的数据后，删除前四列（行号、列、值、原因），即可按原格式重新导入。"])
+    wb.save(path)
+    return path

@@ -1,0 +1,166 @@
+"""Reading an uploaded file into header + rows: xlsx (openpyxl, read-only) or CSV in UTF-8, UTF-8 with
+BOM or GB18030/GBK. Whole-file problems raise `FileProblem` with a Chinese message; cell problems
+(formulas) are reported per cell so the row can be rejected with a reason."""
+
+from __future__ import annotations
+
+import csv
+import io
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from wenchuang.ingest.schema import Kind, header_index, normalise_header
+from wenchuang.ingest.values import UNIT_ALIASES, clean_text, unit_from_header
+
+XLSX_MAGIC = b"PK\x03\x04"
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # encrypted xlsx and legacy .xls are OLE containers
+NOTES_SHEETS = {"说明", "填写说明", "notes", "readme"}
+
+
+class FileProblem(ValueError):
+    """The file as a whole cannot be imported; the message says why, in Chinese."""
+
+
+@dataclass
+class Table:
+    headers: list[str]
+    rows: list[tuple[int, list[Any]]]  # (row number as the user sees it, raw cell values)
+    formulas: dict[tuple[int, int], str] = field(default_factory=dict)  # (row, column index) → formula
+    sheet: str = ""
+    encoding: str = ""
+
+
+@dataclass
+class Mapping:
+    """Which file column feeds which schema column, and the money unit of each money column."""
+
+    positions: dict[str, int]
+    units: dict[str, str]
+    ignored: list[str]
+
+
+def read_table(data: bytes, filename: str, kind: Kind) -> Table:
+    if not data or not data.strip():
+        raise FileProblem("文件为空")
+    if data.startswith(OLE_MAGIC):
+        raise FileProblem("文件受密码保护或为旧版.xls格式，请取消密码并另存为.xlsx或CSV后再导入")
+    if data.startswith(XLSX_MAGIC) or filename.lower().endswith((".xlsx", ".xlsm")):
+        return _read_xlsx(data, kind)
+    return _read_csv(data)
+
+
+def _decode(data: bytes) -> tuple[str, str]:
+    if data.startswith(b"\xef\xbb\xbf"):
+        return data[3:].decode("utf-8", errors="strict"), "utf-8-sig"
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("gb18030"), "gb18030"
+    except UnicodeDecodeError as exc:
+        raise FileProblem("无法识别文件编码：CSV请使用UTF-8或GB18030（GBK）编码") from exc
+
+
+def _read_csv(data: bytes) -> Table:
+    text, encoding = _decode(data)
+    if "\x00" in text[:4096]:
+        raise FileProblem("文件不是CSV文本，也不是有效的xlsx工作簿")
+    reader = csv.reader(io.StringIO(text, newline=""))
+    headers: list[str] | None = None
+    rows: list[tuple[int, list[Any]]] = []
+    for lineno, record in enumerate(reader, start=1):
+        if headers is None:
+            if any(cell.strip() for cell in record):
+                headers = record
+            continue
+        if any(cell.strip() for cell in record):
+            rows.append((lineno, record))
+    if headers is None:
+        raise FileProblem("文件为空")
+    if not rows:
+        raise FileProblem("文件只有表头，没有数据行")
+    return Table(headers, rows, encoding=encoding)
+
+
+def _read_xlsx(data: bytes, kind: Kind) -> Table:
+    import openpyxl
+
+    try:
+        wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError) as exc:
+        raise FileProblem("xlsx文件已损坏或不是有效的Excel工作簿") from exc
+    except Exception as exc:  # openpyxl raises assorted errors on malformed parts
+        raise FileProblem("xlsx文件已损坏或不是有效的Excel工作簿") from exc
+    try:
+        names = wb.sheetnames
+        data_sheets = [n for n in names if n.strip().lower() not in NOTES_SHEETS]
+        chosen = kind.zh if kind.zh in names else (data_sheets[0] if data_sheets else None)
+        if chosen is None:
+            raise FileProblem(f"工作簿中没有数据工作表（现有：{'、'.join(names)}）")
+        ws = wb[chosen]
+        headers: list[str] | None = None
+        rows: list[tuple[int, list[Any]]] = []
+        formulas: dict[tuple[int, int], str] = {}
+        for rowno, cells in enumerate(ws.iter_rows(), start=1):
+            values = []
+            for ci, cell in enumerate(cells):
+                v = cell.value
+                if getattr(cell, "data_type", None) == "f" or (isinstance(v, str) and v.startswith("=")):
+                    formulas[(rowno, ci)] = str(v)
+                values.append(v)
+            if headers is None:
+                if any(v not in (None, "") for v in values):
+                    headers = [clean_text(v) for v in values]
+                continue
+            if any(v not in (None, "") for v in values):
+                rows.append((rowno, values))
+    finally:
+        wb.close()
+    if headers is None:
+        raise FileProblem(f"工作表“{chosen}”为空")
+    if not rows:
+        raise FileProblem(f"工作表“{chosen}”只有表头，没有数据行")
+    table = Table(headers, rows, formulas, sheet=chosen, encoding="xlsx")
+    table.sheet_names = names  # type: ignore[attr-defined]
+    return table
+
+
+def map_columns(table: Table, kind: Kind, *, default_unit: str = "万元") -> Mapping:
+    index = header_index(kind)
+    positions: dict[str, int] = {}
+    units: dict[str, str] = {}
+    ignored: list[str] = []
+    for i, raw in enumerate(table.headers):
+        name, unit = unit_from_header(str(raw or ""))
+        key = index.get(normalise_header(name)) or index.get(normalise_header(str(raw or "")))
+        if key is None or key in positions:
+            if str(raw or "").strip():
+                ignored.append(str(raw))
+            continue
+        positions[key] = i
+        if kind.column(key).type == "money":
+            units[key] = unit or default_unit
+    missing = [c.zh for c in kind.columns if c.required and c.key not in positions]
+    if missing:
+        where = f"工作表“{table.sheet}”" if table.sheet else "文件"
+        sheets = getattr(table, "sheet_names", None)
+        hint = f"（工作簿中的工作表：{'、'.join(sheets)}）" if sheets and len(sheets) > 1 else ""
+        raise FileProblem(f"{where}缺少必填列：{'、'.join(missing)}{hint}")
+    return Mapping(positions, units, ignored)
+
+
+def normalise_unit(text: str) -> str:
+    unit = UNIT_ALIASES.get(clean_text(text).lower())
+    if unit is None:
+        raise FileProblem(f"金额单位“{text}”无法识别：可用元、万元、亿元")
+    return unit
+
+
+def iter_cells(table: Table, mapping: Mapping) -> Iterator[tuple[int, dict[str, Any], list[Any]]]:
+    pos = mapping.positions
+    for rowno, values in table.rows:
+        n = len(values)
+        yield rowno, {k: (values[i] if i < n else None) for k, i in pos.items()}, values

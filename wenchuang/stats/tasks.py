@@ -1,0 +1,16 @@
+"""Background jobs of the statistics engine (django-tasks; the database backend's db_worker runs them).
+Enqueue through `services.stats_recompute_enqueue`, which waits for the caller's commit."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django_tasks import task
+
+
+@task()
+def stats_recompute_task(years: list[int] | None = None) -> dict[str, Any]:
+    """Rollup, validation results and stored indicator values for `years` (all when None)."""
+    from wenchuang.stats.services import stats_recompute
+
+    return stats_recompute(years=years)
