@@ -25,9 +25,24 @@ def generate(n: int, seed: int = 7) -> tuple[bytes, bytes]:
     rnd = random.Random(seed)
     reg, ann = io.StringIO(), io.StringIO()
     rw, aw = csv.writer(reg), csv.writer(ann)
-    rw.writerow(["统一社会信用代码", "企业名称", "国民经济行业代码", "经营范围", "区划代码", "成立日期", "企业类型"])
-    aw.writerow(["统一社会信用代码", "年度", "营业收入（万元）", "劳动者报酬", "生产税净额", "固定资产折旧", "营业盈余",
-                 "总产出", "从业人员", "出口额", "规模以上"])
+    rw.writerow(
+        ["统一社会信用代码", "企业名称", "国民经济行业代码", "经营范围", "区划代码", "成立日期", "企业类型"]
+    )
+    aw.writerow(
+        [
+            "统一社会信用代码",
+            "年度",
+            "营业收入（万元）",
+            "劳动者报酬",
+            "生产税净额",
+            "固定资产折旧",
+            "营业盈余",
+            "总产出",
+            "从业人员",
+            "出口额",
+            "规模以上",
+        ]
+    )
     for i in range(n):
         code = make_valid(f"91330106MA{i:07d}")
         r = rnd.random()
@@ -37,9 +52,33 @@ def generate(n: int, seed: int = 7) -> tuple[bytes, bytes]:
             gbt, scope = rnd.choice(PARTIAL)
         else:
             gbt, scope = rnd.choice(OTHER), "一般项目"
-        rw.writerow([code, f"基准测试企业{i}", gbt, scope, rnd.choice(DISTRICTS), f"20{rnd.randint(10, 22)}-0{rnd.randint(1, 9)}-1{rnd.randint(0, 9)}", "有限责任公司"])
+        rw.writerow(
+            [
+                code,
+                f"基准测试企业{i}",
+                gbt,
+                scope,
+                rnd.choice(DISTRICTS),
+                f"20{rnd.randint(10, 22)}-0{rnd.randint(1, 9)}-1{rnd.randint(0, 9)}",
+                "有限责任公司",
+            ]
+        )
         rev = rnd.randint(100, 5_000_000)
-        aw.writerow([code, 2023, f"{rev:,}", rev // 5, rev // 20, rev // 15, rev // 10, rev, rnd.randint(1, 900), 0, "是" if rev > 2000 else "否"])
+        aw.writerow(
+            [
+                code,
+                2023,
+                f"{rev:,}",
+                rev // 5,
+                rev // 20,
+                rev // 15,
+                rev // 10,
+                rev,
+                rnd.randint(1, 900),
+                0,
+                "是" if rev > 2000 else "否",
+            ]
+        )
     return reg.getvalue().encode("utf-8"), ann.getvalue().encode("utf-8")
 
 
@@ -73,18 +112,39 @@ def run_floor(reg: bytes, ann: bytes) -> float:
     dist = dict(District.objects.values_list("code", "pk"))
     regs = list(csv.reader(io.StringIO(reg.decode())))[1:]
     anns = list(csv.reader(io.StringIO(ann.decode())))[1:]
-    ents = [Enterprise(uscc=r[0], name=r[1], gbt_code=r[2], business_scope=r[3], district_id=dist[r[4]], founded_on=r[5]) for r in regs]
+    ents = [
+        Enterprise(
+            uscc=r[0], name=r[1], gbt_code=r[2], business_scope=r[3], district_id=dist[r[4]], founded_on=r[5]
+        )
+        for r in regs
+    ]
     years = [
-        (Decimal(r[2].replace(",", "")), *(Decimal(x) for x in r[3:8]), int(r[8]), Decimal(r[9]), r[10] == "是")
+        (
+            Decimal(r[2].replace(",", "")),
+            *(Decimal(x) for x in r[3:8]),
+            int(r[8]),
+            Decimal(r[9]),
+            r[10] == "是",
+        )
         for r in anns
     ]
     t0 = time.perf_counter()
     created = Enterprise.objects.bulk_create(ents, batch_size=5000)
     EnterpriseYear.objects.bulk_create(
         [
-            EnterpriseYear(enterprise_id=e.pk, year=2023, revenue=y[0], labor_compensation=y[1], net_production_tax=y[2],
-                           depreciation=y[3], operating_surplus=y[4], total_output=y[5], employees=y[6], exports=y[7],
-                           is_above_scale=y[8])
+            EnterpriseYear(
+                enterprise_id=e.pk,
+                year=2023,
+                revenue=y[0],
+                labor_compensation=y[1],
+                net_production_tax=y[2],
+                depreciation=y[3],
+                operating_surplus=y[4],
+                total_output=y[5],
+                employees=y[6],
+                exports=y[7],
+                is_above_scale=y[8],
+            )
             for e, y in zip(created, years, strict=True)
         ],
         batch_size=5000,
@@ -101,7 +161,9 @@ def run_iie(reg: bytes, ann: bytes, rows: int) -> float | None:
     from wenchuang.registry.models import District, Enterprise, EnterpriseYear
 
     class EnterpriseResource(resources.ModelResource):
-        district = fields.Field(attribute="district", column_name="district", widget=widgets.ForeignKeyWidget(District, "code"))
+        district = fields.Field(
+            attribute="district", column_name="district", widget=widgets.ForeignKeyWidget(District, "code")
+        )
 
         class Meta:
             model = Enterprise
@@ -109,7 +171,11 @@ def run_iie(reg: bytes, ann: bytes, rows: int) -> float | None:
             fields = ("uscc", "name", "gbt_code", "business_scope", "district", "founded_on")
 
     class YearResource(resources.ModelResource):
-        enterprise = fields.Field(attribute="enterprise", column_name="enterprise", widget=widgets.ForeignKeyWidget(Enterprise, "uscc"))
+        enterprise = fields.Field(
+            attribute="enterprise",
+            column_name="enterprise",
+            widget=widgets.ForeignKeyWidget(Enterprise, "uscc"),
+        )
 
         class Meta:
             model = EnterpriseYear

@@ -101,7 +101,6 @@ class BatchChange(models.Model):
         return f"BatchChange #{self.pk}"
 
 
-
 class EnterpriseRegistration(models.Model):
     """Registration details beyond the registry's enterprise record, and the batch that last set them."""
 
@@ -126,7 +125,6 @@ class EnterpriseRegistration(models.Model):
         return f"EnterpriseRegistration #{self.pk}"
 
 
-
 class AnnualSource(models.Model):
     """Provenance of one enterprise-year: the batch that last set it."""
 
@@ -137,7 +135,6 @@ class AnnualSource(models.Model):
 
     def __str__(self) -> str:
         return f"AnnualSource #{self.pk}"
-
 
 
 class TaxYear(models.Model):
@@ -160,7 +157,6 @@ class TaxYear(models.Model):
         return f"TaxYear #{self.pk}"
 
 
-
 class SocialInsuranceYear(models.Model):
     enterprise = models.ForeignKey(
         "registry.Enterprise", verbose_name=_("企业"), on_delete=models.CASCADE, related_name="social_years"
@@ -180,7 +176,6 @@ class SocialInsuranceYear(models.Model):
 
     def __str__(self) -> str:
         return f"SocialInsuranceYear #{self.pk}"
-
 
 
 class OfficialSource(models.Model):

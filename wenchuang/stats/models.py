@@ -37,6 +37,9 @@ class FactCell(models.Model):
         verbose_name=_("区县"),
         on_delete=models.DO_NOTHING,
         db_constraint=False,
+        # No index of its own: the grain's unique index (year, district, …) serves the lookups, and
+        # every index is paid for on each refresh's insert.
+        db_index=False,
         related_name="+",
     )
     platform_key = models.PositiveIntegerField(_("园区（平台）编号"), default=NO_PLATFORM)
@@ -79,9 +82,8 @@ class FactCell(models.Model):
                 name="stats_factcell_grain_unique",
             )
         ]
-        indexes = [
-            models.Index(fields=["year", "is_above_scale", "is_digital"], name="stats_cell_year_flags")
-        ]
+        # No further indexes: reads filter by year first, which the unique index's leading column
+        # serves (a year holds at most tens of thousands of cells); a refresh pays for each index.
 
     def __str__(self) -> str:
         return f"{self.year} {self.district_id} {self.category_code or '未分类'}"

@@ -93,8 +93,9 @@ KEY_COLUMNS = (
 _STAGE = "stats_refresh_stage"
 
 
-def micro_group_by_sql(years: list[int]) -> str:
-    """The single GROUP BY over the micro rows at the rollup's grain (also the benchmark's floor)."""
+def micro_group_by_sql(years: list[int] | None) -> str:
+    """The single GROUP BY over the micro rows at the rollup's grain (also the benchmark's floor), for
+    `years` or every year (None)."""
     t = _tables()
     aggregates = ",\n  ".join(f"{expr} AS {name}" for name, expr in MEASURES)
     # Table names come from model metadata and years are ints: nothing user-supplied is interpolated.
@@ -107,7 +108,7 @@ SELECT ey.year AS year, e.district_id AS district_id, COALESCE(e.platform_id, 0)
 FROM {t["ey"]} ey
 JOIN {t["e"]} e ON e.id = ey.enterprise_id
 LEFT JOIN {t["c"]} c ON c.id = e.culture_category_id
-WHERE ey.year IN ({_years_sql(years)})
+{"" if years is None else f"WHERE ey.year IN ({_years_sql(years)})"}
 GROUP BY ey.year, e.district_id, COALESCE(e.platform_id, 0), COALESCE(e.culture_category_id, 0),
   ey.is_above_scale, c.code, c.is_new_form, c.domain"""  # noqa: S608
 
@@ -133,12 +134,11 @@ def refresh(years: Iterable[int] | None = None) -> RefreshResult:
     the rates are written; then one INSERT … SELECT joins each staged cell to its 小类-year's rate. Each
     cell is written once, with its estimate — there is no UPDATE pass over the fact table.
     """
-    if years is None:
-        target = sorted(set(micro_years()) | set(RollupYear.objects.values_list("year", flat=True)))
-    else:
-        target = sorted({int(y) for y in years})
+    full = years is None
+    # A full refresh learns its years from the staged cells (no extra scan of the micro rows for them).
+    target = [] if full else sorted({int(y) for y in years})  # type: ignore[union-attr]
     now = timezone.now()
-    if not target:
+    if not full and not target:
         return RefreshResult([], 0, 0, now)
     t = _tables()
     stamp = connection.ops.adapt_datetimefield_value(now)
@@ -149,21 +149,24 @@ INSERT INTO {t["cell"]} ({cell_columns})
 SELECT {staged}, r.rate, COALESCE(ROUND(s.revenue_missing * r.rate, 2), 0), %s
 FROM {_STAGE} s
 LEFT JOIN {t["rate"]} r ON r.year = s.year AND r.category_key = s.category_key"""  # noqa: S608
-    years_sql = _years_sql(target)
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(f"DROP TABLE IF EXISTS {_STAGE}")
-        cursor.execute(f"CREATE TEMPORARY TABLE {_STAGE} AS {micro_group_by_sql(target)}")
+        cursor.execute(f"CREATE TEMPORARY TABLE {_STAGE} AS {micro_group_by_sql(None if full else target)}")
         cursor.execute(
             f"""SELECT year, category_key, category_code, SUM(n_rate_basis), SUM(rate_va), SUM(rate_revenue),
   COUNT(*), SUM(n_rows) FROM {_STAGE} GROUP BY year, category_key, category_code"""  # noqa: S608
         )
         bases = cursor.fetchall()
+        if full:
+            # Every year with micro data, and every year refreshed before (emptied if its data is gone).
+            target = sorted(
+                {int(row[0]) for row in bases} | set(RollupYear.objects.values_list("year", flat=True))
+            )
         for table in (t["cell"], t["rate"]):
             # A full refresh covers every year that can have cells: without a WHERE, SQLite empties the
             # table wholesale (its truncate optimisation). PostgreSQL keeps the MVCC-friendly DELETE
             # (TRUNCATE would lock out the dashboards' reads until commit).
-            everything = years is None and connection.vendor == "sqlite"
-            where = "" if everything else f" WHERE year IN ({years_sql})"
+            where = "" if full else f" WHERE year IN ({_years_sql(target)})"
             cursor.execute(f"DELETE FROM {table}{where}")  # noqa: S608
         rates = _write_rates(cursor, bases, stamp)
         cursor.execute(insert, [stamp])
@@ -185,6 +188,12 @@ LEFT JOIN {t["rate"]} r ON r.year = s.year AND r.category_key = s.category_key""
                 for y in target
             ]
         )
+    if connection.vendor == "postgresql" and not connection.in_atomic_block:
+        # The refresh replaced every cell of its years: reclaim the dead versions now rather than leave
+        # them to autovacuum (each later refresh's unique-index checks would wade through them).
+        # Outside any transaction only. (ANALYZE is left to autovacuum: it would double the cost.)
+        with connection.cursor() as cursor:
+            cursor.execute(f"VACUUM {t['cell']}, {t['rate']}")
     return RefreshResult(
         target,
         sum(c[0] for c in counts.values()),
@@ -226,8 +235,17 @@ def _write_rates(cursor: Any, bases: list[tuple[Any, ...]], stamp: Any) -> dict[
                     stamp,
                 )
             )
-    insert = f"""INSERT INTO {ValueAddedRate._meta.db_table} (year, category_key, category_code, level,
-  basis_code, basis_rows, basis_va, basis_revenue, rate, refreshed_at) VALUES """  # noqa: S608
+    table = ValueAddedRate._meta.db_table
+    columns = (
+        "year, category_key, category_code, level, basis_code, basis_rows, basis_va, basis_revenue, rate, "
+        "refreshed_at"
+    )
+    if connection.vendor == "postgresql":
+        with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+        return estimated
+    insert = f"INSERT INTO {table} ({columns}) VALUES "  # noqa: S608
     # Multi-row VALUES (500 rows = 5,000 parameters, within every backend's limit): fewer round trips
     # than executemany.
     for i in range(0, len(rows), 500):

@@ -45,7 +45,9 @@ def test_partial_code_is_decided_from_the_scope(inputs, gbt, cat, yes, no):
     mapping, rules, _ = inputs
     hit = classify(gbt, yes, mapping=mapping, rules=rules)
     assert hit.category_code == cat, hit.reason
-    assert hit.reason.startswith(f"行业代码{gbt}为部分属于文化产业的行业(*)；经营范围含“") and cat in hit.reason
+    assert (
+        hit.reason.startswith(f"行业代码{gbt}为部分属于文化产业的行业(*)；经营范围含“") and cat in hit.reason
+    )
     assert hit.confidence >= 0.7
     miss = classify(gbt, no, mapping=mapping, rules=rules)
     assert miss.category_code is None, miss.reason
@@ -55,7 +57,8 @@ def test_the_reason_quotes_the_scope(inputs):
     mapping, rules, _ = inputs
     d = classify("6513", "计算机软件开发；游戏软件开发；技术服务", mapping=mapping, rules=rules)
     assert d.reason == (
-        "行业代码6513为部分属于文化产业的行业(*)；经营范围含“游戏软件开发” → 0243 多媒体、游戏动漫和数字出版软件开发"
+        "行业代码6513为部分属于文化产业的行业(*)；经营范围含“游戏软件开发” → "
+        "0243 多媒体、游戏动漫和数字出版软件开发"
     )
 
 

@@ -11,7 +11,9 @@ from wenchuang.registry.models import District, Enterprise
 @pytest.fixture(autouse=True)
 def _immediate_tasks(settings, tmp_path):
     settings.VAR_DIR = tmp_path
-    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend", "QUEUES": ["default"]}}
+    settings.TASKS = {
+        "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend", "QUEUES": ["default"]}
+    }
 
 
 @pytest.fixture
@@ -19,7 +21,10 @@ def firms(reference):
     d = District.objects.get(code="330106")
     scopes = ["动漫设计", "", "企业管理软件开发"]
     objs = Enterprise.objects.bulk_create(
-        [Enterprise(uscc=uscc(i), name=f"企业{i}", gbt_code="6513", business_scope=s, district=d) for i, s in enumerate(scopes)]
+        [
+            Enterprise(uscc=uscc(i), name=f"企业{i}", gbt_code="6513", business_scope=s, district=d)
+            for i, s in enumerate(scopes)
+        ]
     )
     classification_apply(enterprises=[(e.pk, e.gbt_code, e.business_scope) for e in objs])
     return objs
@@ -45,7 +50,8 @@ def test_editing_a_rule_reclassifies_in_the_background(
     rule = KeywordRule.objects.get(gbt_code="6513")
     with django_capture_on_commit_callbacks(execute=True):
         r = data_manager_client.post(
-            "/import/rules/", {"rule": rule.pk, "include_keywords": rule.include_keywords + " 管理软件", "is_active": "on"}
+            "/import/rules/",
+            {"rule": rule.pk, "include_keywords": rule.include_keywords + " 管理软件", "is_active": "on"},
         )
     assert r.status_code == 302
     run = ReclassifyRun.objects.get()
@@ -53,7 +59,9 @@ def test_editing_a_rule_reclassifies_in_the_background(
     assert run.moves == {"非文化→0243": 1}
 
 
-def test_other_roles_cannot_see_the_queue(firms, district_admin_client, enterprise_user_client, anonymous_client):
+def test_other_roles_cannot_see_the_queue(
+    firms, district_admin_client, enterprise_user_client, anonymous_client
+):
     assert district_admin_client.get("/import/review/").status_code == 403
     assert enterprise_user_client.get("/import/review/").status_code == 403
     assert anonymous_client.get("/import/review/").status_code == 302

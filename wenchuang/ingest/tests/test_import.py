@@ -16,13 +16,28 @@ from wenchuang.ingest.tests.conftest import uscc
 from wenchuang.ingest.workbook import template_workbook
 from wenchuang.registry.models import Enterprise, EnterpriseYear
 
-REG_HEADER = ["统一社会信用代码", "企业名称", "国民经济行业代码", "经营范围", "区划代码", "成立日期", "企业类型"]
+REG_HEADER = [
+    "统一社会信用代码",
+    "企业名称",
+    "国民经济行业代码",
+    "经营范围",
+    "区划代码",
+    "成立日期",
+    "企业类型",
+]
 
 
 def reg_rows(n=3, start=1):
     return [
-        [uscc(i), f"示例文化企业{i}", "8610" if i % 2 else "6513", "游戏软件开发；动漫设计" if i % 2 == 0 else "新闻采编",
-         "330106", "2020年1月5日", "有限责任公司"]
+        [
+            uscc(i),
+            f"示例文化企业{i}",
+            "8610" if i % 2 else "6513",
+            "游戏软件开发；动漫设计" if i % 2 == 0 else "新闻采编",
+            "330106",
+            "2020年1月5日",
+            "有限责任公司",
+        ]
         for i in range(start, start + n)
     ]
 
@@ -51,8 +66,16 @@ def xlsx_bytes(header, rows, sheet="工商登记", notes=True):
 
 def state():
     return (
-        list(Enterprise.objects.order_by("uscc").values_list("uscc", "name", "gbt_code", "district_id", "culture_category_id")),
-        list(EnterpriseYear.objects.order_by("enterprise_id", "year").values_list("enterprise_id", "year", "revenue")),
+        list(
+            Enterprise.objects.order_by("uscc").values_list(
+                "uscc", "name", "gbt_code", "district_id", "culture_category_id"
+            )
+        ),
+        list(
+            EnterpriseYear.objects.order_by("enterprise_id", "year").values_list(
+                "enterprise_id", "year", "revenue"
+            )
+        ),
     )
 
 
@@ -86,7 +109,9 @@ def test_it_accepts_english_headers_and_units_in_headers(registered):
 
 
 def test_it_applies_the_unit_option(registered):
-    b = imp("annual", csv_bytes(["统一社会信用代码", "年度", "营业收入"], [[uscc(1), 2022, "1.5"]]), unit="亿元")
+    b = imp(
+        "annual", csv_bytes(["统一社会信用代码", "年度", "营业收入"], [[uscc(1), 2022, "1.5"]]), unit="亿元"
+    )
     assert b.status == "done"
     assert EnterpriseYear.objects.get(enterprise__uscc=uscc(1)).revenue == Decimal("15000.00")
 
@@ -132,14 +157,20 @@ def test_reimport_is_a_no_op(registered):
 
 
 def test_it_updates_and_undo_restores(registered):
-    annual = imp("annual", csv_bytes(["统一社会信用代码", "年度", "营业收入"], [[uscc(1), 2022, "100"], [uscc(2), 2022, "50"]]))
+    annual = imp(
+        "annual",
+        csv_bytes(["统一社会信用代码", "年度", "营业收入"], [[uscc(1), 2022, "100"], [uscc(2), 2022, "50"]]),
+    )
     snapshot = state()
     rows = reg_rows(4)
     rows[0][1] = "改名后的企业"
     rows.append(reg_rows(1, start=9)[0])
     b = imp("registration", csv_bytes(REG_HEADER, rows))
     assert (b.inserted, b.updated, b.unchanged) == (1, 1, 3)
-    second = imp("annual", csv_bytes(["统一社会信用代码", "年度", "营业收入"], [[uscc(1), 2022, "120"], [uscc(3), 2022, "7"]]))
+    second = imp(
+        "annual",
+        csv_bytes(["统一社会信用代码", "年度", "营业收入"], [[uscc(1), 2022, "120"], [uscc(3), 2022, "7"]]),
+    )
     assert (second.inserted, second.updated) == (1, 1)
     with pytest.raises(ValueError, match="请先撤销"):
         batch_undo(batch_id=annual.pk)
@@ -189,7 +220,11 @@ def _assert_refused(b, status, text):
         (b"", "e.csv", "文件为空"),
         (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 100, "locked.xlsx", "密码保护"),
         (b"PK\x03\x04garbage", "broken.xlsx", "已损坏"),
-        ("企业名称,区划代码\n甲,330106\n".encode(), "x.csv", "缺少必填列：统一社会信用代码、国民经济行业代码"),
+        (
+            "企业名称,区划代码\n甲,330106\n".encode(),
+            "x.csv",
+            "缺少必填列：统一社会信用代码、国民经济行业代码",
+        ),
     ],
 )
 def test_it_refuses_unreadable_files(registered, data, name, message):
@@ -223,12 +258,22 @@ def _rejected_reason(b, row=2):
 @pytest.mark.parametrize(
     ("kind", "header", "row", "reason"),
     [
-        ("annual", ["统一社会信用代码", "年度", "营业收入"], [1, 2022, "一百万"], "营业收入：“一百万”不是数字"),
+        (
+            "annual",
+            ["统一社会信用代码", "年度", "营业收入"],
+            [1, 2022, "一百万"],
+            "营业收入：“一百万”不是数字",
+        ),
         ("annual", ["统一社会信用代码", "年度", "营业收入"], [1, 2022, "-5"], "营业收入：不能为负数"),
         ("annual", ["统一社会信用代码", "年度", "营业收入"], [1, 1990, "5"], "1990年不在规划数据年度范围"),
         ("annual", ["统一社会信用代码", "年度", "营业收入"], [77, 2022, "5"], "尚未登记"),
         ("registration", REG_HEADER, [1, "甲", "8610", "", "330782", "", ""], "区划代码330782不在本市"),
-        ("tax", ["统一社会信用代码", "年度", "纳税额", "纳税信用等级"], [1, 2022, "5", "AA"], "不是纳税信用等级"),
+        (
+            "tax",
+            ["统一社会信用代码", "年度", "纳税额", "纳税信用等级"],
+            [1, 2022, "5", "AA"],
+            "不是纳税信用等级",
+        ),
     ],
 )
 def test_it_rejects_bad_rows_with_a_reason_and_writes_nothing(registered, kind, header, row, reason):
@@ -253,7 +298,9 @@ def test_duplicate_uscc_in_the_file_is_rejected(registered):
 
 def test_formulas_in_cells_are_rejected(registered):
     before = state()
-    data = xlsx_bytes(["统一社会信用代码", "年度", "营业收入"], [[uscc(1), 2022, "=SUM(1,2)"]], sheet="年度统计")
+    data = xlsx_bytes(
+        ["统一社会信用代码", "年度", "营业收入"], [[uscc(1), 2022, "=SUM(1,2)"]], sheet="年度统计"
+    )
     b = imp("annual", data, name="f.xlsx")
     assert b.status == "rejected"
     assert "单元格含公式" in _rejected_reason(b)

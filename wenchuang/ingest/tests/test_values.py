@@ -16,7 +16,9 @@ def test_it_rejects_text_in_a_number():
         parse_decimal("约100")
 
 
-@pytest.mark.parametrize(("raw", "unit", "wan"), [("12,345", "元", "1.23"), ("3", "亿元", "30000.00"), ("5.5", "万元", "5.50")])
+@pytest.mark.parametrize(
+    ("raw", "unit", "wan"), [("12,345", "元", "1.23"), ("3", "亿元", "30000.00"), ("5.5", "万元", "5.50")]
+)
 def test_it_converts_money_to_wan(raw, unit, wan):
     assert parse_money(raw, unit) == Decimal(wan)
 

@@ -15,7 +15,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--rows", type=int, required=True)
-        parser.add_argument("--iie-rows", type=int, default=None, help="django-import-export 只导入前M行（按速率比较）")
+        parser.add_argument(
+            "--iie-rows", type=int, default=None, help="django-import-export 只导入前M行（按速率比较）"
+        )
         parser.add_argument("--json", action="store_true")
 
     def handle(self, *args: Any, **o: Any) -> None:
