@@ -249,7 +249,8 @@ def _delete_set_based(model: type[models.Model], qs: models.QuerySet, deleted: d
         else:
             raise DemoError(f"不支持的删除规则：{related._meta.label}.{rel.field.name}")
     count = qs._raw_delete(qs.db)
-    deleted[model._meta.label] = deleted.get(model._meta.label, 0) + count
+    if count:
+        deleted[model._meta.label] = deleted.get(model._meta.label, 0) + count
 
 
 def demo_generate(

@@ -4,10 +4,12 @@ selectors). Thin: parse, call one selector, render."""
 from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.views.decorators.http import require_GET
 
 from wenchuang.stats import selectors
 
 
+@require_GET
 def indicator_values(request: HttpRequest, plan_code: str, year: int) -> HttpResponse:
     """Stored indicator values of a plan for a year (city level): public, aggregated figures. The body
     is the snapshot serialised at recompute time; this view does one indexed read and no arithmetic."""
