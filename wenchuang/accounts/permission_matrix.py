@@ -146,6 +146,13 @@ RULES: list[Rule] = [
 ]
 
 
+# Apps declare the rules of their own pages beside their URLs (e.g. wenchuang/ingest/permissions.py);
+# they join the one matrix here, after the names they import from this module exist.
+from wenchuang.ingest.permissions import RULES as _INGEST_RULES  # noqa: E402
+
+RULES += _INGEST_RULES
+
+
 def rule_for(name: str | None, route: str) -> Rule | None:
     if name:
         for rule in RULES:

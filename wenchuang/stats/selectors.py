@@ -223,13 +223,13 @@ def indicator_values_json(*, plan_code: str, year: int, spatial_unit_code: str =
     """The indicator endpoint's body: the snapshot written at recompute time (one indexed read of one
     row, nothing to serialise); rendered from the stored rows only if no snapshot exists (never
     recomputed since the snapshots were introduced, or a year without values: an empty list)."""
-    payload = (
+    found = list(
         IndicatorSnapshot.objects.filter(plan_code=plan_code, year=year, spatial_unit_code=spatial_unit_code)
-        .values_list("payload", flat=True)
-        .first()
+        .order_by()
+        .values_list("payload", flat=True)[:1]
     )
-    if payload is not None:
-        return payload
+    if found:
+        return found[0]
     values = indicator_value_list(plan_code=plan_code, year=year, spatial_unit_code=spatial_unit_code)
     return presenters.indicator_values_json(plan_code=plan_code, year=year, values=values)
 

@@ -35,11 +35,17 @@ def test_personal_data_is_masked_unless_an_allowed_role_asks_and_that_is_audited
     city_admin, district_admin, enterprise
 ):
     talent = Talent.objects.create(
-        name="张三", category="leading", id_number="330106199001011234", phone="13800001234", district=enterprise.district
+        name="张三",
+        category="leading",
+        id_number="330106199001011234",
+        phone="13800001234",
+        district=enterprise.district,
     )
     masked = talent_personal_data_for_user(user=district_admin, talent=talent, reveal=True)
     assert masked["id_number"] == "3301**********1234" and masked["phone"] == "138****1234"
     assert not AuditEvent.objects.filter(event="unmasked_view").exists()
     full = talent_personal_data_for_user(user=city_admin, talent=talent, reveal=True)
     assert full["id_number"] == "330106199001011234"
-    assert AuditEvent.objects.filter(event="unmasked_view", username="city_admin", object_id=str(talent.pk)).exists()
+    assert AuditEvent.objects.filter(
+        event="unmasked_view", username="city_admin", object_id=str(talent.pk)
+    ).exists()

@@ -82,7 +82,9 @@ def test_an_official_figure_takes_precedence_at_once_and_falls_back_when_deleted
     assert official["value"] == "2285"
     assert official["computed"] == computed["computed"]  # the computed value stays visible beside it
     assert official["official"]["source_document"] == "2020年统计公报"  # type: ignore[index]
-    stored_row = IndicatorValue.objects.get(plan_code=PLAN, indicator_code="value_added", year=2020)
+    stored_row = IndicatorValue.objects.get(
+        plan_code=PLAN, indicator_code="value_added", year=2020, spatial_unit_code=""
+    )
     assert stored_row.headline_value == Decimal("2285")
 
     # A correction replaces the headline too.

@@ -8,6 +8,7 @@ import pytest
 from django.conf import settings
 from django.db import transaction
 from django.test import override_settings
+from django_tasks import TaskResultStatus
 
 from wenchuang.plan.services import plan_load
 from wenchuang.stats import services
@@ -32,7 +33,7 @@ def micro() -> None:
 @override_settings(TASKS=IMMEDIATE)
 def test_the_task_rebuilds_the_rollup_and_the_stored_indicators(micro: None) -> None:
     result = stats_recompute_task.enqueue(years=[2021])
-    assert result.status == "SUCCEEDED"
+    assert result.status == TaskResultStatus.SUCCESSFUL
     assert result.return_value["years"] == [2021]
     assert list(RollupYear.objects.values_list("year", flat=True)) == [2021]
     assert FactCell.objects.filter(year=2021).exists()
