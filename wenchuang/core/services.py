@@ -1,5 +1,7 @@
 """Loading of the built-in reference standards (GB/T 2260 divisions, culture classification 2018).
 
+Each loaded row gets its first history record, so a later correction shows as a before/after change.
+
 Idempotent: rows are upserted by code; a row a data manager has corrected in the admin (its name or
 name check changed after loading) is left as corrected, so re-running set-up never undoes a review.
 """
@@ -12,6 +14,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import transaction
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from wenchuang.classify.models import CultureCategory, GbtIndustryMapping
 from wenchuang.registry.models import District
@@ -52,7 +55,7 @@ def _load_districts(rows: list[dict[str, str]]) -> dict[str, int]:
         for r in rows
         if r["code"] not in existing
     ]
-    District.objects.bulk_create(new)
+    bulk_create_with_history(new, District)
     return {"created": len(new), "unchanged": len(rows) - len(new)}
 
 
@@ -74,7 +77,7 @@ def _load_categories(rows: list[dict[str, str]]) -> dict[str, int]:
             for r in rows
             if int(r["level"]) == level and r["code"] not in existing
         ]
-        CultureCategory.objects.bulk_create(new)
+        bulk_create_with_history(new, CultureCategory)
         created += len(new)
     return {"created": created, "unchanged": len(rows) - created}
 
@@ -88,7 +91,7 @@ def _mark_new_forms(rows: list[dict[str, str]]) -> dict[str, int]:
         if not cat.is_new_form or cat.new_form_seq != seq:
             cat.is_new_form, cat.new_form_seq = True, seq
             changed.append(cat)
-    CultureCategory.objects.bulk_update(changed, ["is_new_form", "new_form_seq"])
+    bulk_update_with_history(changed, CultureCategory, ["is_new_form", "new_form_seq"])
     return {"created": len(changed), "unchanged": len(rows) - len(changed)}
 
 
@@ -105,5 +108,5 @@ def _load_mappings(rows: list[dict[str, str]]) -> dict[str, int]:
         for r in rows
         if r["gbt4754_code"] not in existing
     ]
-    GbtIndustryMapping.objects.bulk_create(new)
+    bulk_create_with_history(new, GbtIndustryMapping)
     return {"created": len(new), "unchanged": len(rows) - len(new)}
