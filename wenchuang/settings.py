@@ -197,6 +197,8 @@ WENCHUANG_CITY_CODE = env_str("WENCHUANG_CITY_CODE", "330100")
 # Key for personal-data encryption at rest; falls back to one derived from SECRET_KEY locally.
 WENCHUANG_FIELD_KEYS = env_list("WENCHUANG_FIELD_KEYS", [])
 
+# Imports larger than this are refused with a message (a 2 GB upload never reaches the parser).
+WENCHUANG_IMPORT_MAX_BYTES = env_int("WENCHUANG_IMPORT_MAX_BYTES", 200 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 10 * 1024 * 1024)
 
 LOGGING = {
@@ -204,6 +206,8 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+    # Audit rows live in the database; echoing each to the console is opt-in (AUDIT_LOG_LEVEL=INFO).
+    "loggers": {"wenchuang.audit": {"level": env_str("AUDIT_LOG_LEVEL", "WARNING")}},
 }
 
 # Security headers. CSP: same-origin only (assets come from npm, never a CDN); inline scripts and styles

@@ -13,7 +13,6 @@ from wenchuang.core.crypto import EncryptedTextField
 from wenchuang.core.validators import validate_uscc
 
 
-
 def money_field(label: Any) -> models.DecimalField:
     """Money in 万元 with 2 decimals (to the 元 cent); null means not reported, never zero."""
     return models.DecimalField(label, max_digits=18, decimal_places=2, null=True, blank=True)

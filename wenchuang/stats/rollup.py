@@ -193,7 +193,8 @@ LEFT JOIN {t["rate"]} r ON r.year = s.year AND r.category_key = s.category_key""
         # them to autovacuum (each later refresh's unique-index checks would wade through them).
         # Outside any transaction only. (ANALYZE is left to autovacuum: it would double the cost.)
         with connection.cursor() as cursor:
-            cursor.execute(f"VACUUM {t['cell']}, {t['rate']}")
+            # TRUNCATE false: never wait for the exclusive lock that returning empty pages would need.
+            cursor.execute(f"VACUUM (TRUNCATE false) {t['cell']}, {t['rate']}")
     return RefreshResult(
         target,
         sum(c[0] for c in counts.values()),

@@ -2,308 +2,934 @@
 
 import django.db.models.deletion
 import simple_history.models
-import wenchuang.core.crypto
-import wenchuang.core.validators
 from django.conf import settings
 from django.db import migrations, models
 
+import wenchuang.core.crypto
+import wenchuang.core.validators
+
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('classify', '0001_initial'),
+        ("classify", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='District',
+            name="District",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=6, unique=True, verbose_name='区划代码')),
-                ('name', models.CharField(max_length=50, verbose_name='名称')),
-                ('kind', models.CharField(max_length=10, verbose_name='类型')),
-                ('parent_code', models.CharField(max_length=6, verbose_name='上级区划代码')),
-                ('note', models.TextField(blank=True, verbose_name='沿革说明')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.CharField(max_length=6, unique=True, verbose_name="区划代码")),
+                ("name", models.CharField(max_length=50, verbose_name="名称")),
+                ("kind", models.CharField(max_length=10, verbose_name="类型")),
+                ("parent_code", models.CharField(max_length=6, verbose_name="上级区划代码")),
+                ("note", models.TextField(blank=True, verbose_name="沿革说明")),
             ],
             options={
-                'verbose_name': '行政区划',
-                'verbose_name_plural': '行政区划（GB/T 2260）',
-                'ordering': ['code'],
+                "verbose_name": "行政区划",
+                "verbose_name_plural": "行政区划（GB/T 2260）",
+                "ordering": ["code"],
             },
         ),
         migrations.CreateModel(
-            name='Enterprise',
+            name="Enterprise",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('uscc', models.CharField(max_length=18, unique=True, validators=[wenchuang.core.validators.validate_uscc], verbose_name='统一社会信用代码')),
-                ('name', models.CharField(db_index=True, max_length=200, verbose_name='企业名称')),
-                ('gbt_code', models.CharField(blank=True, db_index=True, max_length=4, verbose_name='国民经济行业代码')),
-                ('business_scope', models.TextField(blank=True, verbose_name='经营范围')),
-                ('founded_on', models.DateField(blank=True, null=True, verbose_name='成立日期')),
-                ('status', models.CharField(choices=[('active', '存续（在营）'), ('deregistered', '注销'), ('revoked', '吊销'), ('moved_out', '迁出')], default='active', max_length=14, verbose_name='登记状态')),
-                ('is_demo', models.BooleanField(db_index=True, default=False, verbose_name='示例数据')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='创建时间')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='更新时间')),
-                ('culture_category', models.ForeignKey(blank=True, limit_choices_to={'level': 3}, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='enterprises', to='classify.culturecategory', verbose_name='文化产业小类')),
-                ('district', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='enterprises', to='registry.district', verbose_name='所在区县')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "uscc",
+                    models.CharField(
+                        max_length=18,
+                        unique=True,
+                        validators=[wenchuang.core.validators.validate_uscc],
+                        verbose_name="统一社会信用代码",
+                    ),
+                ),
+                ("name", models.CharField(db_index=True, max_length=200, verbose_name="企业名称")),
+                (
+                    "gbt_code",
+                    models.CharField(
+                        blank=True, db_index=True, max_length=4, verbose_name="国民经济行业代码"
+                    ),
+                ),
+                ("business_scope", models.TextField(blank=True, verbose_name="经营范围")),
+                ("founded_on", models.DateField(blank=True, null=True, verbose_name="成立日期")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("active", "存续（在营）"),
+                            ("deregistered", "注销"),
+                            ("revoked", "吊销"),
+                            ("moved_out", "迁出"),
+                        ],
+                        default="active",
+                        max_length=14,
+                        verbose_name="登记状态",
+                    ),
+                ),
+                ("is_demo", models.BooleanField(db_index=True, default=False, verbose_name="示例数据")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="创建时间")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="更新时间")),
+                (
+                    "culture_category",
+                    models.ForeignKey(
+                        blank=True,
+                        limit_choices_to={"level": 3},
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="enterprises",
+                        to="classify.culturecategory",
+                        verbose_name="文化产业小类",
+                    ),
+                ),
+                (
+                    "district",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="enterprises",
+                        to="registry.district",
+                        verbose_name="所在区县",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '文化企业',
-                'verbose_name_plural': '文化企业',
-                'ordering': ['uscc'],
+                "verbose_name": "文化企业",
+                "verbose_name_plural": "文化企业",
+                "ordering": ["uscc"],
             },
         ),
         migrations.CreateModel(
-            name='HistoricalDistrict',
+            name="HistoricalDistrict",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('code', models.CharField(db_index=True, max_length=6, verbose_name='区划代码')),
-                ('name', models.CharField(max_length=50, verbose_name='名称')),
-                ('kind', models.CharField(max_length=10, verbose_name='类型')),
-                ('parent_code', models.CharField(max_length=6, verbose_name='上级区划代码')),
-                ('note', models.TextField(blank=True, verbose_name='沿革说明')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name="ID"),
+                ),
+                ("code", models.CharField(db_index=True, max_length=6, verbose_name="区划代码")),
+                ("name", models.CharField(max_length=50, verbose_name="名称")),
+                ("kind", models.CharField(max_length=10, verbose_name="类型")),
+                ("parent_code", models.CharField(max_length=6, verbose_name="上级区划代码")),
+                ("note", models.TextField(blank=True, verbose_name="沿革说明")),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical 行政区划',
-                'verbose_name_plural': 'historical 行政区划（GB/T 2260）',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
-            },
-            bases=(simple_history.models.HistoricalChanges, models.Model),
-        ),
-        migrations.CreateModel(
-            name='HistoricalEnterpriseYear',
-            fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('year', models.PositiveSmallIntegerField(verbose_name='年度')),
-                ('revenue', models.DecimalField(blank=True, decimal_places=2, max_digits=18, null=True, verbose_name='营业收入（万元）')),
-                ('labor_compensation', models.DecimalField(blank=True, decimal_places=2, max_digits=18, null=True, verbose_name='劳动者报酬（万元）')),
-                ('net_production_tax', models.DecimalField(blank=True, decimal_places=2, max_digits=18, null=True, verbose_name='生产税净额（万元）')),
-                ('depreciation', models.DecimalField(blank=True, decimal_places=2, max_digits=18, null=True, verbose_name='固定资产折旧（万元）')),
-                ('operating_surplus', models.DecimalField(blank=True, decimal_places=2, max_digits=18, null=True, verbose_name='营业盈余（万元）')),
-                ('total_output', models.DecimalField(blank=True, decimal_places=2, max_digits=18, null=True, verbose_name='总产出（万元）')),
-                ('employees', models.PositiveIntegerField(blank=True, null=True, verbose_name='从业人员（人）')),
-                ('exports', models.DecimalField(blank=True, decimal_places=2, max_digits=18, null=True, verbose_name='出口额（万元）')),
-                ('is_above_scale', models.BooleanField(default=False, verbose_name='规模以上')),
-                ('is_listed', models.BooleanField(default=False, verbose_name='上市企业')),
-                ('is_leading', models.BooleanField(default=False, verbose_name='文化领军企业')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('enterprise', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='registry.enterprise', verbose_name='企业')),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-            ],
-            options={
-                'verbose_name': 'historical 企业年度数据',
-                'verbose_name_plural': 'historical 企业年度数据',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
-            },
-            bases=(simple_history.models.HistoricalChanges, models.Model),
-        ),
-        migrations.CreateModel(
-            name='HistoricalExportItem',
-            fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('base', '国家文化出口基地'), ('key_enterprise', '国家文化出口重点企业'), ('key_project', '国家文化出口重点项目')], max_length=16, verbose_name='类别')),
-                ('name', models.CharField(max_length=200, verbose_name='名称')),
-                ('recognized_year', models.PositiveSmallIntegerField(verbose_name='认定年份')),
-                ('revoked_year', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='撤销年份')),
-                ('is_demo', models.BooleanField(db_index=True, default=False, verbose_name='示例数据')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('district', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='registry.district', verbose_name='所在区县')),
-                ('enterprise', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='registry.enterprise', verbose_name='企业')),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-            ],
-            options={
-                'verbose_name': 'historical 文化出口基地与重点企业、项目',
-                'verbose_name_plural': 'historical 文化出口基地与重点企业、项目',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
-            },
-            bases=(simple_history.models.HistoricalChanges, models.Model),
-        ),
-        migrations.CreateModel(
-            name='HistoricalPlatform',
-            fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('name', models.CharField(db_index=True, max_length=100, verbose_name='名称')),
-                ('kind', models.CharField(choices=[('park', '文化产业园区（基地）'), ('street', '文化创意街区'), ('hq', '企业总部平台'), ('town', '特色小镇'), ('institution', '院校与文化设施'), ('project', '重点项目'), ('other', '其他载体')], default='other', max_length=12, verbose_name='类别')),
-                ('level', models.CharField(choices=[('national', '国家级'), ('provincial', '省级'), ('municipal', '市级'), ('none', '未认定')], default='none', max_length=10, verbose_name='认定级别')),
-                ('recognized_year', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='认定年份')),
-                ('revoked_year', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='撤销年份')),
-                ('note', models.TextField(blank=True, verbose_name='说明')),
-                ('is_demo', models.BooleanField(db_index=True, default=False, verbose_name='示例数据')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('district', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='registry.district', verbose_name='所在区县')),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-            ],
-            options={
-                'verbose_name': 'historical 园区与平台',
-                'verbose_name_plural': 'historical 园区与平台',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical 行政区划",
+                "verbose_name_plural": "historical 行政区划（GB/T 2260）",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalTalent',
+            name="HistoricalEnterpriseYear",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('name', models.CharField(max_length=50, verbose_name='姓名')),
-                ('category', models.CharField(choices=[('celebrity', '文化名人'), ('leading', '文化领军人才'), ('top_professional', '顶尖专业人才'), ('other', '其他人才')], max_length=20, verbose_name='人才类别')),
-                ('field', models.CharField(blank=True, max_length=50, verbose_name='专业领域')),
-                ('recognized_year', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='认定年份')),
-                ('is_demo', models.BooleanField(db_index=True, default=False, verbose_name='示例数据')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('district', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='registry.district', verbose_name='所在区县')),
-                ('enterprise', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='registry.enterprise', verbose_name='所在单位')),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name="ID"),
+                ),
+                ("year", models.PositiveSmallIntegerField(verbose_name="年度")),
+                (
+                    "revenue",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=18,
+                        null=True,
+                        verbose_name="营业收入（万元）",
+                    ),
+                ),
+                (
+                    "labor_compensation",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=18,
+                        null=True,
+                        verbose_name="劳动者报酬（万元）",
+                    ),
+                ),
+                (
+                    "net_production_tax",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=18,
+                        null=True,
+                        verbose_name="生产税净额（万元）",
+                    ),
+                ),
+                (
+                    "depreciation",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=18,
+                        null=True,
+                        verbose_name="固定资产折旧（万元）",
+                    ),
+                ),
+                (
+                    "operating_surplus",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=18,
+                        null=True,
+                        verbose_name="营业盈余（万元）",
+                    ),
+                ),
+                (
+                    "total_output",
+                    models.DecimalField(
+                        blank=True, decimal_places=2, max_digits=18, null=True, verbose_name="总产出（万元）"
+                    ),
+                ),
+                (
+                    "employees",
+                    models.PositiveIntegerField(blank=True, null=True, verbose_name="从业人员（人）"),
+                ),
+                (
+                    "exports",
+                    models.DecimalField(
+                        blank=True, decimal_places=2, max_digits=18, null=True, verbose_name="出口额（万元）"
+                    ),
+                ),
+                ("is_above_scale", models.BooleanField(default=False, verbose_name="规模以上")),
+                ("is_listed", models.BooleanField(default=False, verbose_name="上市企业")),
+                ("is_leading", models.BooleanField(default=False, verbose_name="文化领军企业")),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "enterprise",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="registry.enterprise",
+                        verbose_name="企业",
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical 文化人才',
-                'verbose_name_plural': 'historical 文化人才',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical 企业年度数据",
+                "verbose_name_plural": "historical 企业年度数据",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='Platform',
+            name="HistoricalExportItem",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=100, unique=True, verbose_name='名称')),
-                ('kind', models.CharField(choices=[('park', '文化产业园区（基地）'), ('street', '文化创意街区'), ('hq', '企业总部平台'), ('town', '特色小镇'), ('institution', '院校与文化设施'), ('project', '重点项目'), ('other', '其他载体')], default='other', max_length=12, verbose_name='类别')),
-                ('level', models.CharField(choices=[('national', '国家级'), ('provincial', '省级'), ('municipal', '市级'), ('none', '未认定')], default='none', max_length=10, verbose_name='认定级别')),
-                ('recognized_year', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='认定年份')),
-                ('revoked_year', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='撤销年份')),
-                ('note', models.TextField(blank=True, verbose_name='说明')),
-                ('is_demo', models.BooleanField(db_index=True, default=False, verbose_name='示例数据')),
-                ('district', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='platforms', to='registry.district', verbose_name='所在区县')),
+                (
+                    "id",
+                    models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name="ID"),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("base", "国家文化出口基地"),
+                            ("key_enterprise", "国家文化出口重点企业"),
+                            ("key_project", "国家文化出口重点项目"),
+                        ],
+                        max_length=16,
+                        verbose_name="类别",
+                    ),
+                ),
+                ("name", models.CharField(max_length=200, verbose_name="名称")),
+                ("recognized_year", models.PositiveSmallIntegerField(verbose_name="认定年份")),
+                (
+                    "revoked_year",
+                    models.PositiveSmallIntegerField(blank=True, null=True, verbose_name="撤销年份"),
+                ),
+                ("is_demo", models.BooleanField(db_index=True, default=False, verbose_name="示例数据")),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "district",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="registry.district",
+                        verbose_name="所在区县",
+                    ),
+                ),
+                (
+                    "enterprise",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="registry.enterprise",
+                        verbose_name="企业",
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '园区与平台',
-                'verbose_name_plural': '园区与平台',
-                'ordering': ['name'],
+                "verbose_name": "historical 文化出口基地与重点企业、项目",
+                "verbose_name_plural": "historical 文化出口基地与重点企业、项目",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
+            },
+            bases=(simple_history.models.HistoricalChanges, models.Model),
+        ),
+        migrations.CreateModel(
+            name="HistoricalPlatform",
+            fields=[
+                (
+                    "id",
+                    models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name="ID"),
+                ),
+                ("name", models.CharField(db_index=True, max_length=100, verbose_name="名称")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("park", "文化产业园区（基地）"),
+                            ("street", "文化创意街区"),
+                            ("hq", "企业总部平台"),
+                            ("town", "特色小镇"),
+                            ("institution", "院校与文化设施"),
+                            ("project", "重点项目"),
+                            ("other", "其他载体"),
+                        ],
+                        default="other",
+                        max_length=12,
+                        verbose_name="类别",
+                    ),
+                ),
+                (
+                    "level",
+                    models.CharField(
+                        choices=[
+                            ("national", "国家级"),
+                            ("provincial", "省级"),
+                            ("municipal", "市级"),
+                            ("none", "未认定"),
+                        ],
+                        default="none",
+                        max_length=10,
+                        verbose_name="认定级别",
+                    ),
+                ),
+                (
+                    "recognized_year",
+                    models.PositiveSmallIntegerField(blank=True, null=True, verbose_name="认定年份"),
+                ),
+                (
+                    "revoked_year",
+                    models.PositiveSmallIntegerField(blank=True, null=True, verbose_name="撤销年份"),
+                ),
+                ("note", models.TextField(blank=True, verbose_name="说明")),
+                ("is_demo", models.BooleanField(db_index=True, default=False, verbose_name="示例数据")),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "district",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="registry.district",
+                        verbose_name="所在区县",
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+            ],
+            options={
+                "verbose_name": "historical 园区与平台",
+                "verbose_name_plural": "historical 园区与平台",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
+            },
+            bases=(simple_history.models.HistoricalChanges, models.Model),
+        ),
+        migrations.CreateModel(
+            name="HistoricalTalent",
+            fields=[
+                (
+                    "id",
+                    models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name="ID"),
+                ),
+                ("name", models.CharField(max_length=50, verbose_name="姓名")),
+                (
+                    "category",
+                    models.CharField(
+                        choices=[
+                            ("celebrity", "文化名人"),
+                            ("leading", "文化领军人才"),
+                            ("top_professional", "顶尖专业人才"),
+                            ("other", "其他人才"),
+                        ],
+                        max_length=20,
+                        verbose_name="人才类别",
+                    ),
+                ),
+                ("field", models.CharField(blank=True, max_length=50, verbose_name="专业领域")),
+                (
+                    "recognized_year",
+                    models.PositiveSmallIntegerField(blank=True, null=True, verbose_name="认定年份"),
+                ),
+                ("is_demo", models.BooleanField(db_index=True, default=False, verbose_name="示例数据")),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "district",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="registry.district",
+                        verbose_name="所在区县",
+                    ),
+                ),
+                (
+                    "enterprise",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="registry.enterprise",
+                        verbose_name="所在单位",
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+            ],
+            options={
+                "verbose_name": "historical 文化人才",
+                "verbose_name_plural": "historical 文化人才",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
+            },
+            bases=(simple_history.models.HistoricalChanges, models.Model),
+        ),
+        migrations.CreateModel(
+            name="Platform",
+            fields=[
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=100, unique=True, verbose_name="名称")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("park", "文化产业园区（基地）"),
+                            ("street", "文化创意街区"),
+                            ("hq", "企业总部平台"),
+                            ("town", "特色小镇"),
+                            ("institution", "院校与文化设施"),
+                            ("project", "重点项目"),
+                            ("other", "其他载体"),
+                        ],
+                        default="other",
+                        max_length=12,
+                        verbose_name="类别",
+                    ),
+                ),
+                (
+                    "level",
+                    models.CharField(
+                        choices=[
+                            ("national", "国家级"),
+                            ("provincial", "省级"),
+                            ("municipal", "市级"),
+                            ("none", "未认定"),
+                        ],
+                        default="none",
+                        max_length=10,
+                        verbose_name="认定级别",
+                    ),
+                ),
+                (
+                    "recognized_year",
+                    models.PositiveSmallIntegerField(blank=True, null=True, verbose_name="认定年份"),
+                ),
+                (
+                    "revoked_year",
+                    models.PositiveSmallIntegerField(blank=True, null=True, verbose_name="撤销年份"),
+                ),
+                ("note", models.TextField(blank=True, verbose_name="说明")),
+                ("is_demo", models.BooleanField(db_index=True, default=False, verbose_name="示例数据")),
+                (
+                    "district",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="platforms",
+                        to="registry.district",
+                        verbose_name="所在区县",
+                    ),
+                ),
+            ],
+            options={
+                "verbose_name": "园区与平台",
+                "verbose_name_plural": "园区与平台",
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='HistoricalEnterprise',
+            name="HistoricalEnterprise",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('uscc', models.CharField(db_index=True, max_length=18, validators=[wenchuang.core.validators.validate_uscc], verbose_name='统一社会信用代码')),
-                ('name', models.CharField(db_index=True, max_length=200, verbose_name='企业名称')),
-                ('gbt_code', models.CharField(blank=True, db_index=True, max_length=4, verbose_name='国民经济行业代码')),
-                ('business_scope', models.TextField(blank=True, verbose_name='经营范围')),
-                ('founded_on', models.DateField(blank=True, null=True, verbose_name='成立日期')),
-                ('status', models.CharField(choices=[('active', '存续（在营）'), ('deregistered', '注销'), ('revoked', '吊销'), ('moved_out', '迁出')], default='active', max_length=14, verbose_name='登记状态')),
-                ('is_demo', models.BooleanField(db_index=True, default=False, verbose_name='示例数据')),
-                ('created_at', models.DateTimeField(blank=True, editable=False, verbose_name='创建时间')),
-                ('updated_at', models.DateTimeField(blank=True, editable=False, verbose_name='更新时间')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('culture_category', models.ForeignKey(blank=True, db_constraint=False, limit_choices_to={'level': 3}, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='classify.culturecategory', verbose_name='文化产业小类')),
-                ('district', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='registry.district', verbose_name='所在区县')),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('platform', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='registry.platform', verbose_name='所在园区（平台）')),
+                (
+                    "id",
+                    models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name="ID"),
+                ),
+                (
+                    "uscc",
+                    models.CharField(
+                        db_index=True,
+                        max_length=18,
+                        validators=[wenchuang.core.validators.validate_uscc],
+                        verbose_name="统一社会信用代码",
+                    ),
+                ),
+                ("name", models.CharField(db_index=True, max_length=200, verbose_name="企业名称")),
+                (
+                    "gbt_code",
+                    models.CharField(
+                        blank=True, db_index=True, max_length=4, verbose_name="国民经济行业代码"
+                    ),
+                ),
+                ("business_scope", models.TextField(blank=True, verbose_name="经营范围")),
+                ("founded_on", models.DateField(blank=True, null=True, verbose_name="成立日期")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("active", "存续（在营）"),
+                            ("deregistered", "注销"),
+                            ("revoked", "吊销"),
+                            ("moved_out", "迁出"),
+                        ],
+                        default="active",
+                        max_length=14,
+                        verbose_name="登记状态",
+                    ),
+                ),
+                ("is_demo", models.BooleanField(db_index=True, default=False, verbose_name="示例数据")),
+                ("created_at", models.DateTimeField(blank=True, editable=False, verbose_name="创建时间")),
+                ("updated_at", models.DateTimeField(blank=True, editable=False, verbose_name="更新时间")),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "culture_category",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        limit_choices_to={"level": 3},
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="classify.culturecategory",
+                        verbose_name="文化产业小类",
+                    ),
+                ),
+                (
+                    "district",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="registry.district",
+                        verbose_name="所在区县",
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "platform",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="registry.platform",
+                        verbose_name="所在园区（平台）",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical 文化企业',
-                'verbose_name_plural': 'historical 文化企业',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical 文化企业",
+                "verbose_name_plural": "historical 文化企业",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.AddField(
-            model_name='enterprise',
-            name='platform',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='enterprises', to='registry.platform', verbose_name='所在园区（平台）'),
+            model_name="enterprise",
+            name="platform",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="enterprises",
+                to="registry.platform",
+                verbose_name="所在园区（平台）",
+            ),
         ),
         migrations.CreateModel(
-            name='Talent',
+            name="Talent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=50, verbose_name='姓名')),
-                ('category', models.CharField(choices=[('celebrity', '文化名人'), ('leading', '文化领军人才'), ('top_professional', '顶尖专业人才'), ('other', '其他人才')], max_length=20, verbose_name='人才类别')),
-                ('field', models.CharField(blank=True, max_length=50, verbose_name='专业领域')),
-                ('id_number', wenchuang.core.crypto.EncryptedTextField(blank=True, verbose_name='身份证件号码')),
-                ('id_number_hash', models.CharField(blank=True, db_index=True, editable=False, max_length=64, verbose_name='证件号码索引')),
-                ('phone', wenchuang.core.crypto.EncryptedTextField(blank=True, verbose_name='联系电话')),
-                ('recognized_year', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='认定年份')),
-                ('is_demo', models.BooleanField(db_index=True, default=False, verbose_name='示例数据')),
-                ('district', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='talents', to='registry.district', verbose_name='所在区县')),
-                ('enterprise', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='talents', to='registry.enterprise', verbose_name='所在单位')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=50, verbose_name="姓名")),
+                (
+                    "category",
+                    models.CharField(
+                        choices=[
+                            ("celebrity", "文化名人"),
+                            ("leading", "文化领军人才"),
+                            ("top_professional", "顶尖专业人才"),
+                            ("other", "其他人才"),
+                        ],
+                        max_length=20,
+                        verbose_name="人才类别",
+                    ),
+                ),
+                ("field", models.CharField(blank=True, max_length=50, verbose_name="专业领域")),
+                (
+                    "id_number",
+                    wenchuang.core.crypto.EncryptedTextField(blank=True, verbose_name="身份证件号码"),
+                ),
+                (
+                    "id_number_hash",
+                    models.CharField(
+                        blank=True, db_index=True, editable=False, max_length=64, verbose_name="证件号码索引"
+                    ),
+                ),
+                ("phone", wenchuang.core.crypto.EncryptedTextField(blank=True, verbose_name="联系电话")),
+                (
+                    "recognized_year",
+                    models.PositiveSmallIntegerField(blank=True, null=True, verbose_name="认定年份"),
+                ),
+                ("is_demo", models.BooleanField(db_index=True, default=False, verbose_name="示例数据")),
+                (
+                    "district",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="talents",
+                        to="registry.district",
+                        verbose_name="所在区县",
+                    ),
+                ),
+                (
+                    "enterprise",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="talents",
+                        to="registry.enterprise",
+                        verbose_name="所在单位",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '文化人才',
-                'verbose_name_plural': '文化人才',
-                'ordering': ['name'],
+                "verbose_name": "文化人才",
+                "verbose_name_plural": "文化人才",
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='EnterpriseYear',
+            name="EnterpriseYear",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('year', models.PositiveSmallIntegerField(verbose_name='年度')),
-                ('revenue', models.DecimalField(blank=True, decimal_places=2, max_digits=18, null=True, verbose_name='营业收入（万元）')),
-                ('labor_compensation', models.DecimalField(blank=True, decimal_places=2, max_digits=18, null=True, verbose_name='劳动者报酬（万元）')),
-                ('net_production_tax', models.DecimalField(blank=True, decimal_places=2, max_digits=18, null=True, verbose_name='生产税净额（万元）')),
-                ('depreciation', models.DecimalField(blank=True, decimal_places=2, max_digits=18, null=True, verbose_name='固定资产折旧（万元）')),
-                ('operating_surplus', models.DecimalField(blank=True, decimal_places=2, max_digits=18, null=True, verbose_name='营业盈余（万元）')),
-                ('total_output', models.DecimalField(blank=True, decimal_places=2, max_digits=18, null=True, verbose_name='总产出（万元）')),
-                ('employees', models.PositiveIntegerField(blank=True, null=True, verbose_name='从业人员（人）')),
-                ('exports', models.DecimalField(blank=True, decimal_places=2, max_digits=18, null=True, verbose_name='出口额（万元）')),
-                ('is_above_scale', models.BooleanField(default=False, verbose_name='规模以上')),
-                ('is_listed', models.BooleanField(default=False, verbose_name='上市企业')),
-                ('is_leading', models.BooleanField(default=False, verbose_name='文化领军企业')),
-                ('enterprise', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='years', to='registry.enterprise', verbose_name='企业')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("year", models.PositiveSmallIntegerField(verbose_name="年度")),
+                (
+                    "revenue",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=18,
+                        null=True,
+                        verbose_name="营业收入（万元）",
+                    ),
+                ),
+                (
+                    "labor_compensation",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=18,
+                        null=True,
+                        verbose_name="劳动者报酬（万元）",
+                    ),
+                ),
+                (
+                    "net_production_tax",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=18,
+                        null=True,
+                        verbose_name="生产税净额（万元）",
+                    ),
+                ),
+                (
+                    "depreciation",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=18,
+                        null=True,
+                        verbose_name="固定资产折旧（万元）",
+                    ),
+                ),
+                (
+                    "operating_surplus",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=18,
+                        null=True,
+                        verbose_name="营业盈余（万元）",
+                    ),
+                ),
+                (
+                    "total_output",
+                    models.DecimalField(
+                        blank=True, decimal_places=2, max_digits=18, null=True, verbose_name="总产出（万元）"
+                    ),
+                ),
+                (
+                    "employees",
+                    models.PositiveIntegerField(blank=True, null=True, verbose_name="从业人员（人）"),
+                ),
+                (
+                    "exports",
+                    models.DecimalField(
+                        blank=True, decimal_places=2, max_digits=18, null=True, verbose_name="出口额（万元）"
+                    ),
+                ),
+                ("is_above_scale", models.BooleanField(default=False, verbose_name="规模以上")),
+                ("is_listed", models.BooleanField(default=False, verbose_name="上市企业")),
+                ("is_leading", models.BooleanField(default=False, verbose_name="文化领军企业")),
+                (
+                    "enterprise",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="years",
+                        to="registry.enterprise",
+                        verbose_name="企业",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '企业年度数据',
-                'verbose_name_plural': '企业年度数据',
-                'ordering': ['enterprise_id', 'year'],
-                'indexes': [models.Index(fields=['year', 'is_above_scale'], name='ey_year_above_scale')],
-                'constraints': [models.UniqueConstraint(fields=('enterprise', 'year'), name='enterprise_year_unique'), models.CheckConstraint(condition=models.Q(('year__gte', 1978), ('year__lte', 2100)), name='enterprise_year_range'), models.CheckConstraint(condition=models.Q(('revenue__isnull', True), ('revenue__gte', 0), _connector='OR'), name='enterprise_year_revenue_gte_0')],
+                "verbose_name": "企业年度数据",
+                "verbose_name_plural": "企业年度数据",
+                "ordering": ["enterprise_id", "year"],
+                "indexes": [models.Index(fields=["year", "is_above_scale"], name="ey_year_above_scale")],
+                "constraints": [
+                    models.UniqueConstraint(fields=("enterprise", "year"), name="enterprise_year_unique"),
+                    models.CheckConstraint(
+                        condition=models.Q(("year__gte", 1978), ("year__lte", 2100)),
+                        name="enterprise_year_range",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("revenue__isnull", True), ("revenue__gte", 0), _connector="OR"),
+                        name="enterprise_year_revenue_gte_0",
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='ExportItem',
+            name="ExportItem",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('base', '国家文化出口基地'), ('key_enterprise', '国家文化出口重点企业'), ('key_project', '国家文化出口重点项目')], max_length=16, verbose_name='类别')),
-                ('name', models.CharField(max_length=200, verbose_name='名称')),
-                ('recognized_year', models.PositiveSmallIntegerField(verbose_name='认定年份')),
-                ('revoked_year', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='撤销年份')),
-                ('is_demo', models.BooleanField(db_index=True, default=False, verbose_name='示例数据')),
-                ('district', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='export_items', to='registry.district', verbose_name='所在区县')),
-                ('enterprise', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='export_items', to='registry.enterprise', verbose_name='企业')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("base", "国家文化出口基地"),
+                            ("key_enterprise", "国家文化出口重点企业"),
+                            ("key_project", "国家文化出口重点项目"),
+                        ],
+                        max_length=16,
+                        verbose_name="类别",
+                    ),
+                ),
+                ("name", models.CharField(max_length=200, verbose_name="名称")),
+                ("recognized_year", models.PositiveSmallIntegerField(verbose_name="认定年份")),
+                (
+                    "revoked_year",
+                    models.PositiveSmallIntegerField(blank=True, null=True, verbose_name="撤销年份"),
+                ),
+                ("is_demo", models.BooleanField(db_index=True, default=False, verbose_name="示例数据")),
+                (
+                    "district",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="export_items",
+                        to="registry.district",
+                        verbose_name="所在区县",
+                    ),
+                ),
+                (
+                    "enterprise",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="export_items",
+                        to="registry.enterprise",
+                        verbose_name="企业",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '文化出口基地与重点企业、项目',
-                'verbose_name_plural': '文化出口基地与重点企业、项目',
-                'ordering': ['kind', 'name'],
-                'constraints': [models.UniqueConstraint(fields=('kind', 'name'), name='export_item_kind_name_unique')],
+                "verbose_name": "文化出口基地与重点企业、项目",
+                "verbose_name_plural": "文化出口基地与重点企业、项目",
+                "ordering": ["kind", "name"],
+                "constraints": [
+                    models.UniqueConstraint(fields=("kind", "name"), name="export_item_kind_name_unique")
+                ],
             },
         ),
     ]

@@ -39,6 +39,8 @@ class Command(BaseCommand):
         if load_demo and not Enterprise.objects.exists():
             self.stdout.write("数据库为空，正在载入示例数据（名称均标注“示例”）……")
             call_command("demo")
+            # Dashboards read the precomputed rollups and indicator values, so build them now.
+            call_command("stats", "recompute")
         self._ensure_admin()
         call_command("collectstatic", interactive=False, verbosity=0)
 
