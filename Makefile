@@ -8,13 +8,17 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: run setup deps assets test lint typecheck browser-deps clean
+.PHONY: run setup deps assets system-deps test lint typecheck clean
 
 run: setup
 	$(BIN)/wenchuang serve --host $(HOST) --port $(PORT)
 
-setup: deps assets
+setup: deps assets system-deps
 	$(BIN)/wenchuang setup
+
+# Debian packages (Chromium, CJK fonts, PDF libraries); installs what is missing when run as root.
+system-deps:
+	bash scripts/system-deps.sh
 
 # Python dependencies: a venv with the exact versions and hashes of requirements.lock.
 deps: $(VENV)/.installed
@@ -37,7 +41,7 @@ $(VENDOR)/.installed: package-lock.json
 	cp node_modules/bootstrap/LICENSE $(VENDOR)/LICENSE.bootstrap
 	touch $@
 
-test: deps assets
+test: deps assets system-deps
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 lint: deps

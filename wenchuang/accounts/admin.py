@@ -49,8 +49,8 @@ class AuditEventAdmin(ReadOnlyAdmin):
     date_hierarchy = "created_at"
 
     def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        user = request.user
-        return bool(user.is_superuser or getattr(user, "role", None) == Role.AUDIT_ADMIN)
+        # 三员分立: only the 审计管理员 reads the log — not the system administrator, even as superuser.
+        return getattr(request.user, "role", None) == Role.AUDIT_ADMIN
 
     def has_module_permission(self, request: HttpRequest) -> bool:
         return self.has_view_permission(request)

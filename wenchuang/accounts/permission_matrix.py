@@ -129,11 +129,11 @@ RULES: list[Rule] = [
     # deletes a row, superuser included.
     Rule(
         "admin:accounts_auditevent_changelist",
-        grant(DENY, audit_admin={"GET": ALLOW, "POST": STAFF}, superuser={"GET": ALLOW, "POST": STAFF}),
+        grant(DENY, audit_admin={"GET": ALLOW, "POST": STAFF}),
     ),
     Rule(
         "admin:accounts_auditevent_change",
-        grant(DENY, audit_admin={"GET": ALLOW, "POST": DENY}, superuser={"GET": ALLOW, "POST": DENY}),
+        grant(DENY, audit_admin={"GET": ALLOW, "POST": DENY}),
         kwargs={"object_id": "999999"},
     ),
     Rule(

@@ -45,12 +45,14 @@ def test_the_database_refuses_update_and_delete_behind_the_orm(row):
     assert AuditEvent.objects.get(pk=row.pk).outcome == "success"
 
 
-def test_the_admin_offers_no_add_change_or_delete(superuser_client, row):
+def test_the_admin_offers_no_add_change_or_delete(audit_admin_client, superuser_client, row):
     url = reverse("admin:accounts_auditevent_changelist")
-    assert superuser_client.get(url).status_code == 200
-    assert superuser_client.get(reverse("admin:accounts_auditevent_add")).status_code == 403
+    assert audit_admin_client.get(url).status_code == 200
+    # Separation of duties: the system administrator (superuser) cannot read the log at all.
+    assert superuser_client.get(url).status_code == 403
+    assert audit_admin_client.get(reverse("admin:accounts_auditevent_add")).status_code == 403
     assert (
-        superuser_client.post(
+        audit_admin_client.post(
             reverse("admin:accounts_auditevent_delete", args=[row.pk]), {"post": "yes"}
         ).status_code
         == 403

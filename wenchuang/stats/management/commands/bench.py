@@ -72,6 +72,10 @@ class Command(BaseCommand):
                 cursor.execute("ANALYZE")  # planner statistics for both sides alike
         generate_s = time.perf_counter() - t0
         rows = EnterpriseYear.objects.count()
+        if rows != options["rows"]:
+            raise CommandError(
+                f"库中有 {rows} 条企业年度记录，与 --enterprise-years {options['rows']} 不符（去掉 --reuse）"
+            )
         years = rollup.micro_years()
 
         def floor() -> None:
