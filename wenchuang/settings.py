@@ -194,6 +194,9 @@ TASKS = {
 # Hangzhou's 14th plan is the built-in default; another city or plan is another file.
 WENCHUANG_DEFAULT_PLAN = env_str("WENCHUANG_DEFAULT_PLAN", "hangzhou-14th-culture")
 WENCHUANG_CITY_CODE = env_str("WENCHUANG_CITY_CODE", "330100")
+WENCHUANG_MAP_GEOJSON = Path(
+    env_str("WENCHUANG_MAP_GEOJSON", f"{DATA_DIR}/reference/hangzhou-330100.geojson")
+)
 # Key for personal-data encryption at rest; falls back to one derived from SECRET_KEY locally.
 WENCHUANG_FIELD_KEYS = env_list("WENCHUANG_FIELD_KEYS", [])
 

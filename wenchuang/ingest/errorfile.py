@@ -8,16 +8,15 @@ from typing import Any
 
 from django.conf import settings
 
+from wenchuang.core.exports import neutralise_cell
 from wenchuang.ingest.schema import Kind
 
 LEAD = ["行号", "列", "值", "原因"]
 
 
 def _cell(v: Any) -> Any:
-    # Never write a formula back: a rejected "=…" cell is shown as text.
-    if isinstance(v, str) and v.startswith("="):
-        return "'" + v
-    return v
+    # Never write a formula back: a rejected "=…" / "+…" / "@…" cell is shown as text (formula injection).
+    return neutralise_cell(v)
 
 
 def error_file_write(*, batch: Any, table: Any, kind: Kind, bad: dict[int, list[Any]], mapping: Any) -> Path:
@@ -28,7 +27,7 @@ def error_file_write(*, batch: Any, table: Any, kind: Kind, bad: dict[int, list[
     path = directory / f"batch-{batch.pk}-errors.xlsx"
     wb = openpyxl.Workbook(write_only=True)
     ws = wb.create_sheet("错误行")
-    ws.append(LEAD + [str(h) for h in table.headers])
+    ws.append(LEAD + [_cell(str(h)) for h in table.headers])
     raw_by_row = dict(table.rows)
     for rowno in sorted(bad):
         problems = bad[rowno]

@@ -7,10 +7,15 @@ from pathlib import Path
 
 
 def _run(*args: str, tmp_path: Path, **env: str) -> subprocess.CompletedProcess[str]:
-    environment = {**os.environ, "WENCHUANG_VAR_DIR": str(tmp_path), **env}
-    environment.pop("DATABASE_URL", None) if "DATABASE_URL" not in env else None
+    # A fresh, never-migrated SQLite database unless the test names another one.
+    environment = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    environment.update({"WENCHUANG_VAR_DIR": str(tmp_path), **env})
     return subprocess.run(  # noqa: S603 - fixed argv
-        [sys.executable, "-m", "wenchuang.cli", *args], capture_output=True, text=True, env=environment, timeout=60
+        [sys.executable, "-m", "wenchuang.cli", *args],
+        capture_output=True,
+        text=True,
+        env=environment,
+        timeout=60,
     )
 
 

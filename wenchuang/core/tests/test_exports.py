@@ -30,3 +30,16 @@ def test_it_neutralises_formula_cells(value, expected):
 def test_the_csv_writer_neutralises_every_cell_including_the_header():
     text = csv_text(["=name"], [["=1+1"], ["ok"]])
     assert text.splitlines() == ["'=name", "'=1+1", "ok"]
+
+
+def test_neutralised_cells_stay_text_in_an_xlsx_file(tmp_path):
+    # openpyxl turns any string starting with "=" into a formula; neutralised cells must not become one.
+    import openpyxl
+
+    payloads = ['=HYPERLINK("http://x")', "+cmd|' /C calc'!A0", "-2+3", "@SUM(A1)", "＝1+1"]
+    workbook = openpyxl.Workbook()
+    workbook.active.append([neutralise_cell(v) for v in payloads])
+    workbook.save(tmp_path / "out.xlsx")
+    cells = next(iter(openpyxl.load_workbook(tmp_path / "out.xlsx").active.iter_rows(values_only=False)))
+    assert [c.data_type for c in cells] == ["s"] * len(payloads)
+    assert [c.value for c in cells] == ["'" + v for v in payloads]

@@ -1,0 +1,340 @@
+"""Reads for the web pages, built on the statistics, plan and registry selectors.
+
+The cockpit and indicator pages read only stored results: `IndicatorValue` rows (written by the stats
+recompute) and the rollup cells through `stats.selectors.breakdown`. Nothing here recomputes a figure.
+Every registry object comes through the registry's role-scoped selectors.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+
+from wenchuang.classify.models import ClassificationDecision, CultureCategory
+from wenchuang.plan.models import Indicator, Plan, SpatialUnit
+from wenchuang.plan.selectors import plan_default, plan_get, plan_list
+from wenchuang.registry.models import District, Enterprise, EnterpriseYear
+from wenchuang.registry.selectors import (
+    district_list_for_user,
+    enterprise_list_for_user,
+    platform_list_for_user,
+    talent_list_for_user,
+)
+from wenchuang.stats import selectors as stats_selectors
+from wenchuang.stats.models import IndicatorValue, RollupYear
+
+STAFF_ROLES = ("city_admin", "district_admin", "data_manager")
+# Who may read an enterprise's change history (before/after of every field): the city-wide roles.
+HISTORY_ROLES = ("city_admin", "data_manager")
+WAN_PER_YI = Decimal(10000)
+
+
+def is_staff_user(user: Any) -> bool:
+    return bool(getattr(user, "is_authenticated", False) and getattr(user, "role", None) in STAFF_ROLES)
+
+
+def history_allowed(*, user: Any) -> bool:
+    return getattr(user, "role", None) in HISTORY_ROLES
+
+
+def districts_scope(*, user: Any) -> list[int] | None:
+    """District ids the user's statistics are restricted to; None = the whole city."""
+    if getattr(user, "role", None) in ("city_admin", "data_manager"):
+        return None
+    return list(district_list_for_user(user=user).values_list("pk", flat=True))
+
+
+# --- plan and year --------------------------------------------------------------------------------
+
+
+def plan_for_request(*, code: str | None) -> Plan | None:
+    return (plan_get(code=code) if code else None) or plan_default()
+
+
+def plan_choices() -> list[Plan]:
+    return list(plan_list())
+
+
+def indicator_years(*, plan: Plan) -> list[int]:
+    """Years with stored indicator values for the plan (city level)."""
+    return sorted(
+        set(
+            IndicatorValue.objects.filter(plan_code=plan.code, spatial_unit_code="")
+            .order_by()
+            .values_list("year", flat=True)
+            .distinct()
+        )
+    )
+
+
+def year_pick(*, years: list[int], asked: str | None) -> int | None:
+    if asked and asked.isdigit() and int(asked) in years:
+        return int(asked)
+    return years[-1] if years else None
+
+
+# --- cockpit --------------------------------------------------------------------------------------
+
+
+@dataclass
+class CockpitRows:
+    main: list[tuple[Indicator, IndicatorValue | None]]
+    gdp_share: IndicatorValue | None
+    western: IndicatorValue | None
+    belts: list[tuple[SpatialUnit, IndicatorValue | None]]
+
+
+def cockpit_rows(*, plan: Plan, year: int) -> CockpitRows:
+    """The plan's indicators and units with their stored values of `year` (three queries)."""
+    indicators = list(Indicator.objects.filter(plan=plan).order_by("category", "seq"))
+    units = list(SpatialUnit.objects.filter(plan=plan, kind__in=["belt", "region_group"]).order_by("seq"))
+    values = {
+        (v.spatial_unit_code, v.indicator_code): v
+        for v in IndicatorValue.objects.filter(plan_code=plan.code, year=year)
+        .filter(Q(spatial_unit_code="") | Q(spatial_unit_code__in=[u.code for u in units]))
+        .order_by()
+    }
+    main = [(i, values.get(("", i.code))) for i in indicators if i.category == Indicator.Category.MAIN]
+    gdp = next((values.get(("", i.code)) for i in indicators if i.code == "gdp_share"), None)
+    western_unit = next((u for u in units if u.kind == "region_group"), None)
+    western = values.get((western_unit.code, "total_output_share")) if western_unit else None
+    belts = [(u, values.get((u.code, "total_output"))) for u in units if u.kind == "belt"]
+    return CockpitRows(main=main, gdp_share=gdp, western=western, belts=belts)
+
+
+def district_totals(*, year: int, districts: Iterable[int] | None) -> list[dict[str, Any]]:
+    """Per-district sums from the rollup (one GROUP BY), in 亿元 for money."""
+    rows = stats_selectors.breakdown(
+        year=year, by=["district__code", "district__name"], districts=districts
+    )
+    return [
+        {
+            "code": r["district__code"],
+            "name": r["district__name"],
+            "total_output": (Decimal(r["total_output"]) / WAN_PER_YI).quantize(Decimal("0.01")),
+            "value_added": (r["value_added"] / WAN_PER_YI).quantize(Decimal("0.01")),
+            "revenue": (Decimal(r["revenue"]) / WAN_PER_YI).quantize(Decimal("0.01")),
+            "employees": int(r["employees"]),
+            "enterprises": int(r["n_rows"]),
+        }
+        for r in rows
+    ]
+
+
+# --- indicator page -------------------------------------------------------------------------------
+
+
+def indicator_get(*, plan: Plan, code: str) -> Indicator | None:
+    return Indicator.objects.filter(plan=plan, code=code).first()
+
+
+def indicator_series(*, plan: Plan, code: str, spatial_unit_code: str = "") -> list[IndicatorValue]:
+    return list(
+        IndicatorValue.objects.filter(
+            plan_code=plan.code, indicator_code=code, spatial_unit_code=spatial_unit_code
+        ).order_by("year")
+    )
+
+
+def unit_values(*, plan: Plan, code: str, year: int) -> list[tuple[SpatialUnit, IndicatorValue]]:
+    """Belts, corridors and clusters with the stored value of measure `code` (two queries)."""
+    units = {u.code: u for u in SpatialUnit.objects.filter(plan=plan)}
+    rows = IndicatorValue.objects.filter(
+        plan_code=plan.code, year=year, indicator_code=code, spatial_unit_code__in=list(units)
+    ).order_by()
+    pairs = [(units[v.spatial_unit_code], v) for v in rows]
+    kinds = list(SpatialUnit.Kind.values)
+    return sorted(pairs, key=lambda p: (kinds.index(p[0].kind), p[0].seq))
+
+
+def _measure_operand(spec: dict[str, Any]) -> tuple[str, dict[str, Any]] | None:
+    if spec.get("official") or spec.get("measure") not in ("value_added", *stats_selectors.MEASURE_COLUMNS):
+        return None
+    return spec["measure"], dict(spec.get("filter", {}))
+
+
+def indicator_breakdown(
+    *, indicator: Indicator, year: int, by: str, districts: Iterable[int] | None
+) -> list[dict[str, Any]] | None:
+    """The indicator's value by district ("district") or by 大类 ("major"), from the rollup cells.
+    None when the formula cannot be split (counts of registry objects, official-only operands)."""
+    formula = indicator.formula or {}
+    dims = ["district__code", "district__name"] if by == "district" else ["category_code"]
+    kind = formula.get("kind")
+    if by == "major" and kind == "ratio":
+        return None  # a ratio's 大类 split would need numerator and denominator summed per 大类 first
+    try:
+        if kind == "aggregate":
+            scale = Decimal(str(formula.get("scale", 1)))
+            rows = stats_selectors.breakdown(
+                year=year, by=dims, districts=districts, filters=formula.get("filter", {})
+            )
+            values = {_key(r, by): _measure(r, formula["measure"]) * scale for r in rows}
+        elif kind == "ratio":
+            num = _measure_operand(formula["numerator"])
+            den = _measure_operand(formula["denominator"])
+            if num is None or den is None:
+                return None
+            scale = Decimal(str(formula.get("scale", 1)))
+            nums: dict[str, Decimal] = {}
+            for r in stats_selectors.breakdown(year=year, by=dims, districts=districts, filters=num[1]):
+                nums[_key(r, by)] = nums.get(_key(r, by), Decimal(0)) + _measure(r, num[0])
+            dens: dict[str, Decimal] = {}
+            for r in stats_selectors.breakdown(year=year, by=dims, districts=districts, filters=den[1]):
+                dens[_key(r, by)] = dens.get(_key(r, by), Decimal(0)) + _measure(r, den[0])
+            values = {k: (nums.get(k, Decimal(0)) / d * scale) for k, d in dens.items() if d}
+        else:
+            return None
+    except stats_selectors.UnsupportedQuery:
+        return None
+    if by == "major":
+        values = _to_majors(values)
+        names = dict(CultureCategory.objects.filter(level=1).values_list("code", "name"))
+    else:
+        names = dict(District.objects.values_list("code", "name"))
+    return [
+        {"code": k, "name": names.get(k, "未分类") if k else "未分类", "value": v.quantize(Decimal("0.01"))}
+        for k, v in sorted(values.items())
+    ]
+
+
+def _key(row: dict[str, Any], by: str) -> str:
+    return row["district__code"] if by == "district" else (row["category_code"] or "")
+
+
+def _measure(row: dict[str, Any], measure: str) -> Decimal:
+    return Decimal(row["value_added"] if measure == "value_added" else row[measure])
+
+
+def _to_majors(values: dict[str, Decimal]) -> dict[str, Decimal]:
+    """Sum 小类 values into their 大类 (one query for the 小类 → 大类 map)."""
+    parent = dict(
+        CultureCategory.objects.filter(level=3).values_list("code", "parent__parent__code")
+    )
+    out: dict[str, Decimal] = {}
+    for code, v in values.items():
+        major = parent.get(code, "")
+        out[major] = out.get(major, Decimal(0)) + v
+    return out
+
+
+# --- enterprise library ---------------------------------------------------------------------------
+
+
+def latest_rollup_year() -> int | None:
+    return RollupYear.objects.order_by("-year").values_list("year", flat=True).first()
+
+
+def enterprise_search(*, user: Any, filters: dict[str, Any], year: int | None) -> QuerySet[Enterprise]:
+    """The scoped enterprise list narrowed by the library's filters (one query per page + count)."""
+    qs = enterprise_list_for_user(user=user).select_related(
+        "culture_category", "culture_category__parent", "platform", "classification"
+    )
+    q = (filters.get("q") or "").strip()
+    if q:
+        qs = qs.filter(Q(name__icontains=q) | Q(uscc__iexact=q.upper()) | Q(uscc__startswith=q.upper()))
+    if filters.get("district"):
+        qs = qs.filter(district__code=filters["district"])
+    if filters.get("middle"):
+        qs = qs.filter(culture_category__parent__code=filters["middle"])
+    elif filters.get("major"):
+        qs = qs.filter(culture_category__parent__parent__code=filters["major"])
+    if filters.get("digital") in ("yes", "no"):
+        qs = qs.filter(culture_category__is_new_form=filters["digital"] == "yes")
+    if filters.get("platform"):
+        qs = qs.filter(platform_id=filters["platform"])
+    if year is not None:
+        above = EnterpriseYear.objects.filter(enterprise=OuterRef("pk"), year=year, is_above_scale=True)
+        qs = qs.annotate(above_scale=Exists(above))
+        if filters.get("above_scale") in ("yes", "no"):
+            qs = qs.filter(above_scale=filters["above_scale"] == "yes")
+    status = filters.get("status")
+    if status == "unclassified":
+        qs = qs.filter(classification__isnull=True)
+    elif status == "needs_review":
+        qs = qs.filter(classification__needs_review=True)
+    elif status in ClassificationDecision.Method.values:
+        qs = qs.filter(classification__method=status, classification__needs_review=False)
+    return qs.order_by("name", "uscc")
+
+
+def culture_majors() -> list[CultureCategory]:
+    return list(CultureCategory.objects.filter(level=1).order_by("code"))
+
+
+def culture_middles() -> list[CultureCategory]:
+    return list(CultureCategory.objects.filter(level=2).select_related("parent").order_by("code"))
+
+
+def enterprise_profile(*, enterprise: Enterprise, with_history: bool) -> dict[str, Any]:
+    """Annual facts, classification with its reason, and (if allowed) the change history of an
+    enterprise already fetched through the scoped selector."""
+    years = list(EnterpriseYear.objects.filter(enterprise=enterprise).order_by("-year"))
+    decision = (
+        ClassificationDecision.objects.select_related("category", "category__parent__parent")
+        .filter(enterprise=enterprise)
+        .first()
+    )
+    history: list[dict[str, Any]] = []
+    if with_history:
+        records = list(
+            enterprise.history.select_related("history_user").order_by("-history_date", "-history_id")[:50]
+        )
+        for newer, older in zip(records, [*records[1:], None], strict=True):
+            changes = []
+            if older is not None:
+                delta = newer.diff_against(older)
+                changes = [
+                    {"field": _field_label(c.field), "old": c.old, "new": c.new} for c in delta.changes
+                ]
+            history.append(
+                {
+                    "date": newer.history_date,
+                    "user": newer.history_user.get_username() if newer.history_user else "",
+                    "type": newer.get_history_type_display(),
+                    "changes": changes,
+                }
+            )
+    return {"years": years, "decision": decision, "history": history}
+
+
+def _field_label(name: str) -> str:
+    try:
+        return str(Enterprise._meta.get_field(name).verbose_name)
+    except Exception:  # noqa: BLE001 — a field removed since the change was recorded
+        return name
+
+
+# --- platform and talent libraries ----------------------------------------------------------------
+
+
+def platform_search(*, user: Any, filters: dict[str, Any]) -> QuerySet[Any]:
+    qs = platform_list_for_user(user=user)
+    if filters.get("q"):
+        qs = qs.filter(name__icontains=filters["q"].strip())
+    for key in ("kind", "level"):
+        if filters.get(key):
+            qs = qs.filter(**{key: filters[key]})
+    if filters.get("district"):
+        qs = qs.filter(district__code=filters["district"])
+    return qs.order_by("district__code", "name")
+
+
+def talent_search(*, user: Any, filters: dict[str, Any]) -> QuerySet[Any]:
+    qs = talent_list_for_user(user=user).select_related("district", "enterprise")
+    if filters.get("q"):
+        qs = qs.filter(name__icontains=filters["q"].strip())
+    if filters.get("category"):
+        qs = qs.filter(category=filters["category"])
+    if filters.get("district"):
+        qs = qs.filter(district__code=filters["district"])
+    return qs.order_by("name", "pk")
+
+
+def all_districts() -> list[District]:
+    """The reference list of districts (public)."""
+    return list(District.objects.order_by("code"))
