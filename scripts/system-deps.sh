@@ -7,7 +7,7 @@
 # Idempotent: installs only what is missing. Without root it says what to install and exits 0, so
 # `make test` still runs (browser tests then skip with a message saying Chromium is absent).
 set -euo pipefail
-packages=(chromium fonts-noto-cjk libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 poppler-utils)
+packages=(chromium fonts-noto-cjk libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 poppler-utils gettext)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -53,7 +53,13 @@ INSTALLED_APPS = [
     "wenchuang.plan",
     "wenchuang.stats",
     "wenchuang.ingest",
+    "wenchuang.reports",
     "wenchuang.web",
+    "rest_framework",
+    "django_filters",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI / Redoc assets as static files: the docs work offline
+    "wenchuang.api",
 ]
 
 MIDDLEWARE = [
@@ -264,6 +270,48 @@ if PRODUCTION:
         raise ImproperlyConfigured(
             "WENCHUANG_FIELD_KEYS must be set in production (personal-data encryption)"
         )
+
+# The REST API (/api/v1/). Session first: a browser (or anonymous caller) without credentials gets a
+# 403 JSON body, which the permission matrix and the denial audit treat like any other denial; scripts
+# send "Authorization: Token <key>" (keys stored hashed, see wenchuang/api/models.py).
+WENCHUANG_API_RATE_ANON = env_str("WENCHUANG_API_RATE_ANON", "60/min")
+WENCHUANG_API_RATE_USER = env_str("WENCHUANG_API_RATE_USER", "600/min")
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.SessionAuthentication",
+        "wenchuang.api.authentication.HashedTokenAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    # Rates are read from the settings above at request time (so tests can override them).
+    "DEFAULT_THROTTLE_CLASSES": [
+        "wenchuang.api.throttling.AnonThrottle",
+        "wenchuang.api.throttling.UserThrottle",
+    ],
+    "DEFAULT_PAGINATION_CLASS": "wenchuang.api.pagination.Pagination",
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": [
+        "rest_framework.parsers.JSONParser",
+        "rest_framework.parsers.MultiPartParser",
+        "rest_framework.parsers.FormParser",
+    ],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "wenchuang.api.exceptions.exception_handler",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+    # Anonymous rate limits key on the client IP: trust X-Forwarded-For only behind known proxies.
+    "NUM_PROXIES": env_int("WENCHUANG_TRUSTED_PROXY_COUNT", 0),
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "文创E点通 API",
+    "DESCRIPTION": "文化产业数据库、规划指标监测与企业服务的 REST 接口（v1）。公开接口只提供已发布的汇总数据。",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "SWAGGER_UI_DIST": "SIDECAR",  # served from our static files, never a CDN
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+}
 
 WENCHUANG_BACKUP_DIR = Path(env_str("WENCHUANG_BACKUP_DIR", str(VAR_DIR / "backups")))
 WENCHUANG_AUDIT_RETENTION_DAYS = 180  # the database trigger refuses to delete younger audit rows

@@ -151,6 +151,15 @@ RULES: list[Rule] = [
 from wenchuang.ingest.permissions import RULES as _INGEST_RULES  # noqa: E402
 
 RULES += _INGEST_RULES
+from wenchuang.reports.permissions import RULES as _REPORTS_RULES  # noqa: E402
+
+RULES += _REPORTS_RULES
+from wenchuang.api.permissions import RULES as _API_RULES  # noqa: E402
+
+RULES += _API_RULES
+from wenchuang.web.permissions import RULES as _WEB_RULES  # noqa: E402
+
+RULES += _WEB_RULES
 
 
 def rule_for(name: str | None, route: str) -> Rule | None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin
+from django.db import models
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
@@ -112,6 +113,7 @@ class OfficialFigureAdmin(SimpleHistoryAdmin):
     list_filter = ["plan_code", "year", "area_kind"]
     search_fields = ["code", "source_document"]
     readonly_fields = ["entered_by", "entered_at"]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}  # type: ignore[dict-item]
 
     def save_model(self, request: HttpRequest, obj: OfficialFigure, form: Any, change: bool) -> None:
         obj.entered_by = request.user if getattr(request.user, "pk", None) else None

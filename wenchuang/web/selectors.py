@@ -83,6 +83,7 @@ def year_pick(*, years: list[int], asked: str | None) -> int | None:
 @dataclass
 class CockpitRows:
     main: list[tuple[Indicator, IndicatorValue | None]]
+    gdp_indicator: Indicator | None
     gdp_share: IndicatorValue | None
     western: IndicatorValue | None
     belts: list[tuple[SpatialUnit, IndicatorValue | None]]
@@ -99,11 +100,12 @@ def cockpit_rows(*, plan: Plan, year: int) -> CockpitRows:
         .order_by()
     }
     main = [(i, values.get(("", i.code))) for i in indicators if i.category == Indicator.Category.MAIN]
-    gdp = next((values.get(("", i.code)) for i in indicators if i.code == "gdp_share"), None)
+    gdp_indicator = next((i for i in indicators if i.code == "gdp_share"), None)
+    gdp = values.get(("", "gdp_share"))
     western_unit = next((u for u in units if u.kind == "region_group"), None)
     western = values.get((western_unit.code, "total_output_share")) if western_unit else None
     belts = [(u, values.get((u.code, "total_output"))) for u in units if u.kind == "belt"]
-    return CockpitRows(main=main, gdp_share=gdp, western=western, belts=belts)
+    return CockpitRows(main=main, gdp_indicator=gdp_indicator, gdp_share=gdp, western=western, belts=belts)
 
 
 def district_totals(*, year: int, districts: Iterable[int] | None) -> list[dict[str, Any]]:
@@ -284,7 +286,8 @@ def enterprise_profile(*, enterprise: Enterprise, with_history: bool) -> dict[st
         records = list(
             enterprise.history.select_related("history_user").order_by("-history_date", "-history_id")[:50]
         )
-        for newer, older in zip(records, [*records[1:], None], strict=True):
+        for i, newer in enumerate(records):
+            older = records[i + 1] if i + 1 < len(records) else None
             changes = []
             if older is not None:
                 delta = newer.diff_against(older)
@@ -338,3 +341,8 @@ def talent_search(*, user: Any, filters: dict[str, Any]) -> QuerySet[Any]:
 def all_districts() -> list[District]:
     """The reference list of districts (public)."""
     return list(District.objects.order_by("code"))
+
+
+def unit_indicator_values(*, plan: Plan, year: int) -> QuerySet[IndicatorValue]:
+    """Every spatial unit's stored values of a year (one query)."""
+    return IndicatorValue.objects.filter(plan_code=plan.code, year=year).exclude(spatial_unit_code="").order_by()

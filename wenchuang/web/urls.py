@@ -1,8 +1,17 @@
 from django.urls import path
 
-from wenchuang.web import views
+from wenchuang.web.views import cockpit, indicators, layout, libraries, public
 
 app_name = "web"
 urlpatterns = [
-    path("", views.home, name="home"),
+    path("", public.home, name="home"),
+    path("map/districts.geojson", public.geojson, name="geojson"),
+    path("cockpit/", cockpit.cockpit, name="cockpit"),
+    path("indicators/<slug:code>/", indicators.indicator_detail, name="indicator"),
+    path("indicators/<slug:code>/export.<str:fmt>", indicators.indicator_export, name="indicator_export"),
+    path("layout/", layout.spatial_layout, name="layout"),
+    path("enterprises/", libraries.enterprise_list, name="enterprise_list"),
+    path("enterprises/<str:uscc>/", libraries.enterprise_detail, name="enterprise_detail"),
+    path("platforms/", libraries.platform_list, name="platform_list"),
+    path("talents/", libraries.talent_list, name="talent_list"),
 ]

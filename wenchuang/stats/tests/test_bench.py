@@ -37,6 +37,8 @@ def test_the_bench_command_reports_both_ratios() -> None:
         "1",
         "--requests",
         "3",
+        "--indicator-years",
+        "2022",
         "--json",
         stdout=out,
     )

@@ -50,6 +50,9 @@ class Command(BaseCommand):
         parser.add_argument("--repeat", type=int, default=3)
         parser.add_argument("--requests", type=int, default=500)
         parser.add_argument("--seed", type=int, default=20201231)
+        parser.add_argument(
+            "--indicator-years", type=int, nargs="+", help="只重算这些年度的指标值（默认全部年度）"
+        )
         parser.add_argument("--json", action="store_true")
         parser.add_argument("--reuse", action="store_true", help="沿用库中已有的数据（行数须与N一致）")
 
@@ -92,7 +95,7 @@ class Command(BaseCommand):
         cells = rollup.FactCell.objects.count()
         reconciled = services.rollup_reconcile().ok
         t0 = time.perf_counter()
-        values = services.indicator_values_recompute(plan_code=PLAN)
+        values = services.indicator_values_recompute(plan_code=PLAN, years=options["indicator_years"])
         indicators_s = time.perf_counter() - t0
 
         # Django's test Client: the full middleware stack and URL resolution, no network.

@@ -1,0 +1,101 @@
+"""The API's errors and the one place they become responses.
+
+Every error body is `{"detail": "<中文说明>", "code": "<machine code>"}` (validation errors add
+"errors": {field: [messages]}). Domain exceptions (out-of-scope objects, unsupported statistics
+queries, refused imports) are translated here, so views never build error responses themselves.
+Denials (403) and rate limits (429) are audited by RequestContextMiddleware like any web page.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from rest_framework import exceptions as drf
+from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_exception_handler
+
+from wenchuang.ingest.services import ImportError_
+from wenchuang.registry.selectors import ObjectNotAccessible
+from wenchuang.stats.selectors import UnsupportedQuery
+
+
+class ApiError(Exception):
+    """Base of the API's own errors; views raise these (or domain errors) and nothing else."""
+
+    status_code = 400
+    code = "invalid"
+    default_detail = "请求有误"
+
+    def __init__(self, detail: str | None = None) -> None:
+        self.detail = detail or self.default_detail
+        super().__init__(self.detail)
+
+
+class BadRequest(ApiError):
+    pass
+
+
+class NotFound(ApiError):
+    status_code = 404
+    code = "not_found"
+    default_detail = "对象不存在"
+
+
+# Our wording for DRF's own errors, so that the answer is Chinese whatever the Accept-Language.
+_MESSAGES = {
+    "not_authenticated": "未登录：请先登录，或在请求头中提供令牌（Authorization: Token <令牌>）",
+    "permission_denied": "无权执行此操作",
+    "not_found": "对象不存在",
+    "method_not_allowed": "不支持该请求方法",
+    "parse_error": "请求内容无法解析",
+    "unsupported_media_type": "不支持的请求内容类型",
+    "not_acceptable": "无法按要求的格式返回",
+}
+
+
+def _body(detail: str, code: str, **extra: Any) -> dict[str, Any]:
+    return {"detail": detail, "code": code, **extra}
+
+
+def _translate(exc: Exception) -> Exception:
+    """Domain exceptions → the API error (or DRF exception) that stands for them."""
+    if isinstance(exc, ObjectNotAccessible):
+        # Same answer for "elsewhere" and "missing": a denial never reveals that an object exists.
+        return drf.PermissionDenied(str(exc.args[0]) if exc.args else None, code="not_accessible")
+    if isinstance(exc, PermissionDenied):
+        return drf.PermissionDenied()
+    if isinstance(exc, Http404):
+        return NotFound(str(exc) if str(exc) else None)
+    if isinstance(exc, UnsupportedQuery):
+        return BadRequest(str(exc))
+    if isinstance(exc, ImportError_):
+        return BadRequest(str(exc))
+    return exc
+
+
+def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    exc = _translate(exc)
+    if isinstance(exc, ApiError):
+        return Response(_body(exc.detail, exc.code), status=exc.status_code)
+    response = drf_exception_handler(exc, context)
+    if response is None:
+        return None  # a bug: Django's 500 handling (and logging) takes over
+    if isinstance(exc, drf.ValidationError):
+        response.data = _body("输入有误，请检查各字段", "invalid", errors=response.data)
+        return response
+    if isinstance(exc, drf.APIException):
+        codes = exc.get_codes()
+        code = codes if isinstance(codes, str) else "error"
+        if isinstance(exc, drf.Throttled):
+            wait = f"，请在{int(exc.wait) + 1}秒后重试" if exc.wait is not None else "，请稍后重试"
+            detail = f"请求过于频繁{wait}"
+        elif code in _MESSAGES and str(exc.detail) in (str(type(exc).default_detail), ""):
+            detail = _MESSAGES[code]  # DRF's own wording → ours
+        elif code in _MESSAGES and code != "permission_denied":
+            detail = _MESSAGES[code]  # e.g. 'Method "PUT" not allowed.'
+        else:
+            detail = str(exc.detail)  # our own (already Chinese) message
+        response.data = _body(detail, code)
+    return response

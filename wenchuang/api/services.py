@@ -1,0 +1,62 @@
+"""Writes of the API app: issuing, using and revoking API keys."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import timedelta
+from typing import Any
+
+from django.utils import timezone
+
+from wenchuang.accounts.audit import audit_record
+from wenchuang.accounts.models import AuditEvent
+from wenchuang.api.models import ApiToken
+
+KEY_PREFIX = "wc_"
+# last_used_at is written at most this often, so that a busy script does not write on every request.
+TOUCH_EVERY = timedelta(minutes=1)
+
+
+class TokenRefused(ValueError):
+    pass
+
+
+def key_hash(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+def api_token_create(*, user: Any, name: str, days: int | None = 365) -> tuple[ApiToken, str]:
+    """Issue a key for `user`; returns the row and the key, which is never stored nor shown again.
+
+    Administrator accounts get no key: their web sessions require a second factor, which a key would
+    bypass, and the API offers them nothing."""
+    if not user.is_active:
+        raise TokenRefused("账户已停用，不能签发令牌")
+    if user.is_administrator:
+        raise TokenRefused("管理员账户须使用双因素认证登录，不签发接口令牌")
+    key = KEY_PREFIX + secrets.token_urlsafe(32)
+    token = ApiToken.objects.create(
+        user=user,
+        name=name[:100],
+        prefix=key[:10],
+        key_hash=key_hash(key),
+        expires_at=timezone.now() + timedelta(days=days) if days else None,
+    )
+    audit_record(event=AuditEvent.Event.DATA_CHANGE, obj=token, detail={"action": "api_token_create"})
+    return token, key
+
+
+def api_token_revoke(*, token: ApiToken) -> ApiToken:
+    if token.revoked_at is None:
+        token.revoked_at = timezone.now()
+        token.save(update_fields=["revoked_at"])
+        audit_record(event=AuditEvent.Event.DATA_CHANGE, obj=token, detail={"action": "api_token_revoke"})
+    return token
+
+
+def api_token_touch(*, token: ApiToken) -> None:
+    now = timezone.now()
+    if token.last_used_at is None or now - token.last_used_at > TOUCH_EVERY:
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+        token.last_used_at = now

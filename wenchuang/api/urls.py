@@ -1,0 +1,24 @@
+"""/api/v1/ — one class per operation; every pattern has a rule in wenchuang/api/permissions.py."""
+
+from django.urls import path
+
+from wenchuang.api.views import docs, enterprises, imports, public
+
+app_name = "api"
+
+urlpatterns = [
+    path("schema/", docs.SchemaApi.as_view(), name="schema"),
+    path("docs/", docs.DocsApi.as_view(), name="docs"),
+    path("plans/", public.PlanListApi.as_view(), name="plan-list"),
+    path("plans/<slug:code>/", public.PlanDetailApi.as_view(), name="plan-detail"),
+    path(
+        "indicators/<slug:plan_code>/<int:year>/",
+        public.IndicatorValuesApi.as_view(),
+        name="indicator-values",
+    ),
+    path("breakdowns/", public.BreakdownApi.as_view(), name="breakdown"),
+    path("enterprises/", enterprises.EnterpriseListApi.as_view(), name="enterprise-list"),
+    path("enterprises/<str:uscc>/", enterprises.EnterpriseDetailApi.as_view(), name="enterprise-detail"),
+    path("imports/", imports.ImportListCreateApi.as_view(), name="import-list"),
+    path("imports/<int:pk>/", imports.ImportDetailApi.as_view(), name="import-detail"),
+]

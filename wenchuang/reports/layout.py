@@ -1,0 +1,425 @@
+"""The report as an ordered list of blocks (headings, paragraphs, tables, charts), built once from the
+report data. The DOCX and PDF writers render the same blocks; the XLSX writer writes every table to its
+own sheet with the raw numbers. So all three formats carry the same numbers and text. Pure."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from django.utils import timezone
+
+from wenchuang.reports import narrative as n
+from wenchuang.reports.data import FINAL, IndicatorRow, ReportData
+
+TEXT, NUM, INT, RATIO, PCT = "text", "num", "int", "ratio", "pct"  # RATIO 0.794 → 79.4%; PCT 64.43 → 64.43%
+NO_DATA = n.NO_DATA
+
+
+@dataclass(frozen=True)
+class Fixed:
+    """A number shown with a given number of decimals (the indicator table mixes counts and amounts)."""
+
+    value: Decimal | float | None
+    places: int
+
+
+@dataclass
+class Col:
+    header: str
+    kind: str = TEXT
+    width: float = 1.0  # relative, for the PDF and the spreadsheet
+
+
+@dataclass
+class Table:
+    key: str  # the spreadsheet's sheet name
+    title: str
+    cols: list[Col]
+    rows: list[list[Any]]
+    note: str = ""
+
+
+@dataclass
+class Block:
+    kind: str  # title, meta, h1, h2, p, table, chart, empty
+    text: str = ""
+    table: Table | None = None
+    png: bytes = b""
+
+
+def display(value: Any, kind: str) -> str:
+    if isinstance(value, Fixed):
+        return n.fmt_num(value.value, value.places)
+    if value is None or value == "":
+        return "—"
+    if kind == NUM:
+        return n.fmt_num(value, 2)
+    if kind == INT:
+        return n.fmt_num(value, 0)
+    if kind == RATIO:
+        return n.fmt_pct(float(value), 1)
+    if kind == PCT:
+        return n.fmt_share(Decimal(str(value)))
+    return str(value)
+
+
+@dataclass
+class Document:
+    title: str
+    blocks: list[Block] = field(default_factory=list)
+
+    def add(self, kind: str, text: str = "", **kw: Any) -> None:
+        self.blocks.append(Block(kind, text, **kw))
+
+    @property
+    def tables(self) -> list[Table]:
+        return [b.table for b in self.blocks if b.table is not None]
+
+
+def _val(row: IndicatorRow, value: Decimal | float | None) -> Fixed:
+    return Fixed(value, n.places_for(row.unit))
+
+
+def indicator_table(data: ReportData) -> Table:
+    by = data.base_year
+    cols = [
+        Col("指标", width=3.2),
+        Col("单位", width=0.6),
+        Col(f"{by}年基期值", NUM),
+        Col(f"{data.year}年数值", NUM),
+        Col("规划目标", width=0.9),
+        Col("目标完成度", RATIO),
+        Col("时间进度", RATIO),
+        Col("进度状态", width=1.1),
+        Col("数据来源", width=1.0),
+    ]
+    rows = []
+    for r in data.indicators:
+        target = (
+            f"{r.target_year}年{r.target_display}" if r.target_value is not None and data.is_city else "—"
+        )
+        rows.append(
+            [
+                r.name,
+                r.unit,
+                _val(r, r.base_value),
+                _val(r, r.value),
+                target,
+                r.completion if data.is_city else None,
+                r.time_share if data.is_city else None,
+                n.status_text(r),
+                r.source_label,
+            ]
+        )
+    note = "" if data.is_city else f"区县账号：数值按所辖区县计算；基期值为本区{by}年数值。"
+    return Table("主要指标", f"表1 {data.year}年{data.scope_label}“十四五”规划主要指标监测", cols, rows, note)
+
+
+def evaluation_table(data: ReportData) -> Table:
+    cols = [
+        Col("指标", width=3.0),
+        Col("单位", width=0.6),
+        Col(f"{data.base_year}年基期值", NUM),
+        Col(f"{data.year}年数值", NUM),
+        Col("规划目标", width=0.9),
+        Col("是否实现", width=0.7),
+        Col("首次达标年份", width=0.8),
+        Col(f"{data.base_year}年以来年均增速", RATIO),
+        Col("目标所需年均增速", RATIO),
+        Col(f"{data.vision_year}年展望：每年还需增长", RATIO),
+    ]
+    rows = []
+    for e in data.evaluation:
+        r = e.indicator
+        rows.append(
+            [
+                r.name,
+                r.unit,
+                _val(r, r.base_value),
+                _val(r, r.value),
+                f"{r.target_year}年{r.target_display}"
+                if r.target_value is not None and data.is_city
+                else "—",
+                n.evaluation_verdict(r),
+                f"{e.first_year_met}年" if e.first_year_met else "—",
+                r.observed_rate,
+                r.required_rate if data.is_city else None,
+                e.outlook_2035.rate_still_required if e.outlook_2035 else None,
+            ]
+        )
+    return Table("终期评估", f"表1 “十四五”规划指标终期评估（截至{data.year}年）", cols, rows)
+
+
+def vision_table(data: ReportData) -> Table:
+    cols = [
+        Col("远景指标", width=2.6),
+        Col("单位", width=0.6),
+        Col(f"{data.year}年数值", NUM),
+        Col(f"{data.vision_year}年目标", width=1.0),
+        Col(f"{data.base_year}年以来年均增速", RATIO),
+        Col("今后每年还需增长", RATIO),
+        Col(f"按现趋势{data.vision_year}年预计", NUM),
+        Col("状态", width=1.0),
+    ]
+    rows = [
+        [
+            v.name,
+            v.unit,
+            _val(v, v.value),
+            v.target_display if data.is_city else "—",
+            v.observed_rate,
+            v.rate_still_required if data.is_city else None,
+            v.projected_value if data.is_city else None,
+            n.status_text(v),
+        ]
+        for v in data.vision
+    ]
+    return Table("2035远景", f"表 {data.vision_year}年远景目标展望", cols, rows)
+
+
+def _districts_table(data: ReportData) -> Table:
+    cols = [
+        Col("区县", width=1.2),
+        Col("文化产业增加值（亿元）", NUM),
+        Col("占比", PCT),
+        Col("总产出（亿元）", NUM),
+        Col("营业收入（亿元）", NUM),
+        Col("从业人员（人）", INT),
+        Col("企业数（家）", INT),
+    ]
+    rows = [
+        [
+            d["name"],
+            d["value_added"],
+            d["share"],
+            d["total_output"],
+            d["revenue"],
+            d["employees"],
+            d["enterprises"],
+        ]
+        for d in data.districts
+    ]
+    return Table("区县", f"{data.year}年分区县文化产业主要数据", cols, rows)
+
+
+def _spatial_table(data: ReportData) -> Table:
+    cols = [
+        Col("类型", width=0.9),
+        Col("名称", width=2.2),
+        Col("涉及区县", width=2.4),
+        Col("总产出（亿元）", NUM),
+        Col("增加值（亿元）", NUM),
+        Col("总产出占全市", PCT),
+        Col("规划目标", width=1.2),
+        Col("状态", width=0.9),
+    ]
+    rows = [
+        [
+            s["kind"],
+            s["name"],
+            s["districts"],
+            s["total_output"],
+            s["value_added"],
+            s["share"],
+            s["target"] or "—",
+            s.get("status") or "—",
+        ]
+        for s in data.spatial
+    ]
+    note = "空间布局单元相互重叠（按区县及园区平台归属），不可相加。"
+    return Table("空间布局", f"{data.year}年两带、五廊、八组团及西部五区县（市）", cols, rows, note)
+
+
+def _majors_table(data: ReportData) -> Table:
+    cols = [
+        Col("代码", width=0.5),
+        Col("大类", width=2.0),
+        Col("领域", width=0.8),
+        Col("增加值（亿元）", NUM),
+        Col("占比", PCT),
+        Col("营业收入（亿元）", NUM),
+        Col("企业数（家）", INT),
+    ]
+    rows = [
+        [m["code"], m["name"], m["domain"], m["value_added"], m["share"], m["revenue"], m["enterprises"]]
+        for m in data.majors
+    ]
+    return Table("九大类", f"{data.year}年文化产业九大类结构", cols, rows)
+
+
+def _focus_table(data: ReportData, items: list[dict[str, Any]], key: str, title: str) -> Table:
+    cols = [
+        Col("产业", width=1.4),
+        Col("对应小类", width=2.4),
+        Col("增加值（亿元）", NUM),
+        Col("占全部文化产业", PCT),
+        Col("营业收入（亿元）", NUM),
+    ]
+    rows = [[i["name"], i["culture_codes"], i["value_added"], i["share"], i["revenue"]] for i in items]
+    return Table(key, title, cols, rows)
+
+
+def _enterprise_table(data: ReportData) -> Table:
+    e = data.enterprises
+    cols = [Col("项目", width=2.0), Col("数值", NUM), Col("单位", width=0.6)]
+    rows = [
+        ["纳入统计的文化企业", Fixed(e["enterprises"], 0), "家"],
+        ["规模以上文化企业", Fixed(e["above_scale"], 0), "家"],
+        ["规上文化企业营业收入", Fixed(e["above_scale_revenue"], 2), "亿元"],
+        ["规上文化企业从业人员", Fixed(e["above_scale_employees"], 0), "人"],
+        ["上市文化企业", Fixed(e["listed"], 0), "家"],
+        ["文化领军企业", Fixed(e["leading"], 0), "家"],
+    ]
+    return Table("市场主体", f"{data.year}年文化市场主体", cols, rows)
+
+
+def _list_table(data: ReportData, items: list[dict[str, Any]], key: str, title: str) -> Table:
+    cols = [
+        Col("序号", INT, width=0.4),
+        Col("企业名称", width=3.0),
+        Col("区县", width=0.8),
+        Col("营业收入（亿元）", NUM),
+        Col("从业人员（人）", INT),
+    ]
+    rows = [[i + 1, x["name"], x["district"], x["revenue"], x["employees"]] for i, x in enumerate(items)]
+    return Table(key, title, cols, rows)
+
+
+def _notes_table(data: ReportData) -> Table:
+    return Table(
+        "数据说明",
+        "数据说明",
+        [Col("项目", width=1.2), Col("说明", width=6.0)],
+        [[k, v] for k, v in data.notes],
+    )
+
+
+def _table_or_empty(doc: Document, table: Table, empty_text: str = "") -> None:
+    if table.rows:
+        doc.add("table", table=table)
+    else:
+        doc.add("empty", empty_text or f"{table.title}：{NO_DATA}。")
+
+
+def build(
+    data: ReportData, *, charts: list[tuple[str, bytes]], generated_at: datetime | None = None
+) -> Document:
+    doc = Document(data.title)
+    doc.add("title", data.title)
+    as_of = timezone.localtime(data.as_of).strftime("%Y-%m-%d %H:%M:%S") if data.as_of else NO_DATA
+    doc.add("meta", f"依据：《{data.plan_name}》 · 范围：{data.scope_label} · 数据截至：{as_of}")
+    doc.add("meta", "生成时间：" + (generated_at.strftime("%Y-%m-%d %H:%M:%S") if generated_at else "—"))
+    section = _Numberer()
+
+    def chart(prefix: str) -> None:
+        for caption, png in charts:
+            if caption.startswith(prefix):
+                doc.add("chart", caption, png=png)
+
+    doc.add("h1", section("总体情况" if data.kind != FINAL else "总体评价"))
+    for para in n.summary(data):
+        doc.add("p", para)
+
+    if data.kind == FINAL:
+        doc.add("h1", section("规划指标完成情况"))
+        if data.has_data:
+            doc.add("table", table=evaluation_table(data))
+        else:
+            doc.add("empty", f"{data.year}年{NO_DATA}，无法评估。")
+        doc.add("h1", section(f"{data.vision_year}年远景目标展望"))
+        _table_or_empty(doc, vision_table(data) if data.has_data else Table("2035远景", "远景目标", [], []))
+        chart("图1")
+    else:
+        doc.add("h1", section("主要指标监测"))
+        doc.add("table", table=indicator_table(data))
+        chart("图1")
+
+    doc.add("h1", section("区域发展"))
+    doc.add("h2", "（一）分区县")
+    _table_or_empty(doc, _districts_table(data))
+    chart("图2")
+    doc.add("h2", "（二）两带、五廊、八组团与西部五区县（市）")
+    _table_or_empty(doc, _spatial_table(data))
+    west = next((s for s in data.spatial if s["code"] == "western-five"), None)
+    if west is not None and west.get("share") is not None:
+        doc.add(
+            "p", f"西部五区县（市）文化产业总产出占全市比重为{n.fmt_share(west['share'])}（2020年为4%）。"
+        )
+
+    doc.add("h1", section("产业结构"))
+    doc.add("h2", "（一）文化产业九大类")
+    _table_or_empty(doc, _majors_table(data))
+    chart("图3")
+    doc.add("h2", "（二）五大优势产业")
+    _table_or_empty(doc, _focus_table(data, data.advantage, "优势产业", f"{data.year}年五大优势产业"))
+    doc.add("h2", "（三）新兴业态与数字文化")
+    _table_or_empty(doc, _focus_table(data, data.emerging, "新兴业态", f"{data.year}年新兴业态"))
+    if data.digital:
+        d = data.digital
+        doc.add(
+            "p",
+            f"数字文化（新业态16个小类）企业{d['enterprises']:,}家（企业年度记录），营业收入{n.fmt_num(d['revenue'])}亿元，"
+            f"占全部文化企业营业收入的{n.fmt_share(d['revenue_share'])}；增加值{n.fmt_num(d['value_added'])}亿元，"
+            f"占{n.fmt_share(d['va_share'])}。",
+        )
+    chart("图4")
+
+    doc.add("h1", section("市场主体"))
+    if data.enterprises:
+        doc.add("table", table=_enterprise_table(data))
+    else:
+        doc.add("empty", f"市场主体：{NO_DATA}。")
+    _table_or_empty(doc, _list_table(data, data.leading, "领军企业", "文化领军企业（按营业收入前10家）"))
+    _table_or_empty(doc, _list_table(data, data.listed, "上市企业", "上市文化企业（按营业收入前10家）"))
+
+    doc.add("h1", section("重点项目"))
+    doc.add(
+        "empty",
+        f"重点项目库（征集、储备、扶持、开工、建成）：{NO_DATA}。项目开工及建成率（目标≥90%）：{NO_DATA}。",
+    )
+
+    doc.add("h1", section("重点任务"))
+    doc.add(
+        "p",
+        f"规划“六大工程”共{sum(len(p['commitments']) for p in data.programmes)}项任务。"
+        f"年度任务考核：{NO_DATA}。",
+    )
+    task_rows = [
+        [p["name"], c["text"], c["target"] or "—", NO_DATA] for p in data.programmes for c in p["commitments"]
+    ]
+    _table_or_empty(
+        doc,
+        Table(
+            "重点任务",
+            "六大工程任务清单",
+            [
+                Col("工程", width=1.2),
+                Col("任务", width=5.0),
+                Col("量化目标", width=0.9),
+                Col("考核结果", width=0.8),
+            ],
+            task_rows,
+        ),
+    )
+
+    doc.add("h1", section("数据说明"))
+    doc.add("table", table=_notes_table(data))
+    return doc
+
+
+class _Numberer:
+    NUMERALS = "一二三四五六七八九十"
+
+    def __init__(self) -> None:
+        self.i = 0
+
+    def __call__(self, text: str) -> str:
+        self.i += 1
+        return f"{self.NUMERALS[self.i - 1]}、{text}"
+
+
+Render = Callable[[Document], bytes]

@@ -1,0 +1,161 @@
+"""The report's sentences, written from the numbers, and the number formats every writer shares.
+Pure: no database, so the same data always gives the same text."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from wenchuang.reports.data import FINAL, IndicatorRow, ReportData
+
+COUNT_UNITS = {"个", "家", "人", "位", "处", "届"}
+NO_DATA = "暂无数据"
+
+
+def places_for(unit: str) -> int:
+    return 0 if unit in COUNT_UNITS else 2
+
+
+def fmt_num(value: Decimal | float | int | None, places: int = 2) -> str:
+    if value is None:
+        return "—"
+    return f"{Decimal(str(value)):,.{places}f}"
+
+
+def fmt_value(row: IndicatorRow, value: Decimal | None) -> str:
+    return fmt_num(value, places_for(row.unit))
+
+
+def fmt_pct(ratio: float | None, places: int = 1) -> str:
+    """A ratio (0.794) as a percentage (79.4%)."""
+    return "—" if ratio is None else f"{ratio * 100:.{places}f}%"
+
+
+def fmt_share(pct: Decimal | None) -> str:
+    """A value already in percent."""
+    return "—" if pct is None else f"{pct:.2f}%"
+
+
+def _yoy(data: ReportData, key: str) -> float | None:
+    by_year = {t["year"]: t[key] for t in data.trend}
+    now, before = by_year.get(data.year), by_year.get(data.year - 1)
+    if now is None or not before:
+        return None
+    return float(now / before - 1)
+
+
+def _target_clause(row: IndicatorRow, year: int) -> str:
+    if row.target_value is None or row.status in ("district", "no_data", ""):
+        return ""
+    if row.target_met:
+        plan_word = "“十四五”" if row.target_year and row.target_year <= 2025 else f"{row.target_year}年"
+        early = "提前" if row.target_year and year < row.target_year else ""
+        return f"，已{early}完成{plan_word}目标（{row.target_display}{row.unit}）"
+    parts = f"，完成{row.target_year}年目标（{row.target_display}{row.unit}）的{fmt_pct(row.completion)}"
+    if row.time_share is not None:
+        parts += f"，时间进度{fmt_pct(row.time_share)}"
+        parts += "，达到时序进度" if row.on_schedule else "，未达到时序进度"
+    return parts
+
+
+def summary(data: ReportData) -> list[str]:
+    """The opening paragraphs."""
+    y, scope = data.year, data.scope_label
+    if not data.has_data:
+        return [
+            f"{y}年{scope}暂无文化产业统计数据（数据库中没有该年度的汇总数据），本报告各章节均显示“{NO_DATA}”。"
+        ]
+    paras = []
+    va, to = data.indicator("value_added"), data.indicator("total_output")
+    first = []
+    if va is not None and va.value is not None:
+        text = f"{y}年{scope}文化产业增加值{fmt_num(va.value)}亿元"
+        g = _yoy(data, "value_added")
+        if g is not None:
+            text += f"，同比{'增长' if g >= 0 else '下降'}{abs(g) * 100:.1f}%"
+        text += _target_clause(va, y)
+        first.append(text)
+    if to is not None and to.value is not None:
+        text = f"文化产业总产出{fmt_num(to.value)}亿元"
+        g = _yoy(data, "total_output")
+        if g is not None:
+            text += f"，同比{'增长' if g >= 0 else '下降'}{abs(g) * 100:.1f}%"
+        text += _target_clause(to, y)
+        first.append(text)
+    if first:
+        paras.append("；".join(first) + "。")
+    if data.is_city:
+        judged = [
+            r for r in data.indicators if r.target_value is not None and r.status not in ("", "no_data")
+        ]
+        met = [r.name for r in judged if r.target_met]
+        on_track = [r for r in judged if not r.target_met and r.status == "on_track"]
+        behind = [
+            r.name for r in judged if r.status in ("acceleration_needed", "limited_progress", "deterioration")
+        ]
+        missing = [r.name for r in data.indicators if r.value is None]
+        text = f"规划{len(data.indicators)}项指标中，{len(met)}项已实现目标"
+        text += f"，{len(on_track)}项进展顺利，{len(behind)}项需加快进度或进展有限"
+        if missing:
+            text += f"，{len(missing)}项{NO_DATA}（{'、'.join(missing)}）"
+        paras.append(text + "。")
+        if behind:
+            paras.append("需重点关注的指标：" + "、".join(behind) + "。")
+    else:
+        paras.append(
+            f"本报告仅含{scope}的数据。规划目标为全市目标，区县不评估目标完成度，"
+            f"仅列示{data.base_year}年以来的年均增速。"
+        )
+    dig = data.digital
+    if dig.get("revenue_share") is not None:
+        paras.append(
+            f"数字文化（新业态16个小类）企业营业收入{fmt_num(dig['revenue'])}亿元，占{fmt_share(dig['revenue_share'])}；"
+            f"增加值占{fmt_share(dig['va_share'])}。"
+        )
+    ent = data.enterprises
+    if ent:
+        paras.append(
+            f"纳入统计的文化企业{ent['enterprises']:,}家，其中规模以上{ent['above_scale']:,}家，"
+            f"上市文化企业{ent['listed']}家，文化领军企业{ent['leading']}家。"
+        )
+    if data.kind == FINAL:
+        paras.extend(evaluation_summary(data))
+    return paras
+
+
+def evaluation_summary(data: ReportData) -> list[str]:
+    if not data.evaluation or not data.has_data:
+        return []
+    if not data.is_city:
+        return [
+            f"终期评估以全市规划目标为准；{data.scope_label}部分仅列示各指标{data.base_year}年以来的年均增速。"
+        ]
+    judged = [
+        e for e in data.evaluation if e.indicator.target_value is not None and e.indicator.value is not None
+    ]
+    met = [e for e in judged if e.indicator.target_met]
+    text = (
+        f"截至{data.year}年，“十四五”规划{len(judged)}项有目标且有数据的指标中{len(met)}项已实现目标"
+        + (f"（{'、'.join(e.indicator.name for e in met)}）" if met else "")
+        + f"，{len(judged) - len(met)}项尚未实现。"
+    )
+    out = [text]
+    for v in data.vision:
+        if v.value is not None and v.rate_still_required is not None:
+            out.append(
+                f"面向{v.target_year}年远景目标，{v.name}须达到{v.target_display}{v.unit}，"
+                f"{data.year + 1}–{v.target_year}年每年还需增长{fmt_pct(v.rate_still_required, 2)}"
+                f"（{data.base_year}年以来实际年均增长{fmt_pct(v.observed_rate, 2)}）。"
+            )
+    return out
+
+
+def status_text(row: IndicatorRow) -> str:
+    return row.status_label or "—"
+
+
+def evaluation_verdict(row: IndicatorRow) -> str:
+    if row.value is None:
+        return NO_DATA
+    if row.target_value is None or row.status == "district":
+        return "—"
+    return "已实现" if row.target_met else "未实现"

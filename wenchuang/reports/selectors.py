@@ -1,0 +1,50 @@
+"""Reads of the report centre, scoped by role: the city office and the 统计员 see every report; a
+district office sees the reports made for exactly its districts; nobody else sees any."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from django.db.models import QuerySet
+from django.http import Http404
+
+from wenchuang.registry.selectors import district_list_for_user
+from wenchuang.reports.models import GeneratedReport
+
+REPORT_ROLES = ("city_admin", "district_admin", "data_manager")
+
+
+def report_scope_for_user(*, user: Any) -> list[str]:
+    """District codes a user's reports are restricted to: [] = the whole city."""
+    if user.role == "district_admin":
+        codes = sorted(district_list_for_user(user=user).values_list("code", flat=True))
+        # A district office bound to no district gets an impossible scope, never the whole city.
+        return codes or ["000000"]
+    return []
+
+
+def report_list_for_user(*, user: Any) -> QuerySet[GeneratedReport]:
+    qs = GeneratedReport.objects.select_related("created_by")
+    role = getattr(user, "role", None)
+    if role in ("city_admin", "data_manager"):
+        return qs
+    if role == "district_admin":
+        return qs.filter(district_codes=report_scope_for_user(user=user))
+    return qs.none()
+
+
+def report_get_for_user(*, user: Any, pk: int) -> GeneratedReport:
+    report = report_list_for_user(user=user).filter(pk=pk).first()
+    if report is None:
+        raise Http404("报告不存在")
+    return report
+
+
+def report_file(*, report: GeneratedReport) -> Path | None:
+    from wenchuang.reports.services import reports_dir
+
+    if not report.file_path:
+        return None
+    path = reports_dir() / Path(report.file_path).name
+    return path if path.is_file() else None

@@ -1,0 +1,216 @@
+"""The documents read back: the DOCX indicator table and the XLSX cells equal the indicator endpoint's
+values; the PDF's text has the Chinese headings and numbers; two generations differ only in the
+generation time; the final evaluation; a year without data; a district office's scope."""
+
+from __future__ import annotations
+
+import io
+from datetime import datetime
+from decimal import Decimal
+
+import pytest
+from docx import Document as read_docx
+from openpyxl import load_workbook
+
+from wenchuang.registry.models import District
+from wenchuang.reports import services
+from wenchuang.reports.tests.conftest import PLAN, api_values, pdf_text
+
+pytestmark = pytest.mark.django_db
+
+T1 = datetime(2026, 1, 2, 3, 4, 5)
+T2 = datetime(2027, 6, 7, 8, 9, 10)
+
+
+def _docx_text(content: bytes) -> list[str]:
+    doc = read_docx(io.BytesIO(content))
+    lines = [p.text for p in doc.paragraphs]
+    for t in doc.tables:
+        lines += [" | ".join(c.text for c in row.cells) for row in t.rows]
+    return lines
+
+
+def _docx_table(content: bytes, header_first: str) -> list[list[str]]:
+    doc = read_docx(io.BytesIO(content))
+    for t in doc.tables:
+        rows = [[c.text for c in row.cells] for row in t.rows]
+        if rows and rows[0][0] == header_first:
+            return rows
+    raise AssertionError(f"no table starting with {header_first}")
+
+
+def _num(text: str) -> Decimal | None:
+    return None if text == "—" else Decimal(text.replace(",", "").rstrip("%"))
+
+
+def _xlsx_rows(content: bytes, sheet: str) -> list[tuple]:
+    wb = load_workbook(io.BytesIO(content))
+    return list(wb[sheet].iter_rows(values_only=False))
+
+
+def test_monitoring_report_in_three_formats_matches_the_api(demo, tmp_path) -> None:
+    api = api_values(2024)
+    build = {
+        fmt: services.report_build(kind="monitoring", plan_code=PLAN, year=2024, fmt=fmt, generated_at=T1)
+        for fmt in ("docx", "xlsx", "pdf")
+    }
+
+    # DOCX: the indicator table's value column equals the API's value, indicator by indicator.
+    rows = _docx_table(build["docx"].content, "指标")
+    assert rows[0][3] == "2024年数值"
+    by_name = {r[0]: r for r in rows[1:]}
+    checked = 0
+    for d in api.values():
+        if d["name"] not in by_name or d["code"].endswith("_2035"):
+            continue
+        row = by_name[d["name"]]
+        assert _num(row[3]) == (None if d["value"] is None else Decimal(d["value"])), d["code"]
+        assert row[7] == (d["progress"]["status_label"] or "—")
+        assert row[8] == d["source_label"]
+        if d["progress"]["completion"] is not None:
+            assert row[5] == f"{d['progress']['completion'] * 100:.1f}%"
+        checked += 1
+    assert checked == 9
+    text = "\n".join(_docx_text(build["docx"].content))
+    va = Decimal(api["value_added"]["value"])
+    assert f"2024年全市文化产业增加值{va:,.2f}亿元，同比增长" in text
+    for heading in (
+        "一、总体情况",
+        "二、主要指标监测",
+        "三、区域发展",
+        "四、产业结构",
+        "五、市场主体",
+        "八、数据说明",
+    ):
+        assert heading in text
+    assert "重点项目库（征集、储备、扶持、开工、建成）：暂无数据" in text
+    assert "西湖区" in text and "之江文化产业带" in text and "西部五区县（市）" in text
+
+    # XLSX: numbers are numbers with number formats, equal to the API's values.
+    ws = _xlsx_rows(build["xlsx"].content, "主要指标")
+    header = [c.value for c in ws[1]]
+    assert header[:4] == ["指标", "单位", "2020年基期值", "2024年数值"]
+    xl = {r[0].value: r for r in ws[2:] if r[0].value}
+    for d in api.values():
+        if d["name"] not in xl or d["code"].endswith("_2035"):
+            continue
+        cell = xl[d["name"]][3]
+        if d["value"] is None:
+            assert cell.value is None
+            continue
+        assert isinstance(cell.value, float | int)
+        assert Decimal(str(cell.value)) == Decimal(d["value"]), d["code"]
+        assert cell.number_format in ("#,##0.00", "#,##0")
+        completion = xl[d["name"]][5]
+        if d["progress"]["completion"] is not None:
+            assert completion.value == pytest.approx(d["progress"]["completion"])
+            assert completion.number_format == "0.0%"
+    wb = load_workbook(io.BytesIO(build["xlsx"].content))
+    assert {"主要指标", "区县", "空间布局", "九大类", "优势产业", "数据说明"} <= set(wb.sheetnames)
+    notes = {r[0]: r[1] for r in wb["数据说明"].iter_rows(min_row=3, values_only=True)}
+    assert "增加值核算" in notes and "进度评估方法" in notes and "数据截至" in notes
+
+    # PDF: Chinese headings and the numbers, as text (not boxes).
+    pdf = pdf_text(build["pdf"].content, tmp_path)
+    assert build["pdf"].content.startswith(b"%PDF")
+    for heading in ("2024年全市文化产业统计监测报告", "一、总体情况", "二、主要指标监测", "八、数据说明"):
+        assert heading in pdf
+    assert f"{va:,.2f}" in pdf
+    assert f"{Decimal(api['total_output']['value']):,.2f}" in pdf
+
+    # Same data and parameters → the same text and cells; only the generation time differs.
+    again = services.report_build(kind="monitoring", plan_code=PLAN, year=2024, fmt="docx", generated_at=T2)
+    first, second = _docx_text(build["docx"].content), _docx_text(again.content)
+    differ = [(a, b) for a, b in zip(first, second, strict=True) if a != b]
+    assert differ == [("生成时间：2026-01-02 03:04:05", "生成时间：2027-06-07 08:09:10")]
+    again_xlsx = services.report_build(
+        kind="monitoring", plan_code=PLAN, year=2024, fmt="xlsx", generated_at=T2
+    )
+    wb1, wb2 = load_workbook(io.BytesIO(build["xlsx"].content)), load_workbook(io.BytesIO(again_xlsx.content))
+    for name in wb1.sheetnames:
+        if name == "封面":
+            continue
+        assert list(wb1[name].values) == list(wb2[name].values), name
+
+
+def test_final_evaluation_states_achievement_first_year_cagr_and_2035_outlook(demo, tmp_path) -> None:
+    built = services.report_build(kind="final-evaluation", plan_code=PLAN, fmt="docx", generated_at=T1)
+    assert built.data.year == 2025
+    api = api_values(2025)
+    rows = _docx_table(built.content, "指标")
+    assert rows[0][5:] == [
+        "是否实现",
+        "首次达标年份",
+        "2020年以来年均增速",
+        "目标所需年均增速",
+        "2035年展望：每年还需增长",
+    ]
+    by_name = {r[0]: r for r in rows[1:]}
+    for code in ("value_added", "total_output", "digital_share", "platforms"):
+        d = api[code]
+        row = by_name[d["name"]]
+        assert _num(row[3]) == Decimal(d["value"])
+        assert row[5] == ("已实现" if d["progress"]["target_met"] else "未实现")
+        assert row[7] == f"{d['progress']['observed_rate'] * 100:.1f}%"
+        assert row[8] == f"{d['progress']['required_rate'] * 100:.1f}%"
+        if d["progress"]["target_met"]:
+            assert row[6].endswith("年")
+        else:
+            assert row[6] == "—"
+    # The 2035 outlook of value added is the growth still needed per year for the 2035 target.
+    rate = api["value_added_2035"]["progress"]["rate_still_required"]
+    assert by_name[api["value_added"]["name"]][9] == f"{rate * 100:.1f}%"
+    text = "\n".join(_docx_text(built.content))
+    assert "面向2035年远景目标，全市文化产业增加值须达到4570亿元" in text
+
+    pdf = services.report_build(kind="final-evaluation", plan_code=PLAN, fmt="pdf", generated_at=T1)
+    body = pdf_text(pdf.content, tmp_path)
+    assert "“十四五”规划终期评估报告" in body.replace("\n", "") or "终期评估报告" in body
+    assert "二、规划指标完成情况" in body and "三、2035年远景目标展望" in body
+    xlsx = services.report_build(kind="final-evaluation", plan_code=PLAN, fmt="xlsx", generated_at=T1)
+    ws = load_workbook(io.BytesIO(xlsx.content))["终期评估"]
+    xl = {r[0].value: r for r in ws.iter_rows(min_row=3) if r[0].value}
+    cell = xl[api["value_added"]["name"]][7]
+    assert cell.value == pytest.approx(api["value_added"]["progress"]["observed_rate"])
+    assert cell.number_format == "0.0%"
+
+
+def test_a_district_office_report_contains_only_its_districts(demo) -> None:
+    built = services.report_build(
+        kind="monitoring", plan_code=PLAN, year=2024, fmt="docx", district_codes=["330106"], generated_at=T1
+    )
+    text = "\n".join(_docx_text(built.content))
+    assert "2024年西湖区文化产业统计监测报告" in text
+    assert "西湖区" in text
+    others = list(District.objects.exclude(code="330106").values_list("name", flat=True))
+    # Other districts' names appear only inside a spatial unit's list of member districts, never as
+    # a row of figures: no other district has a row in the district table.
+    rows = _docx_table(built.content, "区县")
+    assert [r[0] for r in rows[1:]] == ["西湖区"]
+    assert "滨江区" not in "\n".join(r[0] for r in rows)
+    leading = _docx_table(built.content, "序号")
+    assert all(r[2] == "西湖区" for r in leading[1:])
+    listed = _docx_table(built.content, "序号")
+    assert not any(r[2] in others for r in leading[1:] + listed[1:])
+    # The figures are the district's own: smaller than the city's.
+    city = api_values(2024)
+    va = next(r for r in built.data.indicators if r.code == "value_added")
+    assert 0 < va.value < Decimal(city["value_added"]["value"])
+
+
+def test_a_year_without_data_says_so(plan, settings, tmp_path) -> None:
+    settings.VAR_DIR = tmp_path
+    for fmt in ("docx", "xlsx", "pdf"):
+        built = services.report_build(kind="monitoring", plan_code=PLAN, year=2031, fmt=fmt, generated_at=T1)
+        assert built.data.has_data is False
+        if fmt == "docx":
+            text = "\n".join(_docx_text(built.content))
+            assert "2031年全市暂无文化产业统计数据" in text
+            assert "暂无数据" in text
+        elif fmt == "pdf":
+            assert "暂无数据" in pdf_text(built.content, tmp_path)
+        else:
+            wb = load_workbook(io.BytesIO(built.content))
+            assert any("暂无数据" in str(v) for v in wb["封面"].values for v in v if v)
+    final = services.report_build(kind="final-evaluation", plan_code=PLAN, fmt="docx", generated_at=T1)
+    assert "暂无数据" in "\n".join(_docx_text(final.content))

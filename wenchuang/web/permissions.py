@@ -1,0 +1,42 @@
+"""Permission-matrix rules for the web pages (spliced into wenchuang/accounts/permission_matrix.py).
+
+Published aggregates (home page, spatial layout, platform library, map boundaries) are public. The
+cockpit, indicator pages and the enterprise and talent libraries are for the statistics staff: the
+city office and the 统计员 city-wide, a district office for its own districts (enterprise profiles
+outside them answer 403, as for a missing one)."""
+
+from __future__ import annotations
+
+from wenchuang.accounts.permission_matrix import ALLOW, DENY, GET_ONLY, METHOD, SCOPED, Rule, grant
+
+_PUBLIC = {"GET": ALLOW, "POST": METHOD}
+_STAFF = {"city_admin": GET_ONLY, "district_admin": GET_ONLY, "data_manager": GET_ONLY}
+_SCOPED_GET = {"GET": SCOPED, "POST": METHOD}
+
+RULES: list[Rule] = [
+    Rule("web:geojson", grant(_PUBLIC, _PUBLIC), note="区县边界GeoJSON（可由审图号地图替换）"),
+    Rule("web:layout", grant(_PUBLIC, _PUBLIC), note="空间布局：公开"),
+    Rule("web:platform_list", grant(_PUBLIC, _PUBLIC), note="平台库：公开名录"),
+    Rule("web:cockpit", grant(DENY, **_STAFF), note="驾驶舱"),
+    Rule("web:indicator", grant(DENY, **_STAFF), kwargs={"code": "value_added"}, note="指标页"),
+    Rule(
+        "web:indicator_export",
+        grant(DENY, **_STAFF),
+        kwargs={"code": "value_added", "fmt": "csv"},
+        note="指标数据下载（无规划时404）",
+    ),
+    Rule("web:enterprise_list", grant(DENY, **_STAFF), note="企业库（按角色范围）"),
+    Rule(
+        "web:enterprise_detail",
+        grant(
+            DENY,
+            city_admin=_SCOPED_GET,
+            district_admin=_SCOPED_GET,
+            data_manager=_SCOPED_GET,
+            enterprise_user={"GET": DENY, "POST": DENY},
+        ),
+        kwargs={"uscc": "scope:enterprise.uscc"},
+        note="企业档案：所辖范围外与不存在同样403",
+    ),
+    Rule("web:talent_list", grant(DENY, **_STAFF), note="人才库（脱敏）"),
+]

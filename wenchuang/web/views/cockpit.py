@@ -1,0 +1,49 @@
+"""驾驶舱: the plan's main indicators, GDP share, western counties, belts and the district map. Reads
+stored indicator values and rollup cells only."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from wenchuang.web import charts, presenters, selectors
+from wenchuang.web.views.common import staff_required
+
+
+@require_GET
+@staff_required
+def cockpit(request: HttpRequest) -> HttpResponse:
+    plan = selectors.plan_for_request(code=request.GET.get("plan"))
+    context: dict[str, object] = {"plan": plan, "plans": selectors.plan_choices()}
+    if plan is None:
+        return render(request, "web/cockpit.html", context)
+    years = selectors.indicator_years(plan=plan)
+    year = selectors.year_pick(years=years, asked=request.GET.get("year"))
+    context.update(years=years, year=year)
+    if year is None:
+        return render(request, "web/cockpit.html", context)
+    rows = selectors.cockpit_rows(plan=plan, year=year)
+    cards = [presenters.indicator_card(ind, v) for ind, v in rows.main]
+    scope = selectors.districts_scope(user=request.user)
+    districts = selectors.district_totals(year=year, districts=scope)
+    belts = [presenters.unit_figure(unit.name, v) for unit, v in rows.belts]
+    belt_values = [None if v is None else float(v.headline_value or 0) for _u, v in rows.belts]
+    belt_targets = [None if v is None or v.target_value is None else float(v.target_value) for _u, v in rows.belts]
+    context.update(
+        cards=cards,
+        gdp=presenters.indicator_card(rows.gdp_indicator, rows.gdp_share) if rows.gdp_indicator else None,
+        western=presenters.unit_figure(_("西部五区县（市）"), rows.western),
+        western_value=presenters.num(rows.western.headline_value) if rows.western else "—",
+        belts=belts,
+        districts=districts,
+        district_office=scope is not None,
+        map_options=charts.district_map(districts, measure="total_output", label=_("文化产业总产出（亿元）")),
+        progress_options=charts.progress_bars(cards),
+        belts_options=charts.belts_bars(belts, belt_values, belt_targets),
+        geojson_url=reverse("web:geojson"),
+    )
+    return render(request, "web/cockpit.html", context)
+

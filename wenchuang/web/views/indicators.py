@@ -1,0 +1,202 @@
+"""Indicator page: the series with target line and projection, breakdowns, tables and downloads."""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from wenchuang.core.exports import csv_response, neutralise_row
+from wenchuang.plan.models import Indicator, Plan
+from wenchuang.web import charts, presenters, selectors
+from wenchuang.web.views.common import staff_required
+
+UNIT_MEASURES = ("total_output", "value_added")
+
+
+def _load(request: HttpRequest, code: str) -> tuple[Plan, Indicator, dict[str, Any]]:
+    plan = selectors.plan_for_request(code=request.GET.get("plan"))
+    if plan is None:
+        raise Http404("no plan")
+    indicator = selectors.indicator_get(plan=plan, code=code)
+    if indicator is None:
+        raise Http404("no such indicator")
+    series = selectors.indicator_series(plan=plan, code=code)
+    years = [v.year for v in series]
+    year = selectors.year_pick(years=years, asked=request.GET.get("year"))
+    scope = selectors.districts_scope(user=request.user)
+    data: dict[str, Any] = {"series": series, "year": year, "years": years}
+    latest = next((v for v in series if v.year == year), None)
+    data["latest"] = latest
+    data["by_district"] = (
+        selectors.indicator_breakdown(indicator=indicator, year=year, by="district", districts=scope)
+        if year
+        else None
+    )
+    data["by_major"] = (
+        selectors.indicator_breakdown(indicator=indicator, year=year, by="major", districts=scope)
+        if year
+        else None
+    )
+    measure = indicator.formula.get("measure") if indicator.formula else None
+    data["by_unit"] = (
+        selectors.unit_values(plan=plan, code=measure, year=year) if year and measure in UNIT_MEASURES else None
+    )
+    data["scoped"] = scope is not None
+    return plan, indicator, data
+
+
+def _tables(indicator: Indicator, data: dict[str, Any]) -> list[dict[str, Any]]:
+    """Every chart's data as a plain table (screen readers, copy-paste and the downloads)."""
+    unit = indicator.unit
+    tables = [
+        {
+            "key": "series",
+            "title": _("历年数值"),
+            "header": [_("年度"), f"{_('采用值')}（{unit}）", _("来源"), _("计算值"), _("官方值"), _("进度状态")],
+            "rows": [
+                [
+                    v.year,
+                    presenters.num(v.headline_value),
+                    str(presenters.SOURCE_LABELS.get(v.headline_source, v.headline_source)),
+                    presenters.num(v.computed_value),
+                    presenters.num(v.official_value) if v.official_value is not None else "—",
+                    presenters.status_label(v.status) if v.status else "—",
+                ]
+                for v in data["series"]
+            ],
+        }
+    ]
+    if data["by_district"] is not None:
+        tables.append(
+            {
+                "key": "district",
+                "title": _("按区县"),
+                "header": [_("区划代码"), _("区县"), f"{_('数值')}（{unit}）"],
+                "rows": [[r["code"], r["name"], presenters.num(r["value"])] for r in data["by_district"]],
+            }
+        )
+    if data["by_major"] is not None:
+        tables.append(
+            {
+                "key": "major",
+                "title": _("按文化产业大类"),
+                "header": [_("大类代码"), _("大类"), f"{_('数值')}（{unit}）"],
+                "rows": [[r["code"] or "—", r["name"], presenters.num(r["value"])] for r in data["by_major"]],
+            }
+        )
+    if data["by_unit"] is not None:
+        tables.append(
+            {
+                "key": "unit",
+                "title": _("按产业带、走廊、组团"),
+                "header": [_("类型"), _("名称"), _("数值"), _("单位"), _("目标")],
+                "rows": [
+                    [
+                        u.get_kind_display(),
+                        u.name,
+                        presenters.num(v.headline_value),
+                        v.unit,
+                        presenters.target_display(v.target_op, v.target_value) or "—",
+                    ]
+                    for u, v in data["by_unit"]
+                ],
+            }
+        )
+    return tables
+
+
+@require_GET
+@staff_required
+def indicator_detail(request: HttpRequest, code: str) -> HttpResponse:
+    plan, indicator, data = _load(request, code)
+    series = data["series"]
+    latest = data["latest"]
+    projection: list[tuple[int, float]] = []
+    if latest is not None and latest.projected_value is not None and latest.target_year and latest.headline_value:
+        projection = [(latest.year, float(latest.headline_value)), (latest.target_year, round(latest.projected_value, 2))]
+    chart_series = charts.indicator_series(
+        name=indicator.name,
+        unit=indicator.unit,
+        years=[v.year for v in series],
+        values=[None if v.headline_value is None else float(v.headline_value) for v in series],
+        target_year=indicator.target_year,
+        target_value=float(indicator.target_value) if indicator.target_value is not None else None,
+        projection=projection,
+    )
+    tables = _tables(indicator, data)
+    chart_for = {"series": chart_series}
+    for t in tables[1:]:
+        value_col = 2
+        chart_for[t["key"]] = charts.bars(
+            [str(r[1]) for r in t["rows"]],
+            [_float(r[value_col]) for r in t["rows"]],
+            name=indicator.name,
+            unit=indicator.unit,
+        )
+    for t in tables:
+        t["options"] = chart_for.get(t["key"])
+        t["options_id"] = f"chart-{t['key']}"
+    context = {
+        "plan": plan,
+        "indicator": indicator,
+        "card": presenters.indicator_card(indicator, latest),
+        "tables": tables,
+        "year": data["year"],
+        "years": data["years"],
+        "scoped": data["scoped"],
+    }
+    return render(request, "web/indicator.html", context)
+
+
+def _float(text: str) -> float | None:
+    try:
+        return float(str(text).replace(",", ""))
+    except ValueError:
+        return None
+
+
+def _cell(value: Any) -> Any:
+    """Numbers back to numbers for Excel ("2,852.76" → 2852.76); other text unchanged."""
+    number = _float(value) if isinstance(value, str) else None
+    return value if number is None else number
+
+
+@require_GET
+@staff_required
+def indicator_export(request: HttpRequest, code: str, fmt: str) -> HttpResponse:
+    """The page's tables as CSV (one file, tables one after another) or Excel (one sheet per table);
+    cells are neutralised against formula injection either way."""
+    _plan, indicator, data = _load(request, code)
+    tables = _tables(indicator, data)
+    filename = f"indicator-{indicator.code}-{data['year'] or ''}"
+    if fmt == "csv":
+        rows: list[list[Any]] = []
+        for t in tables:
+            rows.append([f"# {t['title']}"])
+            rows.append([str(h) for h in t["header"]])
+            rows.extend(t["rows"])
+            rows.append([])
+        return csv_response(f"{filename}.csv", [indicator.name], rows)
+    if fmt == "xlsx":
+        from openpyxl import Workbook
+
+        wb = Workbook()
+        wb.remove(wb.active)
+        for t in tables:
+            ws = wb.create_sheet(title=str(t["title"])[:31])
+            ws.append(neutralise_row([str(h) for h in t["header"]]))
+            for row in t["rows"]:
+                ws.append(neutralise_row([_cell(c) for c in row]))
+        buf = io.BytesIO()
+        wb.save(buf)
+        response = HttpResponse(
+            buf.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        )
+        response["Content-Disposition"] = f'attachment; filename="{filename}.xlsx"'
+        return response
+    raise Http404("unknown format")
