@@ -6,6 +6,7 @@ urlpatterns = [
     path("accounts/", include("wenchuang.accounts.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("import/", include("wenchuang.ingest.urls")),
+    path("stats/", include("wenchuang.stats.urls")),
     path("reports/", include("wenchuang.reports.urls")),
     path("api/v1/", include("wenchuang.api.urls")),
     path("", include("wenchuang.web.urls")),

@@ -38,8 +38,10 @@ CHROMIUM = shutil.which("chromium")
 def pytest_collection_modifyitems(config: Any, items: list[Any]) -> None:
     if CHROMIUM is not None:
         return
-    skip = pytest.mark.skip(reason="Chromium not found on PATH (`which chromium`): real-browser tests skipped; "
-                            "run scripts/system-deps.sh as root to install it")
+    skip = pytest.mark.skip(
+        reason="Chromium not found on PATH (`which chromium`): real-browser tests skipped; "
+        "run scripts/system-deps.sh as root to install it"
+    )
     for item in items:
         if "browser" in item.keywords:
             item.add_marker(skip)

@@ -151,6 +151,10 @@ RULES: list[Rule] = [
 from wenchuang.ingest.permissions import RULES as _INGEST_RULES  # noqa: E402
 
 RULES += _INGEST_RULES
+from wenchuang.stats.permissions import ADMIN_RULES as _STATS_ADMIN_RULES  # noqa: E402
+from wenchuang.stats.permissions import RULES as _STATS_RULES  # noqa: E402
+
+RULES += _STATS_RULES + _STATS_ADMIN_RULES
 from wenchuang.reports.permissions import RULES as _REPORTS_RULES  # noqa: E402
 
 RULES += _REPORTS_RULES

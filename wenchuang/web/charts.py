@@ -25,10 +25,25 @@ def progress_bars(cards: list[dict[str, Any]]) -> dict[str, Any]:
         "legend": {"top": 0},
         "tooltip": {"trigger": "axis", "valueFormatter": "{value}%"},
         "xAxis": {"type": "value", "max": 100, "axisLabel": {"formatter": "{value}%"}},
-        "yAxis": {"type": "category", "data": names, "inverse": True, "axisLabel": {"width": 180, "overflow": "truncate"}},
+        "yAxis": {
+            "type": "category",
+            "data": names,
+            "inverse": True,
+            "axisLabel": {"width": 180, "overflow": "truncate"},
+        },
         "series": [
-            {"name": _("目标完成度"), "type": "bar", "data": [c["completion_bar"] for c in cards], "itemStyle": {"color": RED}},
-            {"name": _("时间进度"), "type": "bar", "data": [c["time_bar"] for c in cards], "itemStyle": {"color": GREY}},
+            {
+                "name": _("目标完成度"),
+                "type": "bar",
+                "data": [c["completion_bar"] for c in cards],
+                "itemStyle": {"color": RED},
+            },
+            {
+                "name": _("时间进度"),
+                "type": "bar",
+                "data": [c["time_bar"] for c in cards],
+                "itemStyle": {"color": GREY},
+            },
         ],
     }
 
@@ -85,7 +100,9 @@ def membership_map(names: list[str], *, label: str) -> dict[str, Any]:
     }
 
 
-def belts_bars(figures: list[dict[str, Any]], values: list[float | None], targets: list[float | None]) -> dict[str, Any]:
+def belts_bars(
+    figures: list[dict[str, Any]], values: list[float | None], targets: list[float | None]
+) -> dict[str, Any]:
     return {
         "aria": {"enabled": True},
         "grid": {"left": 8, "right": 16, "top": 32, "bottom": 8, "containLabel": True},

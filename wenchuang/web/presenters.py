@@ -72,7 +72,9 @@ def indicator_card(indicator: Indicator, v: IndicatorValue | None) -> dict[str, 
         "target": indicator.target_display,
     }
     if v is None:
-        card.update(value="—", status="no_data", status_label=status_label("no_data"), badge="text-bg-secondary")
+        card.update(
+            value="—", status="no_data", status_label=status_label("no_data"), badge="text-bg-secondary"
+        )
         card.update(components=[], explanation="", source="none", source_label=SOURCE_LABELS["none"])
         card.update(completion_bar=0, time_bar=0, completion="—", time_share="—", as_of=None, year=None)
         return card

@@ -110,9 +110,7 @@ def cockpit_rows(*, plan: Plan, year: int) -> CockpitRows:
 
 def district_totals(*, year: int, districts: Iterable[int] | None) -> list[dict[str, Any]]:
     """Per-district sums from the rollup (one GROUP BY), in 亿元 for money."""
-    rows = stats_selectors.breakdown(
-        year=year, by=["district__code", "district__name"], districts=districts
-    )
+    rows = stats_selectors.breakdown(year=year, by=["district__code", "district__name"], districts=districts)
     return [
         {
             "code": r["district__code"],
@@ -214,9 +212,7 @@ def _measure(row: dict[str, Any], measure: str) -> Decimal:
 
 def _to_majors(values: dict[str, Decimal]) -> dict[str, Decimal]:
     """Sum 小类 values into their 大类 (one query for the 小类 → 大类 map)."""
-    parent = dict(
-        CultureCategory.objects.filter(level=3).values_list("code", "parent__parent__code")
-    )
+    parent = dict(CultureCategory.objects.filter(level=3).values_list("code", "parent__parent__code"))
     out: dict[str, Decimal] = {}
     for code, v in values.items():
         major = parent.get(code, "")
@@ -308,7 +304,7 @@ def enterprise_profile(*, enterprise: Enterprise, with_history: bool) -> dict[st
 def _field_label(name: str) -> str:
     try:
         return str(Enterprise._meta.get_field(name).verbose_name)
-    except Exception:  # noqa: BLE001 — a field removed since the change was recorded
+    except Exception:
         return name
 
 
@@ -345,4 +341,6 @@ def all_districts() -> list[District]:
 
 def unit_indicator_values(*, plan: Plan, year: int) -> QuerySet[IndicatorValue]:
     """Every spatial unit's stored values of a year (one query)."""
-    return IndicatorValue.objects.filter(plan_code=plan.code, year=year).exclude(spatial_unit_code="").order_by()
+    return (
+        IndicatorValue.objects.filter(plan_code=plan.code, year=year).exclude(spatial_unit_code="").order_by()
+    )

@@ -4,13 +4,13 @@ with five years of facts, a platform, a talent, and the rollups and indicator va
 from __future__ import annotations
 
 from django.conf import settings
+from django.utils import timezone
 
 from wenchuang.classify.models import ClassificationDecision
 from wenchuang.plan.services import plan_load
 from wenchuang.registry.models import Platform, Talent
 from wenchuang.stats import services
 from wenchuang.stats.tests import factories as f
-from django.utils import timezone
 
 PLAN = "hangzhou-14th-culture"
 YEARS = (2020, 2021, 2022, 2023, 2024)

@@ -33,14 +33,18 @@ def test_it_shows_gdp_share_western_counties_belts_and_the_map(city_admin_client
     assert "西部五区县（市）" in body
     assert "之江文化产业带" in body and "大运河（杭州段）文化产业带" in body
     assert "GeoJSON.CN v1.6.2" in body
-    options = json.loads(re.search(r'<script id="chart-map" type="application/json">(.*?)</script>', body, re.S)[1])
+    options = json.loads(
+        re.search(r'<script id="chart-map" type="application/json">(.*?)</script>', body, re.S)[1]
+    )
     names = {d["name"] for d in options["series"][0]["data"]}
     assert names == {"西湖区", "滨江区"}
 
 
 def test_it_limits_a_district_office_to_its_districts(district_admin_client: Client, web_data) -> None:
     body = district_admin_client.get("/cockpit/").content.decode()
-    options = json.loads(re.search(r'<script id="chart-map" type="application/json">(.*?)</script>', body, re.S)[1])
+    options = json.loads(
+        re.search(r'<script id="chart-map" type="application/json">(.*?)</script>', body, re.S)[1]
+    )
     assert {d["name"] for d in options["series"][0]["data"]} == {"西湖区"}
 
 

@@ -13,7 +13,9 @@ pytestmark = pytest.mark.django_db
 
 def test_it_shows_the_series_target_and_projection(data_manager_client: Client, web_data) -> None:
     body = data_manager_client.get("/indicators/value_added/").content.decode()
-    options = json.loads(re.search(r'<script id="chart-series" type="application/json">(.*?)</script>', body, re.S)[1])
+    options = json.loads(
+        re.search(r'<script id="chart-series" type="application/json">(.*?)</script>', body, re.S)[1]
+    )
     names = [s["name"] for s in options["series"]]
     assert names == ["全市文化产业增加值", "目标值", "趋势外推"]
     assert options["xAxis"]["data"][-1] == "2025"

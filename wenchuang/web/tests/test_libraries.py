@@ -22,7 +22,9 @@ def test_it_searches_by_uscc(data_manager_client: Client, web_data) -> None:
 
 
 def test_it_answers_htmx_with_the_results_only(data_manager_client: Client, web_data) -> None:
-    body = data_manager_client.get("/enterprises/?status=unclassified", HTTP_HX_REQUEST="true").content.decode()
+    body = data_manager_client.get(
+        "/enterprises/?status=unclassified", HTTP_HX_REQUEST="true"
+    ).content.decode()
     assert "<html" not in body and "示例·滨江动漫有限公司" in body
 
 
@@ -71,5 +73,5 @@ def test_it_masks_talents_personal_data(data_manager_client: Client, web_data) -
 
 def test_it_shows_the_spatial_layout_publicly(anonymous_client: Client, web_data) -> None:
     body = anonymous_client.get("/layout/?unit=zhijiang-belt").content.decode()
-    assert "之江文化产业带" in body and "八组团" in body or "产业组团" in body
+    assert ("之江文化产业带" in body and "八组团" in body) or "产业组团" in body
     assert "GeoJSON.CN" in body

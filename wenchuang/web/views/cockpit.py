@@ -31,7 +31,9 @@ def cockpit(request: HttpRequest) -> HttpResponse:
     districts = selectors.district_totals(year=year, districts=scope)
     belts = [presenters.unit_figure(unit.name, v) for unit, v in rows.belts]
     belt_values = [None if v is None else float(v.headline_value or 0) for _u, v in rows.belts]
-    belt_targets = [None if v is None or v.target_value is None else float(v.target_value) for _u, v in rows.belts]
+    belt_targets = [
+        None if v is None or v.target_value is None else float(v.target_value) for _u, v in rows.belts
+    ]
     context.update(
         cards=cards,
         gdp=presenters.indicator_card(rows.gdp_indicator, rows.gdp_share) if rows.gdp_indicator else None,
@@ -46,4 +48,3 @@ def cockpit(request: HttpRequest) -> HttpResponse:
         geojson_url=reverse("web:geojson"),
     )
     return render(request, "web/cockpit.html", context)
-

@@ -44,7 +44,9 @@ def _load(request: HttpRequest, code: str) -> tuple[Plan, Indicator, dict[str, A
     )
     measure = indicator.formula.get("measure") if indicator.formula else None
     data["by_unit"] = (
-        selectors.unit_values(plan=plan, code=measure, year=year) if year and measure in UNIT_MEASURES else None
+        selectors.unit_values(plan=plan, code=measure, year=year)
+        if year and measure in UNIT_MEASURES
+        else None
     )
     data["scoped"] = scope is not None
     return plan, indicator, data
@@ -57,7 +59,14 @@ def _tables(indicator: Indicator, data: dict[str, Any]) -> list[dict[str, Any]]:
         {
             "key": "series",
             "title": _("历年数值"),
-            "header": [_("年度"), f"{_('采用值')}（{unit}）", _("来源"), _("计算值"), _("官方值"), _("进度状态")],
+            "header": [
+                _("年度"),
+                f"{_('采用值')}（{unit}）",
+                _("来源"),
+                _("计算值"),
+                _("官方值"),
+                _("进度状态"),
+            ],
             "rows": [
                 [
                     v.year,
@@ -117,8 +126,16 @@ def indicator_detail(request: HttpRequest, code: str) -> HttpResponse:
     series = data["series"]
     latest = data["latest"]
     projection: list[tuple[int, float]] = []
-    if latest is not None and latest.projected_value is not None and latest.target_year and latest.headline_value:
-        projection = [(latest.year, float(latest.headline_value)), (latest.target_year, round(latest.projected_value, 2))]
+    if (
+        latest is not None
+        and latest.projected_value is not None
+        and latest.target_year
+        and latest.headline_value
+    ):
+        projection = [
+            (latest.year, float(latest.headline_value)),
+            (latest.target_year, round(latest.projected_value, 2)),
+        ]
     chart_series = charts.indicator_series(
         name=indicator.name,
         unit=indicator.unit,

@@ -38,7 +38,9 @@ class _StyledForm(forms.Form):
     def style(self) -> None:
         for field in self.fields.values():
             css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
-            field.widget.attrs["class"] = f"{css} form-control-sm" if css == "form-control" else f"{css} form-select-sm"
+            field.widget.attrs["class"] = (
+                f"{css} form-control-sm" if css == "form-control" else f"{css} form-select-sm"
+            )
 
 
 class EnterpriseFilterForm(_StyledForm):
@@ -57,7 +59,9 @@ class EnterpriseFilterForm(_StyledForm):
         self.fields["district"].choices = any_ + [
             (d.code, d.name) for d in district_list_for_user(user=user).order_by("code")
         ]
-        self.fields["major"].choices = any_ + [(c.code, f"{c.code} {c.name}") for c in selectors.culture_majors()]
+        self.fields["major"].choices = any_ + [
+            (c.code, f"{c.code} {c.name}") for c in selectors.culture_majors()
+        ]
         self.fields["middle"].choices = any_ + [
             (c.code, f"{c.code} {c.name}") for c in selectors.culture_middles()
         ]
@@ -99,13 +103,19 @@ def enterprise_detail(request: HttpRequest, uscc: str) -> HttpResponse:
 
 class PlatformFilterForm(_StyledForm):
     q = forms.CharField(label=_("名称"), required=False, max_length=100)
-    kind = forms.ChoiceField(label=_("类别"), required=False, choices=[("", _("不限")), *Platform.Kind.choices])
-    level = forms.ChoiceField(label=_("认定级别"), required=False, choices=[("", _("不限")), *Platform.Level.choices])
+    kind = forms.ChoiceField(
+        label=_("类别"), required=False, choices=[("", _("不限")), *Platform.Kind.choices]
+    )
+    level = forms.ChoiceField(
+        label=_("认定级别"), required=False, choices=[("", _("不限")), *Platform.Level.choices]
+    )
     district = forms.ChoiceField(label=_("区县"), required=False)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["district"].choices = [("", _("不限"))] + [(d.code, d.name) for d in selectors.all_districts()]
+        self.fields["district"].choices = [("", _("不限"))] + [
+            (d.code, d.name) for d in selectors.all_districts()
+        ]
         self.style()
 
 
@@ -122,7 +132,9 @@ def platform_list(request: HttpRequest) -> HttpResponse:
 
 class TalentFilterForm(_StyledForm):
     q = forms.CharField(label=_("姓名"), required=False, max_length=50)
-    category = forms.ChoiceField(label=_("人才类别"), required=False, choices=[("", _("不限")), *Talent.Category.choices])
+    category = forms.ChoiceField(
+        label=_("人才类别"), required=False, choices=[("", _("不限")), *Talent.Category.choices]
+    )
     district = forms.ChoiceField(label=_("区县"), required=False)
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
