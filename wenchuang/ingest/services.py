@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from wenchuang.classify import classifier
 from wenchuang.classify.models import ClassificationDecision
-from wenchuang.ingest import parsers
+from wenchuang.ingest import parsers, sqlwrite
 from wenchuang.ingest.errorfile import error_file_write
 from wenchuang.ingest.models import (
     AnnualSource,
@@ -32,7 +32,8 @@ from wenchuang.ingest.models import (
     TaxYear,
 )
 from wenchuang.ingest.schema import KINDS, Kind
-from wenchuang.ingest.validation import Context, Problem, validate_row
+from wenchuang.ingest.scope import ImportScope, import_scope
+from wenchuang.ingest.validation import Context, Problem, row_validator
 from wenchuang.registry.models import District, Enterprise, EnterpriseYear
 
 log = logging.getLogger(__name__)
@@ -123,10 +124,13 @@ def _finish(batch: ImportBatch, status: str, message: str = "") -> ImportBatch:
     return batch
 
 
-def _context(kind: Kind, mapping: parsers.Mapping, table: parsers.Table) -> Context:
+def _context(
+    kind: Kind, mapping: parsers.Mapping, table: parsers.Table, scope: ImportScope | None = None
+) -> Context:
     city = getattr(settings, "WENCHUANG_CITY_CODE", "330100")
     districts = list(District.objects.values_list("code", "name", "pk"))
     return Context(
+        scope=scope,
         city_code=city,
         districts={c: pk for c, _, pk in districts},
         district_names={n: pk for _, n, pk in districts if n and not n.endswith("市辖区")},
@@ -172,11 +176,13 @@ def batch_run(
             progress(done, batch.total, phase)
         ImportBatch.objects.filter(pk=batch.pk).update(processed=done)
 
-    ctx = _context(kind, mapping, table)
+    scope = import_scope(batch.user)
+    ctx = _context(kind, mapping, table, scope)
+    validate = row_validator(kind, ctx)
     good: list[tuple[int, dict[str, Any]]] = []
     bad: dict[int, list[Problem]] = {}
-    for i, (rowno, cells, _raw) in enumerate(parsers.iter_cells(table, mapping), start=1):
-        out, problems = validate_row(kind, rowno, cells, ctx)
+    for i, (rowno, values) in enumerate(table.rows, start=1):
+        out, problems = validate(rowno, values)
         if problems:
             bad[rowno] = problems
         else:
@@ -185,7 +191,7 @@ def batch_run(
             tick(i, "校验")
     good = _reject_duplicates(kind, good, bad)
     writer = WRITERS[kind.code]
-    good = writer.resolve(good, bad)
+    good = writer.resolve(good, bad, scope)
     tick(batch.total, "校验")
     rejected = len(bad)
     batch.rejected = rejected
@@ -282,10 +288,12 @@ def _jsonable(v: Any) -> Any:
     return v
 
 
-def _enterprise_ids(usccs: Sequence[str]) -> dict[str, int]:
-    out: dict[str, int] = {}
+def _enterprise_ids(usccs: Sequence[str], *, with_district: bool = False) -> dict[str, tuple[int, int]]:
+    """uscc → (enterprise pk, district pk)."""
+    out: dict[str, tuple[int, int]] = {}
     for start in range(0, len(usccs), CHUNK):
-        out.update(Enterprise.objects.filter(uscc__in=usccs[start : start + CHUNK]).values_list("uscc", "pk"))
+        qs = Enterprise.objects.filter(uscc__in=usccs[start : start + CHUNK])
+        out.update((u, (pk, d)) for u, pk, d in qs.values_list("uscc", "pk", "district_id"))
     return out
 
 
@@ -294,7 +302,10 @@ def _enterprise_ids(usccs: Sequence[str]) -> dict[str, int]:
 
 class Writer:
     def resolve(
-        self, good: list[tuple[int, dict[str, Any]]], bad: dict[int, list[Problem]]
+        self,
+        good: list[tuple[int, dict[str, Any]]],
+        bad: dict[int, list[Problem]],
+        scope: ImportScope | None = None,
     ) -> list[tuple[int, dict[str, Any]]]:
         return good
 
@@ -305,23 +316,29 @@ class Writer:
 
 
 class EnterpriseFactsWriter(Writer):
-    """Annual / tax / social: rows keyed by (enterprise, year); the enterprise must be registered."""
+    """Annual / tax / social: rows keyed by (enterprise, year); the enterprise must be registered (and,
+    for a district office, in one of its districts)."""
 
     model: type[Model]
     fields: tuple[str, ...]  # model field names, equal to schema keys
     defaults: dict[str, Any] = {}
+    extra: dict[str, Any] = {}  # columns the file never sets, with the value a new row gets
+    batch_path = "batch_id"
+    target = ""
 
-    def resolve(self, good, bad):
-        ids = _enterprise_ids(sorted({o["uscc"] for _, o in good}))
+    def resolve(self, good, bad, scope=None):
+        ids = _enterprise_ids(sorted({o["uscc"] for _, o in good}), with_district=scope is not None)
         kept = []
         for rowno, out in good:
-            eid = ids.get(out["uscc"])
-            if eid is None:
+            hit = ids.get(out["uscc"])
+            if hit is None:
                 bad[rowno] = [
                     Problem("uscc", out["uscc"], "该统一社会信用代码的企业尚未登记，请先导入工商登记")
                 ]
+            elif scope is not None and hit[1] not in scope.district_ids:
+                bad[rowno] = [Problem("uscc", out["uscc"], scope.outside_enterprise())]
             else:
-                out["enterprise_id"] = eid
+                out["enterprise_id"] = hit[0]
                 kept.append((rowno, out))
         return kept
 
@@ -336,59 +353,59 @@ class EnterpriseFactsWriter(Writer):
                 out[(row[0], row[1])] = (row[2], tuple(row[3:-1]), row[-1])
         return out
 
-    batch_path = "batch_id"
-
     def write(self, batch, good, present):
         fields = [f for f in self.fields if f in present]
         idx = [self.fields.index(f) for f in fields]
         current = self.existing([(o["enterprise_id"], o["year"]) for _, o in good])
-        new, changed, unchanged = [], [], 0
+        defaults = self.defaults
+        all_fields = self.fields
+        rows, new_keys, changed, unchanged = [], [], [], 0
         for _, out in good:
             key = (out["enterprise_id"], out["year"])
-            values = tuple(out.get(f, self.defaults.get(f)) for f in fields)
+            full = tuple(out.get(f, defaults.get(f)) for f in all_fields)
             cur = current.get(key)
             if cur is None:
-                new.append(out)
-            elif tuple(cur[1][i] for i in idx) == values:
+                new_keys.append(key)
+            elif tuple(cur[1][i] for i in idx) == tuple(full[i] for i in idx):
                 unchanged += 1
+                continue
             else:
-                changed.append((cur, values))
-        self.insert(batch, new)
-        self.update(batch, fields, changed)
+                changed.append(cur)
+            rows.append((*key, *full))
+        self.remember(batch, changed)
+        self.upsert(batch, fields, rows, set(new_keys), changed)
         years = {o["year"] for _, o in good}
-        return {"inserted": len(new), "updated": len(changed), "unchanged": unchanged, "years": years}
+        return {"inserted": len(new_keys), "updated": len(changed), "unchanged": unchanged, "years": years}
 
-    def insert(self, batch, new):
-        objs = [
-            self.model(
-                enterprise_id=o["enterprise_id"],
-                year=o["year"],
-                batch=batch,
-                **{f: o.get(f, self.defaults.get(f)) for f in self.fields},
-            )
-            for o in new
-        ]
-        self.model.objects.bulk_create(objs, batch_size=CHUNK)
-
-    def update(self, batch, fields, changed):
-        BatchChange.objects.bulk_create(
+    def remember(self, batch, changed):
+        sqlwrite.insert(
+            BatchChange,
+            ("batch", "target", "object_id", "before"),
             [
-                BatchChange(
-                    batch=batch,
-                    target=self.target,
-                    object_id=cur[0],
-                    before={
+                (
+                    batch.pk,
+                    self.target,
+                    cur[0],
+                    {
                         "fields": {f: _jsonable(v) for f, v in zip(self.fields, cur[1], strict=True)},
                         "batch": cur[2],
                     },
                 )
-                for cur, _ in changed
+                for cur in changed
             ],
-            batch_size=CHUNK,
         )
-        _update_rows(self.model, [*fields, "batch"], [(cur[0], (*vals, batch.pk)) for cur, vals in changed])
 
-    target = ""
+    def upsert(self, batch, fields, rows, new_keys, changed):
+        """Tax / social: the batch pointer is a column of the fact row itself."""
+        extra = tuple(self.extra.values())
+        sqlwrite.upsert(
+            self.model,
+            ("enterprise_id", "year", *self.fields, *self.extra, "batch"),
+            [(*r, *extra, batch.pk) for r in rows],
+            conflict=("enterprise_id", "year"),
+            update=(*fields, "batch"),
+            compare=fields,
+        )
 
 
 class AnnualWriter(EnterpriseFactsWriter):
@@ -406,45 +423,29 @@ class AnnualWriter(EnterpriseFactsWriter):
         "is_above_scale",
     )
     defaults = {"is_above_scale": False}
+    extra = {"is_listed": False, "is_leading": False}
     batch_path = "source__batch_id"
 
-    def insert(self, batch, new):
-        objs = [
-            EnterpriseYear(
-                enterprise_id=o["enterprise_id"],
-                year=o["year"],
-                **{f: o.get(f, self.defaults.get(f)) for f in self.fields},
-            )
-            for o in new
-        ]
-        created = EnterpriseYear.objects.bulk_create(objs, batch_size=CHUNK)
-        AnnualSource.objects.bulk_create(
-            [AnnualSource(enterprise_year_id=o.pk, batch=batch) for o in created], batch_size=CHUNK
+    def upsert(self, batch, fields, rows, new_keys, changed):
+        """Facts first; then the provenance of every row written (new ids come back from the upsert)."""
+        extra = tuple(self.extra.values())
+        back = sqlwrite.upsert(
+            EnterpriseYear,
+            ("enterprise_id", "year", *self.fields, *self.extra),
+            [(*r, *extra) for r in rows],
+            conflict=("enterprise_id", "year"),
+            update=fields,
+            returning=("id", "enterprise_id", "year"),
         )
-
-    def update(self, batch, fields, changed):
-        BatchChange.objects.bulk_create(
-            [
-                BatchChange(
-                    batch=batch,
-                    target=self.target,
-                    object_id=cur[0],
-                    before={
-                        "fields": {f: _jsonable(v) for f, v in zip(self.fields, cur[1], strict=True)},
-                        "batch": cur[2],
-                    },
-                )
-                for cur, _ in changed
-            ],
-            batch_size=CHUNK,
-        )
-        _update_rows(EnterpriseYear, fields, [(cur[0], vals) for cur, vals in changed])
-        AnnualSource.objects.bulk_create(
-            [AnnualSource(enterprise_year_id=cur[0], batch=batch) for cur, _ in changed],
-            batch_size=CHUNK,
-            update_conflicts=True,
-            unique_fields=["enterprise_year"],
-            update_fields=["batch"],
+        ids = [pk for pk, eid, year in back if (eid, year) in new_keys]
+        assert len(ids) == len(new_keys), "enterprise years inserted ≠ returned"
+        sqlwrite.upsert(
+            AnnualSource,
+            ("enterprise_year", "batch"),
+            [(pk, batch.pk) for pk in [*ids, *(c[0] for c in changed)]],
+            conflict=("enterprise_year",),
+            update=("batch",),
+            compare=(),
         )
 
 
@@ -464,6 +465,18 @@ class SocialWriter(EnterpriseFactsWriter):
 REG_FIELDS = ("name", "gbt_code", "business_scope", "district_id", "founded_on", "status")
 REG_DEFAULTS = {"business_scope": "", "founded_on": None, "status": Enterprise.Status.ACTIVE}
 DETAIL_FIELDS = ("enterprise_type", "registered_address")
+ENTERPRISE_COLUMNS = ("uscc", *REG_FIELDS, "culture_category_id", "is_demo", "created_at", "updated_at")
+DECISION_COLUMNS = (
+    "enterprise_id",
+    "category_id",
+    "confidence",
+    "reason",
+    "method",
+    "gbt_code",
+    "scope_hash",
+    "needs_review",
+    "decided_at",
+)
 
 
 class RegistrationWriter(Writer):
@@ -474,7 +487,9 @@ class RegistrationWriter(Writer):
         if "address" in present:
             present.add("registered_address")
         reg_fields = [f for f in REG_FIELDS if f in present]
+        reg_idx = [REG_FIELDS.index(f) for f in reg_fields]
         det_fields = [f for f in DETAIL_FIELDS if f in present]
+        det_idx = [DETAIL_FIELDS.index(f) for f in det_fields]
         usccs = [o["uscc"] for _, o in good]
         current: dict[str, tuple[int, tuple]] = {}
         for start in range(0, len(usccs), CHUNK):
@@ -489,120 +504,114 @@ class RegistrationWriter(Writer):
                 details[row[0]] = row[1:]
 
         mapping, rules, pks = _classifier_inputs()
+        decide = _decider(mapping, rules, pks)
         now = timezone.now()
         new: list[dict[str, Any]] = []
         changed: list[tuple[int, tuple, tuple, dict[str, Any]]] = []
+        ent_rows: list[tuple] = []
         unchanged = 0
+        active = Enterprise.Status.ACTIVE
         for _, o in good:
-            o["registered_address"] = o.get("address", "")
+            address = o.get("address", "")
+            o["registered_address"] = address
+            reg = (
+                o["name"],
+                o["gbt_code"],
+                o.get("business_scope", ""),
+                o["district_id"],
+                o.get("founded_on"),
+                o.get("status", active),
+            )
             cur = current.get(o["uscc"])
             if cur is None:
+                cat_id = decide(o["gbt_code"], reg[2])[1]
                 new.append(o)
+                ent_rows.append((o["uscc"], *reg, cat_id, False, now, now))
                 continue
             pk, cur_vals = cur
             det = details.get(pk)
-            reg_new = tuple(o.get(f, REG_DEFAULTS.get(f, "")) for f in reg_fields)
-            reg_old = tuple(cur_vals[REG_FIELDS.index(f)] for f in reg_fields)
-            det_new = tuple(o.get(f, "") for f in det_fields)
-            det_old = tuple(det[DETAIL_FIELDS.index(f)] for f in det_fields) if det else None
-            if reg_new == reg_old and (det_old == det_new or (det_old is None and not any(det_new))):
+            det_new = tuple((o.get("enterprise_type", ""), address)[i] for i in det_idx)
+            det_old = tuple(det[i] for i in det_idx) if det else None
+            if all(reg[i] == cur_vals[i] for i in reg_idx) and (
+                det_old == det_new or (det_old is None and not any(det_new))
+            ):
                 unchanged += 1
-            else:
-                changed.append((pk, cur_vals, det, o))
+                continue
+            changed.append((pk, cur_vals, det, o))
+            # absent columns keep the stored value (the upsert only sets `reg_fields` anyway)
+            ent_rows.append(
+                (
+                    o["uscc"],
+                    *(reg[i] if i in reg_idx else cur_vals[i] for i in range(len(REG_FIELDS))),
+                    None,
+                    False,
+                    now,
+                    now,
+                )
+            )
 
-        # inserts: category decided before the insert so the enterprise row is written once
-        objs, decisions = [], []
-        for o in new:
-            d = classifier.classify(o["gbt_code"], o.get("business_scope", ""), mapping=mapping, rules=rules)
-            o["_decision"] = d
-            objs.append(
-                Enterprise(
-                    uscc=o["uscc"],
-                    name=o["name"],
-                    gbt_code=o["gbt_code"],
-                    business_scope=o.get("business_scope", ""),
-                    district_id=o["district_id"],
-                    founded_on=o.get("founded_on"),
-                    status=o.get("status", Enterprise.Status.ACTIVE),
-                    culture_category_id=pks.get(d.category_code) if d.category_code else None,
-                )
-            )
-        created = Enterprise.objects.bulk_create(objs, batch_size=CHUNK)
-        details_new = []
-        for o, e in zip(new, created, strict=True):
-            d = o["_decision"]
-            decisions.append(
-                ClassificationDecision(
-                    enterprise_id=e.pk,
-                    category_id=e.culture_category_id,
-                    confidence=d.confidence,
-                    reason=d.reason,
-                    method=d.method,
-                    gbt_code=o["gbt_code"],
-                    scope_hash=classifier.scope_hash(o.get("business_scope", "")),
-                    needs_review=d.needs_review,
-                    decided_at=now,
-                )
-            )
-            details_new.append(
-                EnterpriseRegistration(
-                    enterprise_id=e.pk,
-                    enterprise_type=o.get("enterprise_type", ""),
-                    registered_address=o.get("registered_address", ""),
-                    batch=batch,
-                )
-            )
-        EnterpriseRegistration.objects.bulk_create(details_new, batch_size=CHUNK)
-        ClassificationDecision.objects.bulk_create(decisions, batch_size=CHUNK)
-
-        # updates: remember what is replaced, then one executemany per table
-        changes = []
-        for pk, cur_vals, det, _o in changed:
-            changes.append(
-                BatchChange(
-                    batch=batch,
-                    target="enterprise",
-                    object_id=pk,
-                    before={
+        # what updates replace, before they replace it
+        sqlwrite.insert(
+            BatchChange,
+            ("batch", "target", "object_id", "before"),
+            [
+                (
+                    batch.pk,
+                    "enterprise",
+                    pk,
+                    {
                         "fields": {f: _jsonable(v) for f, v in zip(REG_FIELDS, cur_vals, strict=True)},
                         "detail": dict(zip(DETAIL_FIELDS, det[:2], strict=True)) if det else None,
                         "batch": det[2] if det else None,
                     },
                 )
-            )
-        BatchChange.objects.bulk_create(changes, batch_size=CHUNK)
-        _update_rows(
+                for pk, cur_vals, det, _o in changed
+            ],
+        )
+        # one upsert: new enterprises inserted with their category, changed ones updated where they differ
+        back = sqlwrite.upsert(
             Enterprise,
-            [*reg_fields, "updated_at"],
-            [
-                (pk, (*[o.get(f, REG_DEFAULTS.get(f, "")) for f in reg_fields], now))
-                for pk, _, _, o in changed
-            ],
+            ENTERPRISE_COLUMNS,
+            ent_rows,
+            conflict=("uscc",),
+            update=(*reg_fields, "updated_at"),
+            compare=reg_fields,
+            returning=("uscc", "id"),
         )
-        EnterpriseRegistration.objects.bulk_create(
-            [
-                EnterpriseRegistration(
-                    enterprise_id=pk,
-                    batch=batch,
-                    **{
-                        f: (o.get(f, "") if f in det_fields else (det[DETAIL_FIELDS.index(f)] if det else ""))
-                        for f in DETAIL_FIELDS
-                    },
-                )
-                for pk, _, det, o in changed
-            ],
-            batch_size=CHUNK,
-            update_conflicts=True,
-            unique_fields=["enterprise"],
-            update_fields=[*DETAIL_FIELDS, "batch"],
+        new_ids = dict(back)
+        inserted = [(new_ids[o["uscc"]], o) for o in new]
+        det_rows = [
+            (pk, o.get("enterprise_type", ""), o["registered_address"], batch.pk) for pk, o in inserted
+        ]
+        for pk, _, det, o in changed:
+            kept = det or ("", "")
+            values = [(o.get(f, "") if f in det_fields else kept[i]) for i, f in enumerate(DETAIL_FIELDS)]
+            det_rows.append((pk, *values, batch.pk))
+        sqlwrite.upsert(
+            EnterpriseRegistration,
+            ("enterprise_id", *DETAIL_FIELDS, "batch"),
+            det_rows,
+            conflict=("enterprise_id",),
+            update=(*DETAIL_FIELDS, "batch"),
+            compare=(),
         )
+        decisions = []
+        to_review = 0
+        for pk, o in inserted:
+            d, cat_id, h = decide(o["gbt_code"], o.get("business_scope", ""))
+            to_review += d.needs_review
+            decisions.append(
+                (pk, cat_id, d.confidence, d.reason, d.method, o["gbt_code"], h, d.needs_review, now)
+            )
+        sqlwrite.insert(ClassificationDecision, DECISION_COLUMNS, decisions)
+
         from wenchuang.classify.services import classification_apply
 
         reclass = [
             (pk, o.get("gbt_code", cur[1]), o.get("business_scope", cur[2])) for pk, cur, _, o in changed
         ]
         moved = classification_apply(enterprises=reclass, inputs=(mapping, rules, pks)) if reclass else {}
-        to_review = sum(1 for d in decisions if d.needs_review) + moved.get("to_review", 0)
+        to_review += moved.get("to_review", 0)
         years = (
             set(
                 EnterpriseYear.objects.filter(enterprise_id__in=[c[0] for c in changed])
@@ -625,6 +634,22 @@ class RegistrationWriter(Writer):
         }
 
 
+def _decider(mapping, rules, pks):
+    """classify() memoised per (GB/T code, business scope) for one import: a registration file repeats
+    a few hundred code/scope pairs many thousand times. Returns (decision, category pk, scope hash)."""
+    cache: dict[tuple[str, str], tuple[classifier.Decision, int | None, str]] = {}
+
+    def decide(gbt: str, scope: str) -> tuple[classifier.Decision, int | None, str]:
+        hit = cache.get((gbt, scope))
+        if hit is None:
+            d = classifier.classify(gbt, scope, mapping=mapping, rules=rules)
+            hit = (d, pks.get(d.category_code) if d.category_code else None, classifier.scope_hash(scope))
+            cache[(gbt, scope)] = hit
+        return hit
+
+    return decide
+
+
 def _classifier_inputs():
     from wenchuang.classify.services import classifier_inputs
 
@@ -635,14 +660,16 @@ class OfficialWriter(Writer):
     """Official aggregates go through the statistics engine's own entry service, one figure at a time
     (they are a handful of rows); provenance and the replaced values are kept here."""
 
-    def resolve(self, good, bad):
-        codes = set(District.objects.values_list("code", flat=True))
+    def resolve(self, good, bad, scope=None):
+        codes = dict(District.objects.values_list("code", "pk"))
         city = getattr(settings, "WENCHUANG_CITY_CODE", "330100")
         kept = []
         for rowno, o in good:
             area = o.get("area", "")
             if area and area not in codes:
                 bad[rowno] = [Problem("area", area, f"区划代码{area}不在本市（{city}）范围内")]
+            elif scope is not None and codes.get(area) not in scope.district_ids:
+                bad[rowno] = [Problem("area", area, scope.outside_code(area or city))]
             else:
                 kept.append((rowno, o))
         return kept

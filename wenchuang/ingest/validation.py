@@ -4,13 +4,16 @@ Pure given a `Context` (districts, allowed years); no database access."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
 from wenchuang.core import uscc as uscc_mod
 from wenchuang.ingest.schema import Kind
 from wenchuang.ingest.values import (
+    UNIT_TO_WAN,
     ValueProblem,
     clean_text,
     is_blank,
@@ -57,6 +60,158 @@ class Context:
     units: dict[str, str] = field(default_factory=dict)
     formulas: dict[tuple[int, int], str] = field(default_factory=dict)
     positions: dict[str, int] = field(default_factory=dict)
+    scope: Any = None  # ImportScope of a district office; None = city-wide
+
+
+RowValidator = Callable[[int, list[Any]], tuple[dict[str, Any], list[Problem]]]
+_CENT = Decimal("0.01")
+_ASCII_NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
+
+
+def _converter(col: Any, ctx: Context) -> Callable[[Any], Any]:
+    """A converter for one column with the common cases (plain ASCII text as a CSV holds it) done
+    without the general parser; anything unusual falls through to `_parse`, which gives the same
+    value or the same Chinese reason."""
+    typ, key, max_length = col.type, col.key, col.max_length
+
+    def slow(raw: Any) -> Any:
+        return _parse(typ, key, raw, ctx, max_length)
+
+    if typ == "text":
+
+        def text(raw: Any) -> Any:
+            if type(raw) is str and raw.isascii():
+                raw = raw.strip()
+                if not max_length or len(raw) <= max_length:
+                    return raw
+            return slow(raw)
+
+        return text
+    if typ == "uscc":
+        values = uscc_mod._VALUE
+
+        def uscc(raw: Any) -> Any:
+            if (
+                type(raw) is str
+                and len(raw) == 18
+                and raw.isascii()
+                and raw.isupper()
+                and raw[2:8].isdigit()
+                and all(ch in values for ch in raw)
+                and uscc_mod.check_character(raw[:17]) == raw[17]
+            ):
+                return raw
+            return slow(raw)
+
+        return uscc
+    if typ == "money":
+        factor = UNIT_TO_WAN[ctx.units.get(key, "万元")]
+        wan = factor == 1
+
+        def money(raw: Any) -> Any:
+            if type(raw) is str and raw.isascii():
+                text = raw.strip()
+                if "," in text and not text.startswith("-"):
+                    text = text.replace(",", "") if _GROUPED_OK.match(text) else text
+                if _ASCII_NUMBER.match(text) and text[0] != "-":
+                    value = Decimal(text) if wan else Decimal(text) * factor
+                    value = value.quantize(_CENT)
+                    if value <= MAX_MONEY:
+                        return value
+            return slow(raw)
+
+        return money
+    if typ in ("int", "year"):
+        lo, hi = ctx.years if typ == "year" else (0, 2_000_000_000)
+
+        def integer(raw: Any) -> Any:
+            if type(raw) is str and raw.isascii() and raw.isdigit():
+                value = int(raw)
+                if lo <= value <= hi:
+                    return value
+            return slow(raw)
+
+        return integer
+    if typ == "date":
+
+        def day(raw: Any) -> Any:
+            if type(raw) is str and len(raw) == 10 and raw[4] == raw[7] == "-" and raw.isascii():
+                try:
+                    return date.fromisoformat(raw)
+                except ValueError:
+                    pass
+            return slow(raw)
+
+        return day
+    if typ == "gbt":
+
+        def gbt(raw: Any) -> Any:
+            if type(raw) is str and len(raw) == 4 and raw.isascii() and raw.isdigit():
+                return raw
+            return slow(raw)
+
+        return gbt
+    if typ == "district":
+        known = ctx.districts
+
+        def district(raw: Any) -> Any:
+            if type(raw) is str and raw in known:
+                return raw
+            return slow(raw)
+
+        return district
+    if typ == "bool":
+
+        def flag(raw: Any) -> Any:
+            if raw == "是":
+                return True
+            if raw == "否":
+                return False
+            return slow(raw)
+
+        return flag
+    return slow
+
+
+_GROUPED_OK = re.compile(r"^\+?\d{1,3}(,\d{3})+(\.\d+)?$")
+
+
+def row_validator(kind: Kind, ctx: Context) -> RowValidator:
+    """Compile the checks of `kind` for the file's column positions once; the returned function turns
+    one row's raw values into (clean values, problems) exactly as `validate_row` does."""
+    plan = [
+        (col.key, ctx.positions[col.key], col.required, col.zh, _converter(col, ctx))
+        for col in kind.columns
+        if col.key in ctx.positions
+    ]
+    formulas = ctx.formulas
+    registration = kind.code == "registration"
+
+    def validate(rowno: int, values: list[Any]) -> tuple[dict[str, Any], list[Problem]]:
+        out: dict[str, Any] = {}
+        problems: list[Problem] = []
+        n = len(values)
+        for key, pos, required, zh, conv in plan:
+            raw = values[pos] if pos < n else None
+            if formulas and (rowno, pos) in formulas:
+                problems.append(
+                    Problem(key, formulas[(rowno, pos)], "单元格含公式，请复制后“选择性粘贴为数值”再导入")
+                )
+                continue
+            if raw is None or raw == "" or (type(raw) is str and not raw.strip()):
+                if required:
+                    problems.append(Problem(key, "", f"{zh}不能为空"))
+                continue
+            try:
+                out[key] = conv(raw)
+            except ValueProblem as exc:
+                msg = str(exc)
+                problems.append(Problem(key, raw, msg if msg.startswith(zh) else f"{zh}：{msg}"))
+        if registration and not problems:
+            _district(out, {}, ctx, problems)
+        return out, problems
+
+    return validate
 
 
 def validate_row(
@@ -160,6 +315,8 @@ def _parse(typ: str, key: str, raw: Any, ctx: Context, max_length: int) -> Any:
 def _district(out: dict[str, Any], cells: dict[str, Any], ctx: Context, problems: list[Problem]) -> None:
     if out.get("district"):
         out["district_id"] = ctx.districts[out["district"]]
+        if ctx.scope is not None and out["district_id"] not in ctx.scope.district_ids:
+            problems.append(Problem("district", out["district"], ctx.scope.outside_code(out["district"])))
         return
     address = out.get("address", "")
     if not address:
@@ -168,5 +325,7 @@ def _district(out: dict[str, Any], cells: dict[str, Any], ctx: Context, problems
     hits = {pk for name, pk in ctx.district_names.items() if name in address}
     if len(hits) == 1:
         out["district_id"] = hits.pop()
+        if ctx.scope is not None and out["district_id"] not in ctx.scope.district_ids:
+            problems.append(Problem("address", address, ctx.scope.outside_address()))
     else:
         problems.append(Problem("address", address, "无法从注册地址判定所在区县，请填写区划代码"))

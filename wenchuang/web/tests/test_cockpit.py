@@ -79,5 +79,5 @@ def test_it_reads_only_stored_values_and_rollups(data_manager_client: Client, we
 def test_it_serves_the_map_boundaries(anonymous_client: Client) -> None:
     response = anonymous_client.get("/map/districts.geojson")
     assert response.status_code == 200
-    data = json.loads(b"".join(response.streaming_content))
+    data = json.loads(response.content)
     assert len(data["features"]) == 13

@@ -13,8 +13,8 @@ from wenchuang.web import charts, presenters, selectors
 from wenchuang.web.views.common import staff_required
 
 
-@require_GET
 @staff_required
+@require_GET
 def cockpit(request: HttpRequest) -> HttpResponse:
     plan = selectors.plan_for_request(code=request.GET.get("plan"))
     context: dict[str, object] = {"plan": plan, "plans": selectors.plan_choices()}

@@ -119,8 +119,8 @@ def _tables(indicator: Indicator, data: dict[str, Any]) -> list[dict[str, Any]]:
     return tables
 
 
-@require_GET
 @staff_required
+@require_GET
 def indicator_detail(request: HttpRequest, code: str) -> HttpResponse:
     plan, indicator, data = _load(request, code)
     series = data["series"]
@@ -183,8 +183,8 @@ def _cell(value: Any) -> Any:
     return value if number is None else number
 
 
-@require_GET
 @staff_required
+@require_GET
 def indicator_export(request: HttpRequest, code: str, fmt: str) -> HttpResponse:
     """The page's tables as CSV (one file, tables one after another) or Excel (one sheet per table);
     cells are neutralised against formula injection either way."""

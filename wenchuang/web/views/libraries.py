@@ -71,8 +71,8 @@ class EnterpriseFilterForm(_StyledForm):
         self.style()
 
 
-@require_GET
 @staff_required
+@require_GET
 def enterprise_list(request: HttpRequest) -> HttpResponse:
     form = EnterpriseFilterForm(request.GET or None, user=request.user)
     filters = form.cleaned_data if form.is_valid() else {}
@@ -83,8 +83,8 @@ def enterprise_list(request: HttpRequest) -> HttpResponse:
     return render(request, template, context)
 
 
-@require_GET
 @staff_required
+@require_GET
 def enterprise_detail(request: HttpRequest, uscc: str) -> HttpResponse:
     enterprise = enterprise_get_for_user(user=request.user, uscc_or_pk=uscc)
     with_history = selectors.history_allowed(user=request.user)
@@ -145,8 +145,8 @@ class TalentFilterForm(_StyledForm):
         self.style()
 
 
-@require_GET
 @staff_required
+@require_GET
 def talent_list(request: HttpRequest) -> HttpResponse:
     """Talents with personal data masked (the unmasked view is the audited admin path, not this list)."""
     form = TalentFilterForm(request.GET or None, user=request.user)

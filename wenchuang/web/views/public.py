@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
 
@@ -11,7 +11,6 @@ from wenchuang.plan.models import format_value
 from wenchuang.web import presenters, selectors
 
 
-@require_GET
 def home(request: HttpRequest) -> HttpResponse:
     """Staff land on their cockpit; everyone else sees the plan's indicators with the published city
     figures (no micro data, no district detail)."""
@@ -58,6 +57,6 @@ def geojson(request: HttpRequest) -> HttpResponse:
     path = settings.WENCHUANG_MAP_GEOJSON
     if not path.is_file():
         raise Http404("map file missing")
-    response = FileResponse(path.open("rb"), content_type="application/geo+json")
+    response = HttpResponse(path.read_bytes(), content_type="application/geo+json")
     response["Cache-Control"] = "public, max-age=86400"
     return response

@@ -45,8 +45,11 @@ class Command(BaseCommand):
     help = "统计引擎基准测试（会替换当前数据库中的示例数据，请在临时数据库上运行）"
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("target", choices=["stats"])
-        parser.add_argument("--enterprise-years", type=int, required=True, dest="rows")
+        parser.add_argument("target", choices=["stats", "import"])
+        parser.add_argument("--enterprise-years", "--rows", type=int, required=True, dest="rows")
+        parser.add_argument(
+            "--iie-rows", type=int, default=None, help="import：django-import-export只导入前M行"
+        )
         parser.add_argument("--repeat", type=int, default=3)
         parser.add_argument("--requests", type=int, default=500)
         parser.add_argument("--seed", type=int, default=20201231)
@@ -57,6 +60,12 @@ class Command(BaseCommand):
         parser.add_argument("--reuse", action="store_true", help="沿用库中已有的数据（行数须与N一致）")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if options["target"] == "import":  # wenchuang/ingest/bench.py owns this benchmark
+            from wenchuang.ingest.bench import bench_command
+
+            return bench_command(
+                self, rows=options["rows"], iie_rows=options["iie_rows"], as_json=options["json"]
+            )
         from wenchuang.core.services import reference_load
         from wenchuang.plan.models import Plan
         from wenchuang.plan.services import plan_load
