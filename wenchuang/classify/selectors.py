@@ -1,5 +1,6 @@
-"""Reads of the classifier: the review queue, explanations and counts. The queue and rules are
-city-wide work for the 统计员 and the city office."""
+"""Reads of the classifier: the review queue, explanations and counts. The rules are city-wide work
+for the 统计员 and the city office; the review queue is theirs too, and a 区县管理员 reviews the
+enterprises of their own districts (scoped through the registry's selectors)."""
 
 from __future__ import annotations
 
@@ -12,17 +13,28 @@ from django.db.models import Count, QuerySet
 from wenchuang.classify.models import ClassificationDecision, CultureCategory, KeywordRule, ReclassifyRun
 
 ROLES = ("data_manager", "city_admin")
+REVIEW_ROLES = (*ROLES, "district_admin")
 
 
-def _check(user: Any) -> None:
-    if not getattr(user, "is_authenticated", False) or user.role not in ROLES:
+def _check(user: Any, roles: tuple[str, ...] = ROLES) -> None:
+    if not getattr(user, "is_authenticated", False) or user.role not in roles:
         raise PermissionDenied
 
 
+def decisions_for_user(*, user: Any) -> QuerySet[ClassificationDecision]:
+    """The decisions of the enterprises the user may see (all of them for the city-wide roles)."""
+    from wenchuang.registry.selectors import enterprise_list_for_user
+
+    _check(user, REVIEW_ROLES)
+    qs = ClassificationDecision.objects.all()
+    if user.role in ROLES:
+        return qs
+    return qs.filter(enterprise__in=enterprise_list_for_user(user=user).values("pk"))
+
+
 def review_queue(*, user: Any, filters: dict[str, str] | None = None) -> QuerySet[ClassificationDecision]:
-    _check(user)
     f = filters or {}
-    qs = ClassificationDecision.objects.filter(needs_review=True).select_related("enterprise", "category")
+    qs = decisions_for_user(user=user).filter(needs_review=True).select_related("enterprise", "category")
     if f.get("gbt_code"):
         qs = qs.filter(gbt_code=f["gbt_code"])
     if f.get("q"):

@@ -150,7 +150,8 @@ def decision_review(
     *, user: Any, decision_ids: Sequence[int], category_code: str | None = None, accept: bool = False
 ) -> int:
     """Accept the proposed 小类 (accept=True) or set another one (category_code; "" = not cultural).
-    The decision becomes a reviewer's decision that sticks across re-imports."""
+    The decision becomes a reviewer's decision that sticks across re-imports. Ids outside the user's
+    scope are skipped."""
     cat_id: int | None = None
     if not accept:
         if category_code:
@@ -159,8 +160,14 @@ def decision_review(
                 raise ClassifyError(f"文化产业小类代码{category_code}不存在")
             cat_id = cat.pk
     now = timezone.now()
+    from wenchuang.classify.selectors import decisions_for_user
+
+    # only decisions the user may review (a district office: its districts' enterprises); no user is
+    # a trusted operator (CLI, tests)
+    visible = ClassificationDecision.objects.all() if user is None else decisions_for_user(user=user)
+    scoped = visible.filter(pk__in=decision_ids).values("pk")
     with transaction.atomic():
-        rows = list(ClassificationDecision.objects.select_for_update().filter(pk__in=decision_ids))
+        rows = list(ClassificationDecision.objects.select_for_update().filter(pk__in=scoped))
         for d in rows:
             if not accept:
                 label = f"{category_code}" if cat_id else "非文化产业"

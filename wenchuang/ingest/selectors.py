@@ -1,31 +1,44 @@
-"""Reads for the import pages. Batches are city-wide records: only the 统计员 and the city office see them."""
+"""Reads for the import pages. The 统计员 and the city office see every batch; a 区县管理员 sees the
+batches they uploaded and those of the other district offices of their districts."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from wenchuang.ingest.models import ImportBatch
+from wenchuang.registry.selectors import ObjectNotAccessible, district_list_for_user
 
-IMPORT_ROLES = ("data_manager", "city_admin")
+CITY_WIDE_ROLES = ("data_manager", "city_admin")
+# The API (wenchuang/api/access.py) still offers imports to the city-wide roles only.
+IMPORT_ROLES = CITY_WIDE_ROLES
+WEB_IMPORT_ROLES = (*CITY_WIDE_ROLES, "district_admin")
 
 
 def _check(user: Any) -> None:
-    if not getattr(user, "is_authenticated", False) or user.role not in IMPORT_ROLES:
+    if not getattr(user, "is_authenticated", False) or user.role not in WEB_IMPORT_ROLES:
         raise PermissionDenied
 
 
 def batch_list(*, user: Any) -> QuerySet[ImportBatch]:
     _check(user)
-    return ImportBatch.objects.select_related("user")
+    qs = ImportBatch.objects.select_related("user")
+    if user.role in CITY_WIDE_ROLES:
+        return qs
+    districts = district_list_for_user(user=user).values("pk")
+    return qs.filter(Q(user=user) | Q(user__role="district_admin", user__districts__in=districts)).distinct()
 
 
 def batch_get(*, user: Any, pk: int) -> ImportBatch:
+    """A batch the user may see. A district office gets 403 for a batch outside its scope and for one
+    that does not exist alike (nothing to learn from the difference)."""
     _check(user)
-    batch = ImportBatch.objects.filter(pk=pk).first()
+    batch = batch_list(user=user).filter(pk=pk).first()
     if batch is None:
-        raise Http404("批次不存在")
+        if user.role in CITY_WIDE_ROLES:
+            raise Http404("批次不存在")
+        raise ObjectNotAccessible
     return batch

@@ -1,5 +1,6 @@
-"""Import pages for the 统计员: upload with template download, progress (HTMX polling) and result;
-the classification review queue and the keyword rules. Thin: parse input, call a service, render."""
+"""Import pages for the 统计员, the city office and (for their own districts) the district offices:
+upload with template download, progress (HTMX polling) and result; the classification review queue;
+the keyword rules (city-wide, not for district offices). Thin: parse input, call a service, render."""
 
 from __future__ import annotations
 
@@ -19,7 +20,7 @@ from wenchuang.ingest import selectors, services
 from wenchuang.ingest.schema import KINDS
 from wenchuang.ingest.workbook import template_workbook
 
-ROLES = selectors.IMPORT_ROLES
+ROLES = selectors.WEB_IMPORT_ROLES
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -106,6 +107,8 @@ def batch_errors(request: HttpRequest, pk: int) -> HttpResponse:
 @role_required(*ROLES)
 @require_POST
 def batch_undo(request: HttpRequest, pk: int) -> HttpResponse:
+    if request.user.role not in selectors.CITY_WIDE_ROLES:
+        selectors.batch_get(user=request.user, pk=pk)  # a district office undoes only what it may see
     try:
         services.batch_undo(batch_id=pk, user=request.user)
         messages.success(request, f"批次#{pk}已撤销")
@@ -143,7 +146,7 @@ def review(request: HttpRequest) -> HttpResponse:
     )
 
 
-@role_required(*ROLES)
+@role_required(*selectors.CITY_WIDE_ROLES)
 def rules(request: HttpRequest) -> HttpResponse:
     from wenchuang.classify import selectors as cs
     from wenchuang.classify.services import keyword_rule_update

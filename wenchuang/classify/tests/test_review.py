@@ -59,9 +59,6 @@ def test_editing_a_rule_reclassifies_in_the_background(
     assert run.moves == {"非文化→0243": 1}
 
 
-def test_other_roles_cannot_see_the_queue(
-    firms, district_admin_client, enterprise_user_client, anonymous_client
-):
-    assert district_admin_client.get("/import/review/").status_code == 403
+def test_other_roles_cannot_see_the_queue(firms, enterprise_user_client, anonymous_client):
     assert enterprise_user_client.get("/import/review/").status_code == 403
     assert anonymous_client.get("/import/review/").status_code == 302

@@ -55,9 +55,9 @@ def test_an_oversized_upload_gets_a_message(data_manager_client, settings):
     assert not ImportBatch.objects.exists()
 
 
-def test_only_data_managers_and_the_city_office_import(
+def test_only_data_managers_the_city_office_and_district_offices_import(
     district_admin_client, enterprise_user_client, city_admin_client
 ):
-    assert district_admin_client.get("/import/").status_code == 403
+    assert district_admin_client.get("/import/").status_code == 200
     assert enterprise_user_client.get("/import/").status_code == 403
     assert city_admin_client.get("/import/").status_code == 200
