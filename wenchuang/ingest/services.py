@@ -15,7 +15,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Model
+from django.db.models import F, Lookup, Model, QuerySet, Value
 from django.utils import timezone
 
 from wenchuang.classify import classifier
@@ -288,11 +288,34 @@ def _jsonable(v: Any) -> Any:
     return v
 
 
+class _AnyOf(Lookup):
+    """`column = ANY(%s)` with the keys as one array parameter (PostgreSQL); used as an expression,
+    not registered on any field."""
+
+    lookup_name = "any_of"
+
+    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        rhs, rhs_params = self.process_rhs(compiler, connection)
+        return f"{lhs} = ANY({rhs})", [*lhs_params, *rhs_params]
+
+
+def _where_in(qs: QuerySet, field: str, keys: Sequence[Any]) -> list[QuerySet]:
+    """`qs` restricted to `field` ∈ keys: on PostgreSQL one query with `= ANY(array)` (one parameter,
+    nothing for Django or the server to expand and plan per key), elsewhere chunks of `IN (…)`."""
+    keys = list(keys)
+    if not keys:
+        return []
+    qs = qs.order_by()  # the model's default ordering would only sort what goes into a dict
+    if connection.vendor == "postgresql":
+        return [qs.filter(_AnyOf(F(field), Value(keys)))]
+    return [qs.filter(**{f"{field}__in": keys[s : s + CHUNK]}) for s in range(0, len(keys), CHUNK)]
+
+
 def _enterprise_ids(usccs: Sequence[str], *, with_district: bool = False) -> dict[str, tuple[int, int]]:
     """uscc → (enterprise pk, district pk)."""
     out: dict[str, tuple[int, int]] = {}
-    for start in range(0, len(usccs), CHUNK):
-        qs = Enterprise.objects.filter(uscc__in=usccs[start : start + CHUNK])
+    for qs in _where_in(Enterprise.objects.all(), "uscc", usccs):
         out.update((u, (pk, d)) for u, pk, d in qs.values_list("uscc", "pk", "district_id"))
     return out
 
@@ -347,8 +370,7 @@ class EnterpriseFactsWriter(Writer):
         out = {}
         eids = sorted({e for e, _ in pairs})
         years = sorted({y for _, y in pairs})
-        for start in range(0, len(eids), CHUNK):
-            qs = self.model.objects.filter(enterprise_id__in=eids[start : start + CHUNK], year__in=years)
+        for qs in _where_in(self.model.objects.filter(year__in=years), "enterprise_id", eids):
             for row in qs.values_list("enterprise_id", "year", "pk", *self.fields, self.batch_path):
                 out[(row[0], row[1])] = (row[2], tuple(row[3:-1]), row[-1])
         return out
@@ -492,14 +514,12 @@ class RegistrationWriter(Writer):
         det_idx = [DETAIL_FIELDS.index(f) for f in det_fields]
         usccs = [o["uscc"] for _, o in good]
         current: dict[str, tuple[int, tuple]] = {}
-        for start in range(0, len(usccs), CHUNK):
-            qs = Enterprise.objects.filter(uscc__in=usccs[start : start + CHUNK])
+        for qs in _where_in(Enterprise.objects.all(), "uscc", usccs):
             for row in qs.values_list("uscc", "pk", *REG_FIELDS):
                 current[row[0]] = (row[1], tuple(row[2:]))
         ids = [c[0] for c in current.values()]
         details: dict[int, tuple] = {}
-        for start in range(0, len(ids), CHUNK):
-            qs = EnterpriseRegistration.objects.filter(enterprise_id__in=ids[start : start + CHUNK])
+        for qs in _where_in(EnterpriseRegistration.objects.all(), "enterprise_id", ids):
             for row in qs.values_list("enterprise_id", *DETAIL_FIELDS, "batch_id"):
                 details[row[0]] = row[1:]
 

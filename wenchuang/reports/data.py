@@ -520,11 +520,7 @@ def _programmes(plan: Plan) -> list[dict[str, Any]]:
             "commitments": [
                 {
                     "text": c.text,
-                    "target": (
-                        _op_text(c.target_op) + _fmt_plain(c.target_value) + c.unit
-                        if c.target_value is not None
-                        else ""
-                    ),
+                    "target": _commitment_target(c.target_op, c.target_value, c.unit),
                 }
                 for c in p.commitments.all()
             ],
@@ -533,8 +529,12 @@ def _programmes(plan: Plan) -> list[dict[str, Any]]:
     ]
 
 
-def _op_text(op: str) -> str:
-    return "≥" if op in (">=", "") else op
+def _commitment_target(op: str, value: Decimal | None, unit: str) -> str:
+    if value is None:
+        return ""
+    if op == "~":
+        return f"{_fmt_plain(value)}{unit}左右"
+    return ("≥" if op in (">=", "") else op) + _fmt_plain(value) + unit
 
 
 def _fmt_plain(value: Decimal | None) -> str:

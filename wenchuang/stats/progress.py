@@ -191,7 +191,9 @@ def assess(
 
     completion = time_share = None
     on_schedule: bool | None = None
-    if target.value != base_value and period > 0:
+    # 时序进度 only means something when the target lies ahead of the base in the good direction; a base
+    # that already meets the target (e.g. a belt whose 2020 output exceeds its 2025 goal) has no distance.
+    if d * (target.value - base_value) > 0 and period > 0:
         completion = (latest_value - base_value) / (target.value - base_value)
         time_share = elapsed / period
         on_schedule = completion >= time_share

@@ -28,7 +28,9 @@ def world(reference, settings):
     for i in range(4):
         firm = f.enterprise(district_code="330106", culture_code=plain)
         for y in (2020, 2021):
-            f.year(firm, y, revenue=1000 * (i + 1) + y % 10, components=(100, 20, 30, 50), is_above_scale=i < 3)
+            f.year(
+                firm, y, revenue=1000 * (i + 1) + y % 10, components=(100, 20, 30, 50), is_above_scale=i < 3
+            )
     for i in range(2):
         firm = f.enterprise(district_code="330108", culture_code=digital)
         f.year(firm, 2021, revenue=500 * (i + 1))

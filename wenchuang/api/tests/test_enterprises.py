@@ -102,7 +102,9 @@ def test_the_list_is_paginated_and_audited_as_an_export(firms, city_admin_client
     assert row.detail["channel"] == "api" and row.detail["rows"] == 2
 
 
-def test_list_query_count_does_not_grow_with_rows(firms, xihu, district_admin_client, django_assert_max_num_queries):
+def test_list_query_count_does_not_grow_with_rows(
+    firms, xihu, district_admin_client, django_assert_max_num_queries
+):
     with django_assert_max_num_queries(10):
         district_admin_client.get(URL)
     for i in range(30):

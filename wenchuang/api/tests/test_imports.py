@@ -45,7 +45,9 @@ def test_it_imports_a_file_and_reports_the_batch(data_manager_client, django_cap
     assert [b["id"] for b in listed["results"]] == [batch.pk]
 
 
-def test_a_second_upload_of_the_same_file_changes_nothing(city_admin_client, django_capture_on_commit_callbacks):
+def test_a_second_upload_of_the_same_file_changes_nothing(
+    city_admin_client, django_capture_on_commit_callbacks
+):
     data = csv_bytes(REG_HEADER, reg_rows(3))
     first = _upload(city_admin_client, django_capture_on_commit_callbacks, data)
     assert first["inserted"] == 3
@@ -61,7 +63,10 @@ def test_it_rejects_a_bad_file_in_chinese_and_writes_nothing(
 ):
     before = state()
     body = _upload(
-        data_manager_client, django_capture_on_commit_callbacks, b"\x00\x01not a table\xff\xfe", name="bad.xlsx"
+        data_manager_client,
+        django_capture_on_commit_callbacks,
+        b"\x00\x01not a table\xff\xfe",
+        name="bad.xlsx",
     )
     assert body["status"] == "failed" and body["inserted"] == body["updated"] == 0
     assert any("\u4e00" <= ch <= "\u9fff" for ch in body["message"]), body["message"]  # explained in Chinese

@@ -71,7 +71,9 @@ def _groups(response):
 
 
 def test_breakdown_by_district_equals_the_rollup(world, anonymous_client):
-    r = anonymous_client.get("/api/v1/breakdowns/", {"year": 2021, "measure": "value_added", "by": "district"})
+    r = anonymous_client.get(
+        "/api/v1/breakdowns/", {"year": 2021, "measure": "value_added", "by": "district"}
+    )
     groups = _groups(r)
     rows = stats.breakdown(year=2021, by=["district__code"])
     assert set(groups) == {row["district__code"] for row in rows} == {"330106", "330108"}
