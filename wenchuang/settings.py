@@ -67,7 +67,7 @@ MIDDLEWARE = [
     "wenchuang.accounts.middleware.RequestContextMiddleware",  # request id; audits every 403/429
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    "wenchuang.web.middleware.LanguageMiddleware",  # zh-hans unless the user switched language
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",

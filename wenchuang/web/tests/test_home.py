@@ -51,3 +51,10 @@ def test_it_marks_demo_data_on_every_page(anonymous_client: Client, hangzhou_pla
     Platform.objects.create(name="示例·园区", is_demo=True)
     assert "示例数据" in anonymous_client.get("/").content.decode()
     assert "示例数据" in anonymous_client.get("/accounts/login/").content.decode()
+
+
+def test_it_speaks_chinese_to_an_english_browser_until_the_user_switches(anonymous_client: Client) -> None:
+    response = anonymous_client.get("/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    assert response.headers["Content-Language"] == "zh-hans"
+    anonymous_client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    assert anonymous_client.get("/").headers["Content-Language"] == "en"
