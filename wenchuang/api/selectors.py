@@ -144,12 +144,12 @@ def measure_breakdown(
             groups.append(_group(unit.code, unit.name, t.sums, t.as_of, measure, suppress))
     else:
         raise stats.UnsupportedQuery(f"不支持的分组维度：{by}")
-    name, unit = MEASURES[measure]
+    measure_name, measure_unit = MEASURES[measure]
     return {
         "year": year,
         "measure": measure,
-        "measure_name": name,
-        "unit": unit,
+        "measure_name": measure_name,
+        "unit": measure_unit,
         "by": by,
         "by_name": DIMENSIONS[by],
         "filters": dict(filters),

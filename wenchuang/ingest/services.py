@@ -461,10 +461,12 @@ class AnnualWriter(EnterpriseFactsWriter):
         )
         ids = [pk for pk, eid, year in back if (eid, year) in new_keys]
         assert len(ids) == len(new_keys), "enterprise years inserted ≠ returned"
+        # a year inserted just now has no provenance row yet: plain insert; replaced ones are upserted
+        sqlwrite.insert(AnnualSource, ("enterprise_year", "batch"), [(pk, batch.pk) for pk in ids])
         sqlwrite.upsert(
             AnnualSource,
             ("enterprise_year", "batch"),
-            [(pk, batch.pk) for pk in [*ids, *(c[0] for c in changed)]],
+            [(c[0], batch.pk) for c in changed],
             conflict=("enterprise_year",),
             update=("batch",),
             compare=(),
@@ -600,9 +602,13 @@ class RegistrationWriter(Writer):
         )
         new_ids = dict(back)
         inserted = [(new_ids[o["uscc"]], o) for o in new]
-        det_rows = [
-            (pk, o.get("enterprise_type", ""), o["registered_address"], batch.pk) for pk, o in inserted
-        ]
+        # details of enterprises inserted just now cannot exist yet: plain insert
+        sqlwrite.insert(
+            EnterpriseRegistration,
+            ("enterprise_id", *DETAIL_FIELDS, "batch"),
+            [(pk, o.get("enterprise_type", ""), o["registered_address"], batch.pk) for pk, o in inserted],
+        )
+        det_rows = []
         for pk, _, det, o in changed:
             kept = det or ("", "")
             values = [(o.get(f, "") if f in det_fields else kept[i]) for i, f in enumerate(DETAIL_FIELDS)]

@@ -48,8 +48,8 @@ class Command(BaseCommand):
                     f"\t最近使用 {t.last_used_at or '—'}"
                 )
         else:
-            token = ApiToken.objects.filter(pk=options["id"]).first()
-            if token is None:
+            found = ApiToken.objects.filter(pk=options["id"]).first()
+            if found is None:
                 raise CommandError("令牌不存在")
-            services.api_token_revoke(token=token)
-            self.stdout.write(f"令牌#{token.pk}已撤销")
+            services.api_token_revoke(token=found)
+            self.stdout.write(f"令牌#{found.pk}已撤销")
