@@ -57,7 +57,8 @@ def district_map(rows: list[dict[str, Any]], *, measure: str, label: str) -> dic
         "tooltip": {"trigger": "item", "formatter": "{b}<br/>{c}"},
         "visualMap": {
             "type": "continuous",
-            "min": min(values, default=0),
+            # From zero, so one district alone (a district office's view) is not painted at the top colour.
+            "min": min([0.0, *values]),
             "max": max(values, default=1),
             "left": 8,
             "bottom": 8,
