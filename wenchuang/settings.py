@@ -303,7 +303,9 @@ REST_FRAMEWORK = {
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "文创E点通 API",
-    "DESCRIPTION": "文化产业数据库、规划指标监测与企业服务的 REST 接口（v1）。公开接口只提供已发布的汇总数据。",
+    "DESCRIPTION": (
+        "文化产业数据库、规划指标监测与企业服务的 REST 接口（v1）。公开接口只提供已发布的汇总数据。"
+    ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SCHEMA_PATH_PREFIX": r"/api/v1",

@@ -130,7 +130,9 @@ def test_hitting_the_required_rate_exactly_is_on_track(
 
 
 def test_a_base_already_past_the_target_has_no_time_schedule() -> None:
-    p = assess(base_year=2020, base_value=7000, latest_year=2024, latest_value=6900, target=Target(5000, 2025, "~"))
+    p = assess(
+        base_year=2020, base_value=7000, latest_year=2024, latest_value=6900, target=Target(5000, 2025, "~")
+    )
     assert p.status is Status.ACHIEVED
     assert p.completion is None and p.time_share is None and p.on_schedule is None
     assert "时序进度" not in p.explanation
