@@ -4,15 +4,18 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import update_wrapper
-from typing import Any
+from typing import Any, TypeVar, cast
 
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http.response import HttpResponseBase
 from django.urls import reverse
 from django.utils.http import urlencode
 
 from wenchuang.accounts.middleware import audit_anonymous_denial
+
+_ViewT = TypeVar("_ViewT", bound=Callable[..., HttpResponseBase])
 
 
 class WenchuangAdminSite(admin.AdminSite):
@@ -29,12 +32,10 @@ class WenchuangAdminSite(admin.AdminSite):
         target = request.GET.get("next") or reverse("admin:index", current_app=self.name)
         return HttpResponseRedirect(f"{reverse('accounts:login')}?{urlencode({'next': target})}")
 
-    def admin_view(
-        self, view: Callable[..., HttpResponse], cacheable: bool = False
-    ) -> Callable[..., HttpResponse]:
+    def admin_view(self, view: _ViewT, cacheable: bool = False) -> _ViewT:
         inner = super().admin_view(view, cacheable)
 
-        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
             if not request.user.is_authenticated:
                 return audit_anonymous_denial(request)
             # Logged-in users without admin rights get 403 (audited), not a confusing second login page.
@@ -42,4 +43,5 @@ class WenchuangAdminSite(admin.AdminSite):
                 raise PermissionDenied
             return inner(request, *args, **kwargs)
 
-        return update_wrapper(wrapper, inner)
+        # The wrapper keeps the view's call signature; update_wrapper cannot express that.
+        return cast(_ViewT, update_wrapper(wrapper, inner))

@@ -7,15 +7,18 @@ from functools import wraps
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest
+from django.http.response import HttpResponseBase
 
 from wenchuang.accounts.middleware import audit_anonymous_denial
 
+_View = Callable[..., HttpResponseBase]
 
-def role_required(*roles: str) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
-    def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+
+def role_required(*roles: str) -> Callable[[_View], _View]:
+    def decorator(view: _View) -> _View:
         @wraps(view)
-        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
             user = request.user
             if not user.is_authenticated:
                 return audit_anonymous_denial(request)
@@ -28,9 +31,9 @@ def role_required(*roles: str) -> Callable[[Callable[..., HttpResponse]], Callab
     return decorator
 
 
-def login_required_audited(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+def login_required_audited(view: _View) -> _View:
     @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if not request.user.is_authenticated:
             return audit_anonymous_denial(request)
         return view(request, *args, **kwargs)

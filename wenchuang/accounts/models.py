@@ -75,7 +75,7 @@ class User(AbstractUser):
 
     objects: ClassVar[WenchuangUserManager] = WenchuangUserManager()  # type: ignore[assignment]
 
-    class Meta(AbstractUser.Meta):
+    class Meta(AbstractUser.Meta):  # type: ignore[name-defined]  # django-stubs omits AbstractUser.Meta
         verbose_name = _("用户")
         verbose_name_plural = _("用户")
         constraints = [

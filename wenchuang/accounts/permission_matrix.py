@@ -24,8 +24,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-ALLOW, SCOPED, DENY, LOGIN, METHOD, STAFF = "allow", "scoped", "deny", "login", "method", "staff"
-HANDOVER = "handover"
+# Annotated one by one: the app rule modules import these while this module is still loading (cycle).
+ALLOW: str = "allow"
+SCOPED: str = "scoped"
+DENY: str = "deny"
+LOGIN: str = "login"
+METHOD: str = "method"
+STAFF: str = "staff"
+HANDOVER: str = "handover"
 
 ANONYMOUS = "anonymous"
 ACTORS = (
@@ -54,7 +60,9 @@ class Rule:
     note: str = ""
 
 
-def grant(default: str | dict[str, str] = DENY, anonymous: str | dict[str, str] = LOGIN, **per_actor: Any):
+def grant(
+    default: str | dict[str, str] = DENY, anonymous: str | dict[str, str] = LOGIN, **per_actor: Any
+) -> dict[str, dict[str, str]]:
     """Build an access map: every signed-in actor gets `default` unless named; anonymous gets `anonymous`.
     A value may be one outcome for every method or a {method: outcome} dict."""
 
@@ -69,10 +77,10 @@ def grant(default: str | dict[str, str] = DENY, anonymous: str | dict[str, str] 
     return access
 
 
-GET_ONLY = {"GET": ALLOW, "POST": METHOD}
-LOGOUT = {"GET": METHOD, "POST": HANDOVER}
+GET_ONLY: dict[str, str] = {"GET": ALLOW, "POST": METHOD}
+LOGOUT: dict[str, str] = {"GET": METHOD, "POST": HANDOVER}
 ADMINS = ("system_admin", "security_admin", "audit_admin", "superuser")
-POST_ONLY = {"GET": METHOD, "POST": ALLOW}
+POST_ONLY: dict[str, str] = {"GET": METHOD, "POST": ALLOW}
 
 RULES: list[Rule] = [
     # --- public pages ---------------------------------------------------------------------------------

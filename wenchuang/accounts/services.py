@@ -117,7 +117,7 @@ def role_groups_sync() -> dict[str, Any]:
     groups = {}
     for role, perms in ADMIN_SITE_PERMISSIONS.items():
         group, _ = Group.objects.get_or_create(name=str(Role(role).label))
-        wanted = []
+        wanted: list[Permission] = []
         for perm in perms:
             app_label, codename = perm.split(".")
             wanted.extend(Permission.objects.filter(content_type__app_label=app_label, codename=codename))

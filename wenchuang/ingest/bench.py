@@ -121,7 +121,7 @@ def run_floor(reg: bytes, ann: bytes, *, copy: bool | None = None) -> float:
     regs = list(csv.reader(io.StringIO(reg.decode())))[1:]
     anns = list(csv.reader(io.StringIO(ann.decode())))[1:]
     ents = [(r[0], r[1], r[2], r[3], dist[r[4]], date.fromisoformat(r[5])) for r in regs]
-    years = [
+    years: list[tuple[Any, ...]] = [
         (
             Decimal(r[2].replace(",", "")),
             *(Decimal(x) for x in r[3:8]),
@@ -140,18 +140,18 @@ def run_floor(reg: bytes, ann: bytes, *, copy: bool | None = None) -> float:
             with cur.cursor.copy(
                 "COPY registry_enterprise (uscc, name, gbt_code, business_scope, district_id, founded_on,"
                 " status, is_demo, created_at, updated_at) FROM STDIN"
-            ) as copy:
+            ) as cp:
                 for e in ents:
-                    copy.write_row((*e, "active", False, now, now))
+                    cp.write_row((*e, "active", False, now, now))
             cur.execute("SELECT uscc, id FROM registry_enterprise")
             ids = dict(cur.fetchall())
             with cur.cursor.copy(
                 "COPY registry_enterpriseyear (enterprise_id, year, revenue, labor_compensation,"
                 " net_production_tax, depreciation, operating_surplus, total_output, employees, exports,"
                 " is_above_scale, is_listed, is_leading) FROM STDIN"
-            ) as copy:
+            ) as cp:
                 for e, y in zip(ents, years, strict=True):
-                    copy.write_row((ids[e[0]], 2023, *y, False, False))
+                    cp.write_row((ids[e[0]], 2023, *y, False, False))
         return time.perf_counter() - t0
     objs = [
         Enterprise(

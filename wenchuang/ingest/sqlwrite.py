@@ -15,7 +15,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.db import connection
-from django.db.models import JSONField, Model
+from django.db.models import Field, JSONField, Model
 
 CHUNK = 5000
 _tmp_names = itertools.count(1)
@@ -25,9 +25,14 @@ def _postgres() -> bool:
     return connection.vendor == "postgresql"
 
 
+def _field(model: type[Model], name: str) -> Field:
+    field = model._meta.get_field(name)
+    assert isinstance(field, Field), name
+    return field
+
+
 def _columns(model: type[Model], fields: Sequence[str]) -> list[str]:
-    meta = model._meta
-    return [meta.get_field(f).column for f in fields]
+    return [_field(model, f).column for f in fields]
 
 
 def _adapters(model: type[Model], fields: Sequence[str]) -> list[Any]:
@@ -35,7 +40,7 @@ def _adapters(model: type[Model], fields: Sequence[str]) -> list[Any]:
     out: list[Any] = []
     sqlite = not _postgres()
     for name in fields:
-        field = model._meta.get_field(name)
+        field = _field(model, name)
         if isinstance(field, JSONField):
             out.append(lambda v: json.dumps(v, ensure_ascii=False))
         elif sqlite and field.get_internal_type() == "DateTimeField":

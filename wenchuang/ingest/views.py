@@ -107,7 +107,7 @@ def batch_errors(request: HttpRequest, pk: int) -> HttpResponse:
 @role_required(*ROLES)
 @require_POST
 def batch_undo(request: HttpRequest, pk: int) -> HttpResponse:
-    if request.user.role not in selectors.CITY_WIDE_ROLES:
+    if getattr(request.user, "role", None) not in selectors.CITY_WIDE_ROLES:
         selectors.batch_get(user=request.user, pk=pk)  # a district office undoes only what it may see
     try:
         services.batch_undo(batch_id=pk, user=request.user)

@@ -12,6 +12,7 @@ import matplotlib
 matplotlib.use("Agg")
 from matplotlib import font_manager
 from matplotlib import pyplot as plt
+from matplotlib.typing import RcKeyType
 
 from wenchuang.reports.data import ReportData
 
@@ -38,7 +39,7 @@ def cjk_font() -> str:
     raise FontMissing("未找到中文字体：请安装 Debian 软件包 fonts-noto-cjk（见 scripts/system-deps.sh）")
 
 
-def _style() -> dict[str, Any]:
+def _style() -> dict[RcKeyType, Any]:
     return {
         "font.family": [cjk_font()],
         "axes.unicode_minus": False,

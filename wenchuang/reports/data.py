@@ -109,7 +109,7 @@ class ReportData:
     plan_name: str
     base_year: int
     end_year: int
-    vision_year: int
+    vision_year: int | None
     year: int
     scope_label: str
     district_codes: list[str]
@@ -449,16 +449,17 @@ def _industries(
     total_va = sum((Decimal(r["value_added"]) for r in rows), Decimal(0))
     total_rev = sum((Decimal(r["revenue"] or 0) for r in rows), Decimal(0))
     by_code: dict[str, dict[str, Decimal]] = {}
-    digital = {"value_added": Decimal(0), "revenue": Decimal(0), "n": 0}
+    digital_va, digital_rev, digital_n = Decimal(0), Decimal(0), 0
     for r in rows:
         c = by_code.setdefault(r["category_code"] or "", {"value_added": Decimal(0), "revenue": Decimal(0)})
         c["value_added"] += Decimal(r["value_added"])
         c["revenue"] += Decimal(r["revenue"] or 0)
         if r["is_digital"]:
-            digital["value_added"] += Decimal(r["value_added"])
-            digital["revenue"] += Decimal(r["revenue"] or 0)
-            digital["n"] += r["n_rows"] or 0
-    advantage, emerging = [], []
+            digital_va += Decimal(r["value_added"])
+            digital_rev += Decimal(r["revenue"] or 0)
+            digital_n += r["n_rows"] or 0
+    advantage: list[dict[str, Any]] = []
+    emerging: list[dict[str, Any]] = []
     for focus in plan_selectors.plan_industries(plan=plan):
         va = sum((by_code.get(c, {}).get("value_added", Decimal(0)) for c in focus.culture_codes), Decimal(0))
         rev = sum((by_code.get(c, {}).get("revenue", Decimal(0)) for c in focus.culture_codes), Decimal(0))
@@ -472,11 +473,11 @@ def _industries(
         }
         (advantage if focus.kind == "advantage" else emerging).append(item)
     digital_info = {
-        "value_added": _yi(digital["value_added"]),
-        "revenue": _yi(digital["revenue"]),
-        "enterprises": digital["n"],
-        "va_share": _share(digital["value_added"], total_va),
-        "revenue_share": _share(digital["revenue"], total_rev),
+        "value_added": _yi(digital_va),
+        "revenue": _yi(digital_rev),
+        "enterprises": digital_n,
+        "va_share": _share(digital_va, total_va),
+        "revenue_share": _share(digital_rev, total_rev),
     }
     return advantage, emerging, digital_info
 

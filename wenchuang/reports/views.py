@@ -6,6 +6,7 @@ from __future__ import annotations
 from django import forms
 from django.conf import settings
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
 
@@ -33,8 +34,10 @@ class ReportForm(forms.Form):
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         plans = plan_selectors.plan_list()
-        self.fields["plan"].choices = [(p.code, p.name) for p in plans]
-        self.fields["plan"].initial = settings.WENCHUANG_DEFAULT_PLAN
+        plan_field = self.fields["plan"]
+        assert isinstance(plan_field, forms.ChoiceField)
+        plan_field.choices = [(p.code, p.name) for p in plans]
+        plan_field.initial = settings.WENCHUANG_DEFAULT_PLAN
 
     def clean(self) -> dict:
         cleaned = super().clean() or {}
@@ -84,7 +87,7 @@ def progress(request: HttpRequest, pk: int) -> HttpResponse:
 
 @role_required(*ROLES)
 @require_GET
-def download(request: HttpRequest, pk: int) -> HttpResponse:
+def download(request: HttpRequest, pk: int) -> HttpResponseBase:
     report = selectors.report_get_for_user(user=request.user, pk=pk)
     path = selectors.report_file(report=report)
     if report.status != GeneratedReport.Status.DONE or path is None:

@@ -13,6 +13,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from simple_history.admin import SimpleHistoryAdmin
 
+from wenchuang.accounts.models import User
 from wenchuang.stats import services
 from wenchuang.stats.models import (
     FactCell,
@@ -116,7 +117,8 @@ class OfficialFigureAdmin(SimpleHistoryAdmin):
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}  # type: ignore[dict-item]
 
     def save_model(self, request: HttpRequest, obj: OfficialFigure, form: Any, change: bool) -> None:
-        obj.entered_by = request.user if getattr(request.user, "pk", None) else None
+        user = request.user
+        obj.entered_by = user if isinstance(user, User) and user.pk else None
         obj.entered_at = timezone.now()
         super().save_model(request, obj, form, change)
         services.official_figure_changed(figure=obj)

@@ -150,7 +150,9 @@ _YEAR_COLUMNS = (
 )
 
 
-def _firm(eid: int, district: int, platform: int | None, category: int | None, now: Any) -> tuple[Any, ...]:
+def _firm(
+    eid: int, district: int | None, platform: int | None, category: int | None, now: Any
+) -> tuple[Any, ...]:
     stamp = connection.ops.adapt_datetimefield_value(now)
     return (
         eid,

@@ -8,14 +8,24 @@ derived data: `services.rollup_refresh` and friends rewrite it, idempotently, fr
 
 from __future__ import annotations
 
+from typing import TypedDict
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-SUM = {"max_digits": 24, "decimal_places": 2}
-RATE = {"max_digits": 24, "decimal_places": 12}
-VALUE = {"max_digits": 24, "decimal_places": 6}
+
+class _Digits(TypedDict):
+    """Precision keywords for a DecimalField, spread as **SUM / **RATE / **VALUE."""
+
+    max_digits: int
+    decimal_places: int
+
+
+SUM: _Digits = {"max_digits": 24, "decimal_places": 2}
+RATE: _Digits = {"max_digits": 24, "decimal_places": 12}
+VALUE: _Digits = {"max_digits": 24, "decimal_places": 6}
 
 # Sentinels instead of NULL in the cell key, so that the unique constraint holds on every backend.
 NO_PLATFORM = 0

@@ -291,7 +291,9 @@ def reconcile(years: Iterable[int] | None = None) -> ReconcileResult:
     rolled = set(RollupYear.objects.values_list("year", flat=True))
     target = sorted(micro | rolled) if years is None else sorted({int(y) for y in years})
     mismatches: list[Mismatch] = []
-    expected: dict[tuple[object, ...], dict[str, object]] = {}
+    # Cell values are raw database values (str, bool, int, Decimal or float by backend): Any.
+    expected: dict[tuple[object, ...], dict[str, Any]] = {}
+    key: tuple[object, ...]
     if target:
         with connection.cursor() as cursor:
             cursor.execute(micro_group_by_sql(target))
@@ -317,7 +319,7 @@ def reconcile(years: Iterable[int] | None = None) -> ReconcileResult:
             else 0
         )
 
-    stored: dict[tuple[object, ...], dict[str, object]] = {}
+    stored: dict[tuple[object, ...], dict[str, Any]] = {}
     for cell in FactCell.objects.filter(year__in=target).values(
         *KEY_NAMES, "category_code", "is_digital", "is_core", *MEASURE_NAMES, "va_estimated"
     ):

@@ -30,9 +30,10 @@ def income_approach(
 ) -> Decimal | None:
     """Value added of one enterprise-year, or None unless all four components are reported."""
     parts = (labor_compensation, net_production_tax, depreciation, operating_surplus)
-    if any(p is None for p in parts):
+    present = [p for p in parts if p is not None]
+    if len(present) < len(parts):
         return None
-    return sum(parts, Decimal(0))  # type: ignore[arg-type]
+    return sum(present, Decimal(0))
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, Field, OuterRef, Q, QuerySet
 
 from wenchuang.classify.models import ClassificationDecision, CultureCategory
 from wenchuang.plan.models import Indicator, Plan, SpatialUnit
@@ -303,7 +303,8 @@ def enterprise_profile(*, enterprise: Enterprise, with_history: bool) -> dict[st
 
 def _field_label(name: str) -> str:
     try:
-        return str(Enterprise._meta.get_field(name).verbose_name)
+        field = Enterprise._meta.get_field(name)
+        return str(field.verbose_name) if isinstance(field, Field) else name
     except Exception:
         return name
 

@@ -42,6 +42,12 @@ class _StyledForm(forms.Form):
                 f"{css} form-control-sm" if css == "form-control" else f"{css} form-select-sm"
             )
 
+    def choice_field(self, name: str) -> forms.ChoiceField:
+        """A declared choice field of this instance, typed as such (`self.fields` holds plain Fields)."""
+        field = self.fields[name]
+        assert isinstance(field, forms.ChoiceField), name
+        return field
+
 
 class EnterpriseFilterForm(_StyledForm):
     q = forms.CharField(label=_("名称或统一社会信用代码"), required=False, max_length=100)
@@ -56,16 +62,16 @@ class EnterpriseFilterForm(_StyledForm):
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         any_ = [("", _("不限"))]
-        self.fields["district"].choices = any_ + [
+        self.choice_field("district").choices = any_ + [
             (d.code, d.name) for d in district_list_for_user(user=user).order_by("code")
         ]
-        self.fields["major"].choices = any_ + [
+        self.choice_field("major").choices = any_ + [
             (c.code, f"{c.code} {c.name}") for c in selectors.culture_majors()
         ]
-        self.fields["middle"].choices = any_ + [
+        self.choice_field("middle").choices = any_ + [
             (c.code, f"{c.code} {c.name}") for c in selectors.culture_middles()
         ]
-        self.fields["platform"].choices = any_ + list(
+        self.choice_field("platform").choices = any_ + list(
             Platform.objects.order_by("name").values_list("pk", "name")
         )
         self.style()
@@ -113,7 +119,7 @@ class PlatformFilterForm(_StyledForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["district"].choices = [("", _("不限"))] + [
+        self.choice_field("district").choices = [("", _("不限"))] + [
             (d.code, d.name) for d in selectors.all_districts()
         ]
         self.style()
@@ -139,7 +145,7 @@ class TalentFilterForm(_StyledForm):
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["district"].choices = [("", _("不限"))] + [
+        self.choice_field("district").choices = [("", _("不限"))] + [
             (d.code, d.name) for d in district_list_for_user(user=user).order_by("code")
         ]
         self.style()

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import statistics
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -114,8 +115,13 @@ class Command(BaseCommand):
             assert client.get(api_url).status_code == 200
             assert client.get("/ping/").status_code == 200
             queries: list[str] = []
+
+            def count_query(execute: Callable[..., Any], sql: str, *args: Any) -> Any:
+                queries.append(sql)
+                return execute(sql, *args)
+
             # Counted with an execute wrapper: the test Client closes (SQLite) connections per request.
-            with connection.execute_wrapper(lambda execute, sql, *a: queries.append(sql) or execute(sql, *a)):
+            with connection.execute_wrapper(count_query):
                 body = client.get(api_url).content
             api, ping = [], []
             for _ in range(options["requests"]):

@@ -47,6 +47,7 @@ class Command(BaseCommand):
 
     def _reconcile(self, options: dict[str, Any]) -> None:
         r = services.rollup_reconcile(years=options["years"])
+        mismatches = [str(m) for m in r.mismatches[:50]]
         data = {
             "ok": r.ok,
             "years": r.years,
@@ -54,7 +55,7 @@ class Command(BaseCommand):
             "micro_rows": r.micro_rows,
             "missing_years": r.missing_years,
             "stale_years": r.stale_years,
-            "mismatches": [str(m) for m in r.mismatches[:50]],
+            "mismatches": mismatches,
             "mismatch_count": len(r.mismatches),
         }
         if options["json"]:
@@ -65,7 +66,7 @@ class Command(BaseCommand):
                 f"{r.cells_checked} 个汇总单元与 {r.micro_rows} 条微观记录一致"
             )
         if not r.ok:
-            for line in data["mismatches"]:
+            for line in mismatches:
                 self.stderr.write(line)
             raise CommandError(
                 f"核对未通过：{len(r.mismatches)} 处不一致；"
