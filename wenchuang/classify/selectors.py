@@ -71,13 +71,15 @@ def decision_explain(*, uscc: str) -> dict[str, Any] | None:
     if d is None:
         return None
     cat = d.category
+    middle = cat.parent if cat else None
+    major = middle.parent if middle else None
     return {
         "uscc": d.enterprise.uscc,
         "name": d.enterprise.name,
         "gbt_code": d.gbt_code,
         "category": cat.code if cat else None,
         "category_name": cat.name if cat else "非文化产业",
-        "major": cat.parent.parent.code if cat else None,
+        "major": major.code if major else None,
         "confidence": d.confidence,
         "method": d.method,
         "needs_review": d.needs_review,

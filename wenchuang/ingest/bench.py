@@ -92,8 +92,8 @@ def _wipe() -> None:
         model.objects.all()._raw_delete(connection.alias)
     ImportBatch.objects.all()._raw_delete(connection.alias)
     Enterprise.objects.all()._raw_delete(connection.alias)
-    for model in (Enterprise, EnterpriseYear):
-        model.history.all()._raw_delete(connection.alias)
+    for tracked in (Enterprise, EnterpriseYear):
+        tracked.history.all()._raw_delete(connection.alias)
 
 
 def run_ours(reg: bytes, ann: bytes) -> float:

@@ -11,7 +11,7 @@ from collections.abc import Callable, Sequence
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeAlias
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -42,6 +42,8 @@ PROGRESS_EVERY = 5000
 DEFAULT_MAX_BYTES = 200 * 1024 * 1024
 
 Progress = Callable[[int, int, str], None]
+# The per-(enterprise, year) fact tables an EnterpriseFactsWriter writes and an undo restores.
+FactModel: TypeAlias = type[EnterpriseYear] | type[TaxYear] | type[SocialInsuranceYear]
 
 
 class ImportError_(ValueError):
@@ -260,7 +262,7 @@ def _reject_duplicates(
 
 def _prep(model: type[Model], fields: Sequence[str], values: Sequence[Any]) -> list[Any]:
     return [
-        model._meta.get_field(f).get_db_prep_save(v, connection) for f, v in zip(fields, values, strict=True)
+        sqlwrite._field(model, f).get_db_prep_save(v, connection) for f, v in zip(fields, values, strict=True)
     ]
 
 
@@ -272,7 +274,7 @@ def _update_rows(
         return
     qn = connection.ops.quote_name
     meta = model._meta
-    cols = ", ".join(f"{qn(meta.get_field(f).column)} = %s" for f in fields)
+    cols = ", ".join(f"{qn(sqlwrite._field(model, f).column)} = %s" for f in fields)
     sql = f"UPDATE {qn(meta.db_table)} SET {cols} WHERE {qn(meta.pk.column)} = %s"  # noqa: S608
     params = [[*_prep(model, fields, vals), pk] for pk, vals in rows]
     with connection.cursor() as cur:
@@ -342,7 +344,7 @@ class EnterpriseFactsWriter(Writer):
     """Annual / tax / social: rows keyed by (enterprise, year); the enterprise must be registered (and,
     for a district office, in one of its districts)."""
 
-    model: type[Model]
+    model: FactModel
     fields: tuple[str, ...]  # model field names, equal to schema keys
     defaults: dict[str, Any] = {}
     extra: dict[str, Any] = {}  # columns the file never sets, with the value a new row gets
@@ -881,11 +883,11 @@ def _undo_registration(batch: ImportBatch, changes: list[BatchChange], changed_i
 
 
 def _restore(model: type[Model], name: str, value: Any) -> Any:
-    return model._meta.get_field(name).to_python(value) if value is not None else None
+    return sqlwrite._field(model, name).to_python(value) if value is not None else None
 
 
 def _undo_facts(
-    batch: ImportBatch, changes: list[BatchChange], changed_ids: set[int], model: type[Model]
+    batch: ImportBatch, changes: list[BatchChange], changed_ids: set[int], model: FactModel
 ) -> set[int]:
     annual = model is EnterpriseYear
     if annual:
@@ -900,6 +902,7 @@ def _undo_facts(
             .values_list("enterprise_year_id", flat=True)
         )
     else:
+        assert not issubclass(model, EnterpriseYear)  # narrows to tax / social, whose rows carry `batch`
         prov = dict(model.objects.filter(pk__in=changed_ids).values_list("pk", "batch_id"))
         inserted = list(
             model.objects.filter(batch=batch).exclude(pk__in=changed_ids).values_list("pk", flat=True)

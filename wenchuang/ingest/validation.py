@@ -265,12 +265,12 @@ def _parse(typ: str, key: str, raw: Any, ctx: Context, max_length: int) -> Any:
     if typ == "decimal":
         return parse_decimal(raw)
     if typ == "int":
-        value = parse_int(raw)
-        if value < 0:
+        number = parse_int(raw)
+        if number < 0:
             raise ValueProblem("不能为负数")
-        if value > 2_000_000_000:
+        if number > 2_000_000_000:
             raise ValueProblem("数值过大")
-        return value
+        return number
     if typ == "year":
         year = parse_int(raw)
         lo, hi = ctx.years

@@ -12,6 +12,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
@@ -95,7 +96,7 @@ def batch_progress(request: HttpRequest, pk: int) -> HttpResponse:
 
 @role_required(*ROLES)
 @require_GET
-def batch_errors(request: HttpRequest, pk: int) -> HttpResponse:
+def batch_errors(request: HttpRequest, pk: int) -> HttpResponseBase:
     batch = selectors.batch_get(user=request.user, pk=pk)
     if not batch.error_file or not Path(batch.error_file).is_file():
         raise Http404("该批次没有错误行文件")

@@ -26,7 +26,7 @@ def template_workbook(kind_code: str) -> bytes:
     for cell in ws[1]:
         cell.font = Font(bold=True)
     for i in range(2):
-        row = []
+        row: list[object] = []
         for c in kind.columns:
             if c.type == "uscc":
                 row.append(EXAMPLE_USCC[i])

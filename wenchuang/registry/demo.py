@@ -36,7 +36,15 @@ from wenchuang.core.crypto import keyed_hash
 from wenchuang.core.uscc import make_valid, org_check_character
 from wenchuang.registry import demo_text as text
 from wenchuang.registry.demo_targets import BASE_YEAR, FIRST_YEAR, LAST_YEAR, YEARS, YearTarget, year_targets
-from wenchuang.registry.models import District, Enterprise, EnterpriseYear, ExportItem, Platform, Talent
+from wenchuang.registry.models import (
+    ENTERPRISE_YEAR_FACTS,
+    District,
+    Enterprise,
+    EnterpriseYear,
+    ExportItem,
+    Platform,
+    Talent,
+)
 
 DEFAULT_ENTERPRISES = 3000
 DEFAULT_SEED = 20201231
@@ -174,17 +182,7 @@ def demo_content_hash() -> str:
         .values_list(
             "enterprise__uscc",
             "year",
-            "revenue",
-            "labor_compensation",
-            "net_production_tax",
-            "depreciation",
-            "operating_surplus",
-            "total_output",
-            "employees",
-            "exports",
-            "is_above_scale",
-            "is_listed",
-            "is_leading",
+            *ENTERPRISE_YEAR_FACTS,
         )
         .iterator(chunk_size=5000)
     )
@@ -455,22 +453,7 @@ ENTERPRISE_COLUMNS = (
     "created_at",
     "updated_at",
 )
-YEAR_COLUMNS = (
-    "id",
-    "enterprise_id",
-    "year",
-    "revenue",
-    "labor_compensation",
-    "net_production_tax",
-    "depreciation",
-    "operating_surplus",
-    "total_output",
-    "employees",
-    "exports",
-    "is_above_scale",
-    "is_listed",
-    "is_leading",
-)
+YEAR_COLUMNS = ("id", "enterprise_id", "year", *ENTERPRISE_YEAR_FACTS)
 
 
 # ------------------------------------------------------------------------------------------ generator

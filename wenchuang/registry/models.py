@@ -128,6 +128,22 @@ class Enterprise(models.Model):
         return f"{self.name}（{self.uscc}）"
 
 
+# The annual facts of an enterprise-year, in one order for bulk writers and readers (demo, bench, hashes).
+ENTERPRISE_YEAR_FACTS = (
+    "revenue",
+    "labor_compensation",
+    "net_production_tax",
+    "depreciation",
+    "operating_surplus",
+    "total_output",
+    "employees",
+    "exports",
+    "is_above_scale",
+    "is_listed",
+    "is_leading",
+)
+
+
 class EnterpriseYear(models.Model):
     """Annual facts of one enterprise. Money in 万元."""
 

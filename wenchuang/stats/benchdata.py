@@ -19,7 +19,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from wenchuang.classify.models import CultureCategory
-from wenchuang.registry.models import District, Enterprise, EnterpriseYear, Platform
+from wenchuang.registry.models import ENTERPRISE_YEAR_FACTS, District, Enterprise, EnterpriseYear, Platform
 from wenchuang.stats.models import (
     FactCell,
     IndicatorSnapshot,
@@ -132,22 +132,7 @@ _FIRM_COLUMNS = (
     "created_at",
     "updated_at",
 )
-_YEAR_COLUMNS = (
-    "id",
-    "enterprise_id",
-    "year",
-    "revenue",
-    "labor_compensation",
-    "net_production_tax",
-    "depreciation",
-    "operating_surplus",
-    "total_output",
-    "employees",
-    "exports",
-    "is_above_scale",
-    "is_listed",
-    "is_leading",
-)
+_YEAR_COLUMNS = ("id", "enterprise_id", "year", *ENTERPRISE_YEAR_FACTS)
 
 
 def _firm(
