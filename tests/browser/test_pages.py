@@ -3,6 +3,7 @@ library (HTMX filter, district scoping), English switch, axe-core, screenshots u
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -37,6 +38,9 @@ def test_the_cockpit_renders_cards_charts_map_and_explanations(site: dict[str, A
     screenshot(page, "cockpit")
     page.emulate_media(media="print")
     screenshot(page, "cockpit-print")
+    # The print stylesheet's promise: the cockpit on one A4 landscape page.
+    pdf = page.pdf(format="A4", landscape=True, print_background=True)
+    assert len(re.findall(rb"/Type\s*/Page(?![s\w])", pdf)) == 1
     page.emulate_media(media="screen")
 
     # two clicks from the cockpit to a number's detail: the card title opens the indicator page
