@@ -14,6 +14,13 @@ from wenchuang.plan.tests.minimal import MINIMAL_PLAN, line_of, write
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def _keep_the_test_connection(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Django's run_from_argv closes every connection after a command; inside a test's transaction on
+    # PostgreSQL that would drop the test's own connection (SQLite's in-memory one ignores it).
+    monkeypatch.setattr("django.db.connections.close_all", lambda: None)
+
+
 def test_it_loads_lists_and_shows(
     reference: None, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
