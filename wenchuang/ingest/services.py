@@ -4,6 +4,7 @@ unchanged or rejected with a reason."""
 
 from __future__ import annotations
 
+import abc
 import hashlib
 import logging
 from collections import defaultdict
@@ -325,7 +326,9 @@ def _enterprise_ids(usccs: Sequence[str], *, with_district: bool = False) -> dic
 # --- kinds ---------------------------------------------------------------------------------------
 
 
-class Writer:
+class Writer(abc.ABC):
+    """One kind's write step; `resolve` may refine the validated rows, `write` must be provided."""
+
     def resolve(
         self,
         good: list[tuple[int, dict[str, Any]]],
@@ -334,10 +337,10 @@ class Writer:
     ) -> list[tuple[int, dict[str, Any]]]:
         return good
 
+    @abc.abstractmethod
     def write(
         self, batch: ImportBatch, good: list[tuple[int, dict[str, Any]]], present: set[str]
-    ) -> dict[str, Any]:
-        raise NotImplementedError
+    ) -> dict[str, Any]: ...
 
 
 class EnterpriseFactsWriter(Writer):
