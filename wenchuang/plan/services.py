@@ -155,6 +155,12 @@ class _PlanWriter:
         self.reason = reason
         self.counts: dict[str, SyncCounts] = {}
 
+    def _sync(self, model: type[models.Model], **kwargs: Any) -> dict[Hashable, Any]:
+        """`_sync` with this load's change reason, its counts added to the load's."""
+        objects, counts = _sync(model, reason=self.reason, **kwargs)
+        self._record(model, counts)
+        return objects
+
     def _record(self, model: type[models.Model], counts: SyncCounts) -> None:
         label = model._meta.label
         if label in self.counts:
@@ -237,15 +243,13 @@ class _PlanWriter:
             if spec.note:
                 values["note"] = spec.note
             rows[spec.name] = values
-        by_name, counts = _sync(
+        by_name = self._sync(
             Platform,
             existing=Platform.objects.filter(name__in=names),
             rows=rows,
             key=lambda p: p.name,
-            reason=self.reason,
             delete_missing=False,
         )
-        self._record(Platform, counts)
         return {str(k): v for k, v in by_name.items()}
 
     # -- indicators ---------------------------------------------------------------------------
@@ -270,14 +274,12 @@ class _PlanWriter:
                 "notes": spec.notes,
                 "quote": spec.quote,
             }
-        _, counts = _sync(
+        self._sync(
             Indicator,
             existing=Indicator.objects.filter(plan=plan),
             rows=rows,
             key=lambda o: o.code,
-            reason=self.reason,
         )
-        self._record(Indicator, counts)
 
     # -- spatial layout -----------------------------------------------------------------------
 
@@ -294,14 +296,12 @@ class _PlanWriter:
             }
             for spec in self.doc.spatial_units
         }
-        by_code, counts = _sync(
+        by_code = self._sync(
             SpatialUnit,
             existing=SpatialUnit.objects.filter(plan=plan),
             rows=rows,
             key=lambda o: o.code,
-            reason=self.reason,
         )
-        self._record(SpatialUnit, counts)
         return {str(k): v for k, v in by_code.items()}
 
     def _unit_members(self, units: dict[str, SpatialUnit], platforms: dict[str, Platform]) -> None:
@@ -335,30 +335,24 @@ class _PlanWriter:
                     "unit": target.unit,
                     "quote": target.quote,
                 }
-        _, counts = _sync(
+        self._sync(
             SpatialUnitDistrict,
             existing=SpatialUnitDistrict.objects.filter(spatial_unit_id__in=unit_ids),
             rows=district_rows,
             key=lambda o: (o.spatial_unit_id, o.district_id),
-            reason=self.reason,
         )
-        self._record(SpatialUnitDistrict, counts)
-        _, counts = _sync(
+        self._sync(
             SpatialUnitPlatform,
             existing=SpatialUnitPlatform.objects.filter(spatial_unit_id__in=unit_ids),
             rows=platform_rows,
             key=lambda o: (o.spatial_unit_id, o.platform_id),
-            reason=self.reason,
         )
-        self._record(SpatialUnitPlatform, counts)
-        _, counts = _sync(
+        self._sync(
             SpatialUnitTarget,
             existing=SpatialUnitTarget.objects.filter(spatial_unit_id__in=unit_ids),
             rows=target_rows,
             key=lambda o: (o.spatial_unit_id, o.measure, o.year),
-            reason=self.reason,
         )
-        self._record(SpatialUnitTarget, counts)
 
     # -- industries, programmes, facts --------------------------------------------------------
 
@@ -375,14 +369,12 @@ class _PlanWriter:
             }
             for spec in self.doc.industries
         }
-        _, counts = _sync(
+        self._sync(
             IndustryFocus,
             existing=IndustryFocus.objects.filter(plan=plan),
             rows=rows,
             key=lambda o: o.code,
-            reason=self.reason,
         )
-        self._record(IndustryFocus, counts)
 
     def _programmes(self, plan: Plan) -> None:
         rows: dict[Hashable, dict[str, Any]] = {
@@ -395,14 +387,12 @@ class _PlanWriter:
             }
             for spec in self.doc.programmes
         }
-        by_code, counts = _sync(
+        by_code = self._sync(
             Programme,
             existing=Programme.objects.filter(plan=plan),
             rows=rows,
             key=lambda o: o.code,
-            reason=self.reason,
         )
-        self._record(Programme, counts)
 
         commitment_rows: dict[Hashable, dict[str, Any]] = {}
         for spec in self.doc.programmes:
@@ -421,14 +411,12 @@ class _PlanWriter:
                     "deadline_year": item.deadline_year or self.doc.plan.end_year,
                     "responsible": item.responsible,
                 }
-        _, counts = _sync(
+        self._sync(
             Commitment,
             existing=Commitment.objects.filter(programme__plan=plan),
             rows=commitment_rows,
             key=lambda o: (o.programme_id, o.code),
-            reason=self.reason,
         )
-        self._record(Commitment, counts)
 
     def _facts(self, plan: Plan, units: dict[str, SpatialUnit]) -> None:
         rows: dict[Hashable, dict[str, Any]] = {
@@ -446,11 +434,9 @@ class _PlanWriter:
             }
             for spec in self.doc.facts
         }
-        _, counts = _sync(
+        self._sync(
             PlanFact,
             existing=PlanFact.objects.filter(plan=plan),
             rows=rows,
             key=lambda o: o.code,
-            reason=self.reason,
         )
-        self._record(PlanFact, counts)
