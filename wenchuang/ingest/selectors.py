@@ -13,9 +13,10 @@ from wenchuang.ingest.models import ImportBatch
 from wenchuang.registry.selectors import ObjectNotAccessible, district_list_for_user
 
 CITY_WIDE_ROLES = ("data_manager", "city_admin")
-# The API (wenchuang/api/access.py) still offers imports to the city-wide roles only.
-IMPORT_ROLES = CITY_WIDE_ROLES
-WEB_IMPORT_ROLES = (*CITY_WIDE_ROLES, "district_admin")
+# Who may import, on the web page and through the API (wenchuang/api/access.py) alike: a district office
+# too, its rows limited to its own districts by ingest.scope.import_scope in the import service.
+IMPORT_ROLES = (*CITY_WIDE_ROLES, "district_admin")
+WEB_IMPORT_ROLES = IMPORT_ROLES  # the name the web views use
 
 
 def _check(user: Any) -> None:

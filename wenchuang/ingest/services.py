@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any, TypeAlias
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Lookup, Model, QuerySet, Value
 from django.utils import timezone
 
@@ -34,7 +34,7 @@ from wenchuang.ingest.models import (
 )
 from wenchuang.ingest.schema import KINDS, Kind
 from wenchuang.ingest.scope import ImportScope, import_scope
-from wenchuang.ingest.validation import Context, Problem, row_validator
+from wenchuang.ingest.validation import Context, Problem, rows_validator
 from wenchuang.registry.models import District, Enterprise, EnterpriseYear
 
 log = logging.getLogger(__name__)
@@ -181,17 +181,14 @@ def batch_run(
 
     scope = import_scope(batch.user)
     ctx = _context(kind, mapping, table, scope)
-    validate = row_validator(kind, ctx)
+    validate = rows_validator(kind, ctx)
     good: list[tuple[int, dict[str, Any]]] = []
     bad: dict[int, list[Problem]] = {}
-    for i, (rowno, values) in enumerate(table.rows, start=1):
-        out, problems = validate(rowno, values)
-        if problems:
-            bad[rowno] = problems
-        else:
-            good.append((rowno, out))
-        if i % PROGRESS_EVERY == 0:
-            tick(i, "校验")
+    for start in range(0, len(table.rows), PROGRESS_EVERY):
+        part_good, part_bad = validate(table.rows[start : start + PROGRESS_EVERY])
+        good += part_good
+        bad.update(part_bad)
+        tick(min(start + PROGRESS_EVERY, batch.total), "校验")
     good = _reject_duplicates(kind, good, bad)
     writer = WRITERS[kind.code]
     good = writer.resolve(good, bad, scope)
@@ -211,8 +208,18 @@ def batch_run(
         )
     if progress:
         progress(batch.total, batch.total, "写入")
-    with transaction.atomic():
-        counts = writer.write(batch, good, set(mapping.positions))
+    try:
+        with transaction.atomic():
+            counts = writer.write(batch, good, set(mapping.positions))
+    except IntegrityError:
+        # rows read as absent were committed by another import meanwhile (new rows go in without
+        # ON CONFLICT); the transaction rolled back, so nothing of this batch was written
+        log.warning("import batch %s collided with a concurrent write", batch.pk, exc_info=True)
+        return _finish(
+            batch,
+            ImportBatch.Status.FAILED,
+            "导入期间其他批次写入了相同的企业或年度数据，本批次未写入任何数据；请重新导入",
+        )
     batch.inserted, batch.updated, batch.unchanged = (
         counts["inserted"],
         counts["updated"],
@@ -454,18 +461,19 @@ class AnnualWriter(EnterpriseFactsWriter):
     batch_path = "source__batch_id"
 
     def upsert(self, batch, fields, rows, new_keys, changed):
-        """Facts first; then the provenance of every row written (new ids come back from the upsert)."""
+        """Facts first (new years straight in, replaced ones updated where they differ); then the
+        provenance of every row written."""
         extra = tuple(self.extra.values())
-        back = sqlwrite.upsert(
+        columns = ("enterprise_id", "year", *self.fields, *self.extra)
+        new_rows = [(*r, *extra) for r in rows if (r[0], r[1]) in new_keys]
+        ids = sqlwrite.insert_returning_pk(EnterpriseYear, columns, new_rows, key=("enterprise_id", "year"))
+        sqlwrite.upsert(
             EnterpriseYear,
-            ("enterprise_id", "year", *self.fields, *self.extra),
-            [(*r, *extra) for r in rows],
+            columns,
+            [(*r, *extra) for r in rows if (r[0], r[1]) not in new_keys],
             conflict=("enterprise_id", "year"),
             update=fields,
-            returning=("id", "enterprise_id", "year"),
         )
-        ids = [pk for pk, eid, year in back if (eid, year) in new_keys]
-        assert len(ids) == len(new_keys), "enterprise years inserted ≠ returned"
         # a year inserted just now has no provenance row yet: plain insert; replaced ones are upserted
         sqlwrite.insert(AnnualSource, ("enterprise_year", "batch"), [(pk, batch.pk) for pk in ids])
         sqlwrite.upsert(
@@ -534,8 +542,9 @@ class RegistrationWriter(Writer):
         decide = _decider(mapping, rules, pks)
         now = timezone.now()
         new: list[dict[str, Any]] = []
+        new_rows: list[tuple] = []
         changed: list[tuple[int, tuple, tuple, dict[str, Any]]] = []
-        ent_rows: list[tuple] = []
+        changed_rows: list[tuple] = []
         unchanged = 0
         active = Enterprise.Status.ACTIVE
         for _, o in good:
@@ -553,7 +562,7 @@ class RegistrationWriter(Writer):
             if cur is None:
                 cat_id = decide(o["gbt_code"], reg[2])[1]
                 new.append(o)
-                ent_rows.append((o["uscc"], *reg, cat_id, False, now, now))
+                new_rows.append((o["uscc"], *reg, cat_id, False, now, now))
                 continue
             pk, cur_vals = cur
             det = details.get(pk)
@@ -566,7 +575,7 @@ class RegistrationWriter(Writer):
                 continue
             changed.append((pk, cur_vals, det, o))
             # absent columns keep the stored value (the upsert only sets `reg_fields` anyway)
-            ent_rows.append(
+            changed_rows.append(
                 (
                     o["uscc"],
                     *(reg[i] if i in reg_idx else cur_vals[i] for i in range(len(REG_FIELDS))),
@@ -595,18 +604,17 @@ class RegistrationWriter(Writer):
                 for pk, cur_vals, det, _o in changed
             ],
         )
-        # one upsert: new enterprises inserted with their category, changed ones updated where they differ
-        back = sqlwrite.upsert(
+        # new enterprises go straight in with their category; changed ones are updated where they differ
+        new_pks = sqlwrite.insert_returning_pk(Enterprise, ENTERPRISE_COLUMNS, new_rows, key=("uscc",))
+        sqlwrite.upsert(
             Enterprise,
             ENTERPRISE_COLUMNS,
-            ent_rows,
+            changed_rows,
             conflict=("uscc",),
             update=(*reg_fields, "updated_at"),
             compare=reg_fields,
-            returning=("uscc", "id"),
         )
-        new_ids = dict(back)
-        inserted = [(new_ids[o["uscc"]], o) for o in new]
+        inserted = list(zip(new_pks, new, strict=True))
         # details of enterprises inserted just now cannot exist yet: plain insert
         sqlwrite.insert(
             EnterpriseRegistration,

@@ -97,6 +97,42 @@ def insert(model: type[Model], fields: Sequence[str], rows: Sequence[Sequence[An
     return len(rows)
 
 
+def insert_returning_pk(
+    model: type[Model], fields: Sequence[str], rows: Sequence[Sequence[Any]], *, key: Sequence[str]
+) -> list[int]:
+    """Insert rows the caller has just found absent (same transaction) and return their primary keys in
+    row order. PostgreSQL: the keys come from the table's sequence in one query and the rows go in by
+    COPY with them — no temporary table, no ON CONFLICT, no RETURNING; a row another transaction
+    committed meanwhile violates the unique `key` (field names) and the import rolls back (the caller
+    says so).
+    SQLite: one executemany, the keys read back by `key`."""
+    if not rows:
+        return []
+    meta = model._meta
+    pk = meta.pk
+    assert pk is not None
+    if _postgres():
+        qn = connection.ops.quote_name
+        with connection.cursor() as cur:
+            cur.execute(
+                "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+                [qn(meta.db_table), pk.column, len(rows)],
+            )
+            pks = [r[0] for r in cur.fetchall()]
+        data = _adapted(model, fields, rows)
+        _copy(
+            meta.db_table,
+            [pk.column, *_columns(model, fields)],
+            ((p, *r) for p, r in zip(pks, data, strict=True)),
+        )
+        return pks
+    insert(model, fields, rows)
+    idx = [list(fields).index(k) for k in key]
+    keys = [tuple(r[i] for i in idx) for r in rows]
+    found = dict(_read_back(model, key, keys, [pk.name]))
+    return [found[k][0] for k in keys]
+
+
 def upsert(
     model: type[Model],
     fields: Sequence[str],
@@ -164,17 +200,33 @@ def upsert(
             cur.executemany(sql, data[start : start + CHUNK])
     if not ret_cols:
         return []
-    # read the rows back by the first key column (the composite keys here share few first-column values)
     key_idx = [list(fields).index(f) for f in conflict]
-    keys = {tuple(r[i] for i in key_idx) for r in rows}
-    first = sorted({k[0] for k in keys})
-    sel = ", ".join(qn(c) for c in [*conflict_cols, *ret_cols])
+    return [
+        values
+        for _key, values in _read_back(
+            model, conflict, [tuple(r[i] for i in key_idx) for r in rows], returning
+        )
+    ]
+
+
+def _read_back(
+    model: type[Model], key: Sequence[str], keys: Sequence[tuple], returning: Sequence[str]
+) -> list[tuple[tuple, tuple]]:
+    """(key, returning values) of the rows whose `key` is among `keys` — SQLite's stand-in for
+    RETURNING after an executemany. Read by the first key column (the composite keys here share few
+    first-column values), in chunks below SQLite's parameter limit."""
+    qn = connection.ops.quote_name
+    table = qn(model._meta.db_table)
+    key_cols = _columns(model, key)
+    wanted = set(keys)
+    first = sorted({k[0] for k in wanted})
+    sel = ", ".join(qn(c) for c in [*key_cols, *_columns(model, returning)])
     out = []
-    n = len(conflict_cols)
+    n = len(key_cols)
     with connection.cursor() as cur:
         for start in range(0, len(first), 900):
             part = first[start : start + 900]
             marks = ", ".join(["%s"] * len(part))
-            cur.execute(f"SELECT {sel} FROM {table} WHERE {qn(conflict_cols[0])} IN ({marks})", part)  # noqa: S608
-            out.extend(tuple(r[n:]) for r in cur.fetchall() if tuple(r[:n]) in keys)
+            cur.execute(f"SELECT {sel} FROM {table} WHERE {qn(key_cols[0])} IN ({marks})", part)  # noqa: S608
+            out.extend((tuple(r[:n]), tuple(r[n:])) for r in cur.fetchall() if tuple(r[:n]) in wanted)
     return out
