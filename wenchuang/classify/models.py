@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -132,7 +133,7 @@ class ClassificationDecision(models.Model):
     method = models.CharField(_("判定方式"), max_length=8, choices=Method.choices)
     gbt_code = models.CharField(_("判定时的行业代码"), max_length=4, blank=True)
     scope_hash = models.CharField(_("判定时的经营范围摘要"), max_length=16, blank=True)
-    needs_review = models.BooleanField(_("待审核"), default=False, db_index=True)
+    needs_review = models.BooleanField(_("待审核"), default=False)
     reviewed_by = models.ForeignKey(
         "accounts.User",
         verbose_name=_("审核人"),
@@ -140,6 +141,7 @@ class ClassificationDecision(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
+        db_index=False,  # partial index below
     )
     decided_at = models.DateTimeField(_("判定时间"))
 
@@ -147,6 +149,16 @@ class ClassificationDecision(models.Model):
         verbose_name = _("分类判定")
         verbose_name_plural = _("分类判定")
         ordering = ["enterprise_id"]
+        # Both columns are set on a small minority of rows (the queue, the reviewed); partial indexes
+        # serve the queue and a reviewer's deletion without an index entry per imported enterprise.
+        indexes = [
+            models.Index(
+                fields=["needs_review"], condition=Q(needs_review=True), name="decision_review_queue"
+            ),
+            models.Index(
+                fields=["reviewed_by"], condition=Q(reviewed_by__isnull=False), name="decision_reviewed_by"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.enterprise_id} → {self.category_id or '非文化'}"

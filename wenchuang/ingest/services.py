@@ -11,6 +11,7 @@ from collections import defaultdict
 from collections.abc import Callable, Sequence
 from datetime import date
 from decimal import Decimal
+from operator import itemgetter
 from pathlib import Path
 from typing import Any, TypeAlias
 
@@ -251,12 +252,17 @@ def _recompute(batch: ImportBatch) -> None:
 def _reject_duplicates(
     kind: Kind, good: list[tuple[int, dict[str, Any]]], bad: dict[int, list[Problem]]
 ) -> list[tuple[int, dict[str, Any]]]:
-    by_key: dict[tuple, list[int]] = defaultdict(list)
-    for rowno, out in good:
-        by_key[tuple(out.get(k, "") for k in kind.key)].append(rowno)
+    if len(kind.key) == 1:
+        k = kind.key[0]
+        keys: list[Any] = [out.get(k, "") for _, out in good]
+    else:
+        keys = [tuple(out.get(k, "") for k in kind.key) for _, out in good]
+    if len(set(keys)) == len(keys):
+        return good  # the usual file: no key twice, nothing to group
+    by_key: dict[Any, list[int]] = defaultdict(list)
+    for (rowno, _out), key in zip(good, keys, strict=True):
+        by_key[key].append(rowno)
     dups = {r: rows for rows in by_key.values() if len(rows) > 1 for r in rows}
-    if not dups:
-        return good
     label = "+".join(kind.column(k).zh for k in kind.key)
     for rowno, rows in dups.items():
         others = "、".join(str(r) for r in rows if r != rowno)
@@ -299,26 +305,29 @@ def _jsonable(v: Any) -> Any:
 
 
 class _AnyOf(Lookup):
-    """`column = ANY(%s)` with the keys as one array parameter (PostgreSQL); used as an expression,
-    not registered on any field."""
+    """`column = ANY(string_to_array(%s, E'\\n')::type[])`: the keys travel as one newline-joined text
+    parameter (PostgreSQL) — nothing for Django or the driver to adapt per key, nothing for the server
+    to plan per key. Keys here (USCCs, integer ids) never contain a newline. Used as an expression, not
+    registered on any field."""
 
     lookup_name = "any_of"
 
     def as_sql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
         lhs, lhs_params = self.process_lhs(compiler, connection)
         rhs, rhs_params = self.process_rhs(compiler, connection)
-        return f"{lhs} = ANY({rhs})", [*lhs_params, *rhs_params]
+        cast = self.lhs.output_field.cast_db_type(connection)
+        return f"{lhs} = ANY(string_to_array({rhs}, E'\\n')::{cast}[])", [*lhs_params, *rhs_params]
 
 
 def _where_in(qs: QuerySet, field: str, keys: Sequence[Any]) -> list[QuerySet]:
-    """`qs` restricted to `field` ∈ keys: on PostgreSQL one query with `= ANY(array)` (one parameter,
-    nothing for Django or the server to expand and plan per key), elsewhere chunks of `IN (…)`."""
+    """`qs` restricted to `field` ∈ keys: on PostgreSQL one query with `= ANY(…)`, elsewhere chunks of
+    `IN (…)`."""
     keys = list(keys)
     if not keys:
         return []
     qs = qs.order_by()  # the model's default ordering would only sort what goes into a dict
     if connection.vendor == "postgresql":
-        return [qs.filter(_AnyOf(F(field), Value(keys)))]
+        return [qs.filter(_AnyOf(F(field), Value("\n".join(map(str, keys)))))]
     return [qs.filter(**{f"{field}__in": keys[s : s + CHUNK]}) for s in range(0, len(keys), CHUNK)]
 
 
@@ -391,16 +400,19 @@ class EnterpriseFactsWriter(Writer):
         fields = [f for f in self.fields if f in present]
         idx = [self.fields.index(f) for f in fields]
         current = self.existing([(o["enterprise_id"], o["year"]) for _, o in good])
-        defaults = self.defaults
-        all_fields = self.fields
+        base = {f: self.defaults.get(f) for f in self.fields}  # what a column the file lacks gets
+        values = itemgetter(*self.fields)
+        compared = itemgetter(*idx) if 0 < len(idx) < len(self.fields) else None
         rows, new_keys, changed, unchanged = [], [], [], 0
         for _, out in good:
             key = (out["enterprise_id"], out["year"])
-            full = tuple(out.get(f, defaults.get(f)) for f in all_fields)
+            full = values({**base, **out})
+            if len(self.fields) == 1:
+                full = (full,)
             cur = current.get(key)
             if cur is None:
                 new_keys.append(key)
-            elif tuple(cur[1][i] for i in idx) == tuple(full[i] for i in idx):
+            elif (compared(cur[1]) == compared(full)) if compared else (not idx or cur[1] == full):
                 unchanged += 1
                 continue
             else:

@@ -70,7 +70,9 @@ def _adapted(model: type[Model], fields: Sequence[str], rows: Iterable[Sequence[
 def _copy(table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
     qn = connection.ops.quote_name
     sql = f"COPY {qn(table)} ({', '.join(qn(c) for c in columns)}) FROM STDIN"
-    with connection.cursor() as cur, cur.cursor.copy(sql) as copy:
+    # the driver's own COPY sits below Django's cursor wrapper: map its errors to django.db's
+    # (IntegrityError …) as every other statement's are
+    with connection.wrap_database_errors, connection.cursor() as cur, cur.cursor.copy(sql) as copy:
         for row in rows:
             copy.write_row(row)
 

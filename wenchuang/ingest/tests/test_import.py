@@ -355,3 +355,19 @@ def test_cli_imports_and_undoes(reference, tmp_path, capsys):
     call_command("classify", "stats", "--json")
     stats = json.loads(capsys.readouterr().out)
     assert stats["total"] == 2 and "review_queue" in stats
+
+
+def test_a_concurrent_write_of_the_same_enterprises_fails_the_batch_cleanly(registered, monkeypatch):
+    """New rows go in without ON CONFLICT. When another import committed the same enterprises between
+    this batch's read and its write, the unique key stops the insert: the batch fails with a message
+    and nothing of it is written. Simulated by hiding the existing rows from the read."""
+    from wenchuang.ingest import services
+
+    before = state()
+    monkeypatch.setattr(services, "_where_in", lambda qs, field, keys: [])
+    rows = reg_rows(2, start=3) + reg_rows(1, start=20)  # two exist already, one is new
+    b = imp("registration", csv_bytes(REG_HEADER, rows))
+    assert b.status == "failed"
+    assert "其他批次写入了相同的企业" in b.message
+    assert state() == before
+    assert not Enterprise.objects.filter(uscc=uscc(20)).exists()
