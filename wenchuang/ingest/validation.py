@@ -304,16 +304,16 @@ def rows_validator(kind: Kind, ctx: Context) -> RowsValidator:
                 bad[rownos[i]] = problems[i]
                 continue
             if i in ragged:
-                out = {k: v for k, v in zip(keys, cells, strict=True) if v is not ABSENT}
+                row = {k: v for k, v in zip(keys, cells, strict=True) if v is not ABSENT}
             else:
-                out = dict(zip(keys, cells, strict=True))
+                row = dict(zip(keys, cells, strict=True))
             if registration:
                 found: list[Problem] = []
-                _district(out, {}, ctx, found)
+                _district(row, {}, ctx, found)
                 if found:
                     bad[rownos[i]] = found
                     continue
-            good.append((rownos[i], out))
+            good.append((rownos[i], row))
         return good, bad
 
     return validate

@@ -148,7 +148,11 @@ class EnterpriseYear(models.Model):
     """Annual facts of one enterprise. Money in 万元."""
 
     enterprise = models.ForeignKey(
-        Enterprise, verbose_name=_("企业"), on_delete=models.CASCADE, related_name="years"
+        Enterprise,
+        verbose_name=_("企业"),
+        on_delete=models.CASCADE,
+        related_name="years",
+        db_index=False,  # the (enterprise, year) unique index leads with it and serves every lookup
     )
     year = models.PositiveSmallIntegerField(_("年度"))
     revenue = money_field(_("营业收入（万元）"))
