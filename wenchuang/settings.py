@@ -277,9 +277,11 @@ if PRODUCTION:
 WENCHUANG_API_RATE_ANON = env_str("WENCHUANG_API_RATE_ANON", "60/min")
 WENCHUANG_API_RATE_USER = env_str("WENCHUANG_API_RATE_USER", "600/min")
 REST_FRAMEWORK = {
+    # The token scheme first: DRF answers a caller without credentials 401 + `WWW-Authenticate: Token`
+    # only when the first class names a scheme. Sessions (browsable docs, the web UI) still work.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
         "wenchuang.api.authentication.HashedTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     # Rates are read from the settings above at request time (so tests can override them).

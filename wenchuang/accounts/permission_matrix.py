@@ -2,7 +2,9 @@
 
 Every URL pattern of the project (web, API, Django admin) must be matched by a rule here; the walking
 test (accounts/tests/test_permission_matrix.py) requests every pattern as every actor and compares the
-answer with this table. A new page without a rule fails that test the day it is added.
+answer with this table (signed-in non-staff actors get a sample of the admin's gated pages, one per kind
+of admin view, since the admin site's gate refuses them before any page runs). A new page without a
+rule fails that test the day it is added.
 
 Outcomes
 - ALLOW:  served (2xx, a redirect that is not to the login page, 404 for a missing admin object).
@@ -10,6 +12,8 @@ Outcomes
           not exist, with the same body (the walker checks both with `scope_kwargs`).
 - DENY:   403, audited.
 - LOGIN:  redirect to the login page, audited (anonymous users).
+- CHALLENGE: 401 with a `WWW-Authenticate` header and a JSON body, audited (API callers without a
+          session or token).
 - METHOD: 405, the method is not offered.
 - HANDOVER: a redirect to the login page that is not a denial (the admin's login hands over to ours).
 - STAFF:  Django admin pages for a 2FA-verified administrator: ALLOW or DENY by the model permissions of
@@ -29,6 +33,7 @@ ALLOW: str = "allow"
 SCOPED: str = "scoped"
 DENY: str = "deny"
 LOGIN: str = "login"
+CHALLENGE: str = "challenge"
 METHOD: str = "method"
 STAFF: str = "staff"
 HANDOVER: str = "handover"

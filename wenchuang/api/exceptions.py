@@ -3,7 +3,9 @@
 Every error body is `{"detail": "<中文说明>", "code": "<machine code>"}` (validation errors add
 "errors": {field: [messages]}). Domain exceptions (out-of-scope objects, unsupported statistics
 queries, refused imports) are translated here, so views never build error responses themselves.
-Denials (403) and rate limits (429) are audited by RequestContextMiddleware like any web page.
+Denials (403) and rate limits (429) are audited by RequestContextMiddleware like any web page; a caller
+without credentials or with a bad token gets 401 with `WWW-Authenticate: Token`, audited here (the
+middleware audits 403 only).
 """
 
 from __future__ import annotations
@@ -16,6 +18,8 @@ from rest_framework import exceptions as drf
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from wenchuang.accounts.audit import audit_record
+from wenchuang.accounts.models import AuditEvent
 from wenchuang.ingest.services import ImportError_
 from wenchuang.registry.selectors import ObjectNotAccessible
 from wenchuang.stats.selectors import UnsupportedQuery
@@ -95,7 +99,25 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
             detail = _MESSAGES[code]  # DRF's own wording → ours
         elif code in _MESSAGES and code != "permission_denied":
             detail = _MESSAGES[code]  # e.g. 'Method "PUT" not allowed.'
+        elif str(exc.detail).startswith("CSRF Failed"):  # a session caller (browser) without the token
+            detail = "CSRF校验失败：以登录会话调用接口时，写操作须带 X-CSRFToken 请求头"
         else:
             detail = str(exc.detail)  # our own (already Chinese) message
         response.data = _body(detail, code)
+        if response.status_code == 401:
+            _audit_challenge(context, code)
     return response
+
+
+def _audit_challenge(context: dict[str, Any], code: str) -> None:
+    """A 401 is a denial like the 403 it used to be (anonymous callers of scoped endpoints, bad tokens)."""
+    view_request = context.get("request")
+    request = getattr(view_request, "_request", view_request)
+    audit_record(
+        event=AuditEvent.Event.PERMISSION_DENIED,
+        outcome=AuditEvent.Outcome.DENIED,
+        request=request,
+        detail={"status": 401, "code": code},
+    )
+    if request is not None:
+        request._wc_denial_audited = True

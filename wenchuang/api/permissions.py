@@ -1,19 +1,31 @@
 """Permission-matrix rules for /api/v1/ (spliced into accounts.permission_matrix.RULES).
 
 Public endpoints (schema, docs, plans, indicator values, breakdowns): GET for everyone, anonymous
-included; POST is 405. Scoped endpoints answer a caller without a session or token with a 403 JSON
-body (session authentication comes first, so DRF answers 403, not 401): the walker's DENY, audited by
-RequestContextMiddleware. Enterprises: the city office, 统计员, district office (own districts) and
-an enterprise (itself); out of scope and missing are the same 403. Imports: 统计员 and city office.
+included; POST is 405. The other endpoints answer a caller without a session or token with 401,
+`WWW-Authenticate: Token` and a Chinese JSON body (CHALLENGE, audited by the API's exception handler);
+a signed-in role without the right gets 403. Enterprises: the city office, 统计员, district office
+(own districts) and an enterprise (itself); out of scope and missing are the same 403. Imports: 统计员,
+city office and district office; a district office sees only its districts' batches, and another
+district's or the city's batch gets the same 403 as a missing one.
 """
 
 from __future__ import annotations
 
-from wenchuang.accounts.permission_matrix import ALLOW, DENY, GET_ONLY, METHOD, SCOPED, Rule, grant
+from wenchuang.accounts.permission_matrix import (
+    ALLOW,
+    CHALLENGE,
+    DENY,
+    GET_ONLY,
+    METHOD,
+    SCOPED,
+    Rule,
+    grant,
+)
 
 _PUBLIC = grant(GET_ONLY, GET_ONLY)
 _READERS = ("city_admin", "district_admin", "data_manager", "enterprise_user")
-_IMPORTERS = ("city_admin", "data_manager")
+_IMPORTERS = ("city_admin", "data_manager", "district_admin")
+_CITY_WIDE = ("city_admin", "data_manager")
 
 RULES: list[Rule] = [
     Rule("api:schema", _PUBLIC, note="OpenAPI 3 接口描述（公开）"),
@@ -29,24 +41,29 @@ RULES: list[Rule] = [
     Rule("api:breakdown", _PUBLIC, note="分组汇总（公开；缺少year参数时400）"),
     Rule(
         "api:enterprise-list",
-        grant(DENY, DENY, **dict.fromkeys(_READERS, GET_ONLY)),
-        note="企业列表：按角色范围；匿名403（JSON）",
+        grant(DENY, CHALLENGE, **dict.fromkeys(_READERS, GET_ONLY)),
+        note="企业列表：按角色范围；匿名401（JSON，WWW-Authenticate: Token）",
     ),
     Rule(
         "api:enterprise-detail",
-        grant(DENY, DENY, **{actor: {"GET": SCOPED, "POST": METHOD} for actor in _READERS}),
+        grant(DENY, CHALLENGE, **{actor: {"GET": SCOPED, "POST": METHOD} for actor in _READERS}),
         kwargs={"uscc": "scope:enterprise.uscc"},
         note="企业详情：范围外与不存在同样403",
     ),
     Rule(
         "api:import-list",
-        grant(DENY, DENY, **dict.fromkeys(_IMPORTERS, ALLOW)),
-        note="导入批次列表（GET）与上传（POST，缺文件时400）",
+        grant(DENY, CHALLENGE, **dict.fromkeys(_IMPORTERS, ALLOW)),
+        note="导入批次列表（GET；区县管理员仅本区县批次）与上传（POST，缺文件时400；区县管理员的他区行被拒绝）",
     ),
     Rule(
         "api:import-detail",
-        grant(DENY, DENY, **dict.fromkeys(_IMPORTERS, GET_ONLY)),
-        kwargs={"pk": 999999},
-        note="批次状态（不存在时404）",
+        grant(
+            DENY,
+            CHALLENGE,
+            district_admin={"GET": SCOPED, "POST": METHOD},
+            **dict.fromkeys(_CITY_WIDE, GET_ONLY),
+        ),
+        kwargs={"pk": "scope:import_batch.pk"},
+        note="批次状态（市级：不存在时404；区县管理员：市级、他区批次与不存在同样403）",
     ),
 ]

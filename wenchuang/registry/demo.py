@@ -56,6 +56,19 @@ THRESHOLD = 2000_00  # 2000万元 in cents of 万元: the smallest above-scale r
 TAIL_CAP = 1900_00  # a tail firm stays below the threshold
 TAIL_OUTPUT_SHARE = 0.12  # the long tail's share of total output when it is large enough
 TAIL_EXIT_HAZARD = 0.04
+# A firm's yearly noise (log-sd σ) is AR(1), z' = ρz + √(1-ρ²)·ε: stationary N(0, 1), so levels and
+# the tail's expected share of output are as with independent draws, but consecutive years differ
+# by σ·√(2(1-ρ)) instead of σ·√2. Independent draws had the ±50% year-on-year validation rules flag
+# a third of all enterprise-years; with these values about 3% (test_demo.py keeps it under 10%).
+POOL_NOISE, POOL_PERSISTENCE = 0.12, 0.85
+TAIL_NOISE, TAIL_PERSISTENCE = 0.25, 0.9
+# Log-sd of pool firm size: wide enough that the revenue exponent k (see write_pool_years) is ≈ 1.
+POOL_SPREAD = 1.5
+RAMP_START, RAMP_STEP = 0.6, 0.1  # see _ramp
+POOL_FLOOR = 50_00  # 50万元: the smallest revenue of a pool firm below the threshold
+# A firm hires or lets go only when its revenue calls for this many more or fewer people, so a
+# one- or two-person firm does not flip between 1 and 2 (±100%) with every small revenue change.
+HEADCOUNT_SLACK = 0.8
 SQLITE_CACHE_KIB = 256 * 1024
 WESTERN = ("330111", "330112", "330122", "330127", "330182")
 
@@ -223,7 +236,12 @@ def demo_delete() -> dict[str, int]:
 def _delete_set_based(model: type[models.Model], qs: models.QuerySet, deleted: dict[str, int]) -> None:
     """Like QuerySet.delete() but without loading rows (history signals would force that at 1M rows)."""
     pks = qs.values("pk")
-    for rel in model._meta.related_objects:
+    # include_hidden: relations declared with related_name="+" (validation violations point at
+    # enterprise-years that way) cascade too; `_meta.related_objects` leaves them out.
+    relations = [
+        f for f in model._meta.get_fields(include_hidden=True) if isinstance(f, models.ForeignObjectRel)
+    ]
+    for rel in relations:
         related: Any = rel.related_model
         if rel.many_to_many:
             through = rel.through  # type: ignore[attr-defined]
@@ -370,6 +388,22 @@ def _round_exact(values: Sequence[float], target: int, caps: Sequence[int] | Non
     return ints
 
 
+def _solve_exponent(logs: Sequence[float], total: float) -> float:
+    """k ≥ 0 with Σ exp(k·x) = total, for x ≥ 0 and len(logs) < total (bisection; monotone in k)."""
+    lo, hi = 0.0, 1.0
+    while sum(math.exp(hi * x) for x in logs) < total:
+        lo, hi = hi, 2 * hi
+        if hi > 64:
+            raise DemoError("示例数据校准失败：营业收入无法分配。")
+    for _ in range(50):
+        mid = (lo + hi) / 2
+        if sum(math.exp(mid * x) for x in logs) < total:
+            lo = mid
+        else:
+            hi = mid
+    return (lo + hi) / 2
+
+
 def _split_va(va: int, u1: float, u2: float, u3: float) -> tuple[int, int, int, int]:
     """Income approach: labour compensation, net production tax, depreciation, operating surplus."""
     labor = int(va * (0.42 + 0.16 * u1))
@@ -469,6 +503,7 @@ class _PoolFirm:
     base: float
     growth: float
     scores: dict[int, float] = field(default_factory=dict)
+    labour: float = 1.0  # the firm's own staffing intensity (employees per revenue), kept over the years
     listed_from: int | None = None
     leading_from: int | None = None
 
@@ -481,7 +516,9 @@ class _PoolFirm:
 
 
 def _ramp(age: int) -> float:
-    return min(1.0, 0.35 + 0.13 * max(age, 0))
+    # A firm's first (partial) year at 60%, full size from its fifth. A steeper ramp made nearly
+    # every young firm's second year break the ±50% year-on-year rule.
+    return min(1.0, RAMP_START + RAMP_STEP * max(age, 0))
 
 
 def _tail_found_pmf() -> dict[int, float]:
@@ -724,7 +761,7 @@ class _Generator:
             digital = rng.random() < 0.40
             cat = (self.digital_picker if digital else self.other_picker).pick(rng.random())
             base = (
-                math.exp(rng.gauss(0, 1.25))
+                math.exp(rng.gauss(0, POOL_SPREAD))
                 * (1.35 if digital else 1.0)
                 * (0.6 if district in WESTERN else 1.0)
             )
@@ -732,13 +769,17 @@ class _Generator:
             growth = rng.gauss(0.15 if digital else 0.07, 0.05) + (0.025 if district in WESTERN else 0.0)
             pool.append(_PoolFirm(r, district, cat, founded, exit_year, base, growth))
         noise = random.Random(f"{self.seed}:pool-scores")
+        pool_innovation = math.sqrt(1 - POOL_PERSISTENCE**2)
         for f in pool:
+            # AR(1) noise: a firm's good or bad year carries over, as in real accounts. Independent
+            # yearly draws made a third of all enterprise-years break the ±50% year-on-year rule.
+            z = noise.gauss(0, 1)
             for y in YEARS:
                 f.scores[y] = (
-                    f.base
-                    * math.exp(f.growth * (y - BASE_YEAR) + 0.12 * noise.gauss(0, 1))
-                    * _ramp(y - f.founded)
+                    f.base * math.exp(f.growth * (y - BASE_YEAR) + POOL_NOISE * z) * _ramp(y - f.founded)
                 )
+                z = POOL_PERSISTENCE * z + pool_innovation * noise.gauss(0, 1)
+            f.labour = math.exp(0.2 * noise.gauss(0, 1))
         self.assign_listing(pool, rng)
         return pool
 
@@ -825,32 +866,45 @@ class _Generator:
             above = {f.idx for f in ranked[: t.above_count]}
             if len(above) != t.above_count:
                 raise DemoError("示例数据校准失败：规上企业候选不足。")
+            # Revenue = 2000万 · (score / cut-off score)^k, with k solved per group so the total hits
+            # the target. It is one smooth curve across the threshold (the firm at the cut-off has
+            # exactly 2000万), so a firm crossing it moves by its own change only; and k stays near 1,
+            # so it does not amplify the scores' year-to-year changes.
+            cut = ranked[t.above_count - 1].scores[y]
             rev: dict[int, int] = {}
+            exponent: dict[bool, float] = {}
             for digital, target in ((True, t.digital_revenue), (False, t.above_revenue - t.digital_revenue)):
                 group = [f for f in ranked[: t.above_count] if f.cat.digital is digital]
-                total = sum(f.scores[y] for f in group)
-                excess = target - THRESHOLD * len(group)
-                if not group or excess <= 0:
+                if not group or target <= THRESHOLD * len(group):
                     raise DemoError("示例数据校准失败：数字文化营业收入无法分配。")
-                vals = [THRESHOLD + excess * f.scores[y] / total for f in group]
+                logs = [math.log(f.scores[y] / cut) for f in group]
+                k = exponent[digital] = _solve_exponent(logs, target / THRESHOLD)
+                vals = [THRESHOLD * math.exp(k * x) for x in logs]
                 rev.update(zip((f.idx for f in group), _round_exact(vals, target), strict=True))
-            emp: dict[int, int] = {}
+            for f in alive:
+                if f.idx not in above:
+                    scaled = THRESHOLD * (f.scores[y] / cut) ** exponent[f.cat.digital]
+                    rev[f.idx] = min(THRESHOLD - 1_00, max(POOL_FLOOR, int(scaled)))
+            # Employees follow revenue^0.75 times the firm's own (lasting) staffing intensity, with a
+            # little yearly noise; the same formula below the threshold, so crossing it is smooth.
+            weight = {
+                f.idx: (rev[f.idx] / 100) ** 0.75 * f.labour * math.exp(0.05 * rng.gauss(0, 1)) for f in alive
+            }
             ab = ranked[: t.above_count]
-            weights = [(rev[f.idx] / 100) ** 0.75 * math.exp(0.2 * rng.gauss(0, 1)) for f in ab]
             extra = t.above_employees - 20 * len(ab)
-            wsum = sum(weights)
-            emp.update(
+            per_weight = extra / sum(weight[f.idx] for f in ab)
+            emp: dict[int, int] = dict(
                 zip(
                     (f.idx for f in ab),
-                    _round_exact([20 + extra * w / wsum for w in weights], t.above_employees),
+                    _round_exact([20 + per_weight * weight[f.idx] for f in ab], t.above_employees),
                     strict=True,
                 )
             )
             exports: dict[int, int] = {}
             for f in alive:
                 if f.idx not in above:
-                    rev[f.idx] = int((300 + 1600 * rng.random()) * 100)
-                    emp[f.idx] = rng.randint(5, 60)
+                    share = rev[f.idx] / THRESHOLD
+                    emp[f.idx] = max(3, round(20 * share + per_weight * weight[f.idx]))
                 exports[f.idx] = int(rev[f.idx] * (0.02 + 0.2 * rng.random())) if rng.random() < 0.15 else 0
             # Total output: the pool takes whatever the tail left of each regional target.
             out: dict[int, int] = {}
@@ -943,6 +997,8 @@ class _Generator:
         found_picker = _Picker(list(_tail_found_pmf()), list(_tail_found_pmf().values()))
         district_picker = _Picker(list(_TAIL_DISTRICTS), list(_TAIL_DISTRICTS.values()))
         log_survive = math.log(1 - TAIL_EXIT_HAZARD)
+        persistence, innovation = TAIL_PERSISTENCE, math.sqrt(1 - TAIL_PERSISTENCE**2)
+        shift = TAIL_NOISE**2 / 2
         ents: list[tuple[Any, ...]] = []
         years: list[tuple[Any, ...]] = []
         ey_id = self.ey_id
@@ -962,11 +1018,18 @@ class _Generator:
             ents.append(self.firm_row(idx, district, cat, founded, status, platform, rng, large=False))
             key = "out_west" if west else "out_rest"
             eff = exp(0.9 * gauss(0, 1) - 0.405) * (0.6 if west else 1.0)  # smaller firms in the west
+            # Staffing intensity is the firm's own and lasts; drawing it anew each year made the
+            # head count of a small firm jump by half or more every other year.
+            staff = exp(0.3 * gauss(0, 1) - 0.045) / 4000
             enterprise_id = self.ent_base + idx
             exporter = random_() < 0.02
+            z, employees = gauss(0, 1), 0
             for y in range(max(founded, FIRST_YEAR), min(exit_year, LAST_YEAR + 1)):
                 age = y - founded
-                rev = int(means[y] * eff * min(1.0, 0.35 + 0.13 * age) * exp(0.25 * gauss(0, 1) - 0.03125))
+                # exp(σz - σ²/2) has mean 1, so the tail's expected revenue is unchanged.
+                ramp = RAMP_START + RAMP_STEP * age
+                rev = int(means[y] * eff * (ramp if ramp < 1.0 else 1.0) * exp(TAIL_NOISE * z - shift))
+                z = persistence * z + innovation * gauss(0, 1)
                 rev = 50 if rev < 50 else TAIL_CAP if rev > TAIL_CAP else rev
                 out = int(rev * (0.92 + 0.2 * random_()))
                 va = int(out * (0.24 + 0.1 * random_()))
@@ -976,7 +1039,9 @@ class _Generator:
                 s = sums[y]
                 s[key] += out
                 s["va"] += va
-                employees = 1 + int(rev / 4000 * random_() + rev / 8000)
+                wanted = 1 + rev * staff
+                if not employees or abs(wanted - employees) >= HEADCOUNT_SLACK:
+                    employees = int(wanted)
                 exports = int(rev * 0.1 * random_()) if exporter else 0
                 years.append(
                     (

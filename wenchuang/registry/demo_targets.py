@@ -105,7 +105,13 @@ def year_targets(seed: int) -> dict[int, YearTarget]:
                 else:
                     row[key] = _lin(a, b, t) + rng.uniform(-0.02, 0.02) * (b - a)
             values[year] = row
+    # 2019 is fixed by the plan's growth rate; 2016–2018 rise evenly to it from 2015 (interpolating
+    # toward 2020 instead left a one-year jump of a third into 2019 for every firm).
     values[2019]["above_revenue"] = PLAN_2020["above_revenue"] / (1 + REVENUE_GROWTH_2020)
+    for year in range(FIRST_YEAR + 1, 2019):
+        t = (year - FIRST_YEAR) / (2019 - FIRST_YEAR)
+        geo = _geo(y2015["above_revenue"], values[2019]["above_revenue"], t)
+        values[year]["above_revenue"] = geo * rng.uniform(0.988, 1.012)
 
     out: dict[int, YearTarget] = {}
     prev: dict[str, int] = {}

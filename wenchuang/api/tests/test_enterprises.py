@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from wenchuang.accounts.models import AuditEvent
-from wenchuang.accounts.tests.factories import EnterpriseFactory
+from wenchuang.accounts.tests.factories import EnterpriseFactory, logged_in_client
 from wenchuang.registry.models import District, EnterpriseYear
 
 pytestmark = pytest.mark.django_db
@@ -61,14 +61,34 @@ def test_an_enterprise_sees_only_itself(firms, enterprise, binjiang_firm, enterp
     assert enterprise_user_client.get(f"{URL}{binjiang_firm.uscc}/").status_code == 403
 
 
-@pytest.mark.parametrize("actor", ["finance_user_client", "system_admin_client", "anonymous_client"])
+@pytest.mark.parametrize("actor", ["finance_user_client", "system_admin_client"])
 def test_it_refuses_roles_without_micro_data(firms, request, actor):
     client = request.getfixturevalue(actor)
     r = client.get(URL)
     assert r.status_code == 403 and r["Content-Type"] == "application/json"
-    assert r.json()["code"] in {"permission_denied", "not_authenticated"}
+    assert r.json()["code"] == "permission_denied" and "WWW-Authenticate" not in r
     assert "\u4e00" <= r.json()["detail"][0] <= "\u9fff"  # Chinese
     assert AuditEvent.objects.filter(event="permission_denied", request_id=r["X-Request-ID"]).exists()
+
+
+@pytest.mark.parametrize("path", ["", "91330106MA2ZZZZZZ5/"])
+def test_it_requires_credentials_with_a_401_that_names_the_scheme(firms, anonymous_client, path):
+    r = anonymous_client.get(f"{URL}{path}")
+    assert r.status_code == 401 and r["WWW-Authenticate"] == "Token"
+    assert r["Content-Type"] == "application/json"
+    assert r.json() == {
+        "detail": "未登录：请先登录，或在请求头中提供令牌（Authorization: Token <令牌>）",
+        "code": "not_authenticated",
+    }
+    assert AuditEvent.objects.filter(event="permission_denied", request_id=r["X-Request-ID"]).exists()
+
+
+def test_a_browser_session_still_works_and_keeps_its_csrf_check(firms, city_admin, city_admin_client):
+    assert city_admin_client.get(URL).status_code == 200
+    strict = logged_in_client(city_admin)
+    strict.handler.enforce_csrf_checks = True  # as a browser: a session POST without the CSRF token fails
+    r = strict.post("/api/v1/imports/", {"kind": "registration"})
+    assert r.status_code == 403 and r.json()["detail"].startswith("CSRF校验失败")
 
 
 def test_it_filters_by_district_category_above_scale_and_search(firms, enterprise, city_admin_client):

@@ -9,6 +9,7 @@ from django.core.management import call_command
 from django.test import Client
 from django.utils import timezone
 
+from wenchuang.accounts.models import AuditEvent
 from wenchuang.api import services
 from wenchuang.api.models import ApiToken
 
@@ -31,16 +32,15 @@ def test_a_key_authenticates_its_account_and_is_stored_hashed(enterprise, data_m
 def test_it_refuses_unknown_revoked_and_expired_keys(enterprise, data_manager):
     token, key = services.api_token_create(user=data_manager, name="脚本")
     r = _get("wc_not-a-key")
-    assert r.status_code == 403 and r.json() == {
-        "detail": "令牌无效、已过期或已撤销",
-        "code": "authentication_failed",
-    }
+    assert r.status_code == 401 and r["WWW-Authenticate"] == "Token"
+    assert r.json() == {"detail": "令牌无效、已过期或已撤销", "code": "authentication_failed"}
+    assert AuditEvent.objects.filter(event="permission_denied", request_id=r["X-Request-ID"]).exists()
     ApiToken.objects.filter(pk=token.pk).update(expires_at=timezone.now() - timedelta(seconds=1))
-    assert _get(key).status_code == 403
+    assert _get(key).status_code == 401
     ApiToken.objects.filter(pk=token.pk).update(expires_at=None)
     assert _get(key).status_code == 200
     services.api_token_revoke(token=token)
-    assert _get(key).status_code == 403
+    assert _get(key).status_code == 401
 
 
 def test_a_key_keeps_the_accounts_scope(enterprise, district_admin, reference):
@@ -65,4 +65,4 @@ def test_the_command_shows_the_key_once(data_manager, capsys):
     call_command("api_token", "list")
     assert key not in capsys.readouterr().out
     call_command("api_token", "revoke", str(ApiToken.objects.get().pk))
-    assert _get(key).status_code == 403
+    assert _get(key).status_code == 401

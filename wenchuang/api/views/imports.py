@@ -1,6 +1,8 @@
 """Imports through the API: the same service as the web page (ingest.services.batch_create + the
-background job), for the 统计员 and the city office only. POST answers 202 with the batch; GET the
-batch for its status and result (counts, message, rows rejected)."""
+background job) for the same roles: the 统计员, the city office and the district offices. A district
+office's rows about other districts are rejected by the service (ingest.scope), and it sees only its
+districts' batches (ingest.selectors). POST answers 202 with the batch; GET the batch for its status
+and result (counts, message, rows rejected)."""
 
 from __future__ import annotations
 
@@ -23,7 +25,7 @@ from wenchuang.ingest import selectors, services
 from wenchuang.ingest.models import ImportBatch
 from wenchuang.ingest.schema import KINDS
 
-TAG = "数据导入（统计员、市级管理员）"
+TAG = "数据导入（统计员、市级管理员、区县管理员限本区县）"
 UNITS = ("万元", "元", "亿元")
 
 
