@@ -69,17 +69,13 @@ def _read_csv(data: bytes) -> Table:
     if "\x00" in text[:4096]:
         raise FileProblem("文件不是CSV文本，也不是有效的xlsx工作簿")
     reader = csv.reader(io.StringIO(text, newline=""))
-    headers: list[str] | None = None
-    rows: list[tuple[int, list[Any]]] = []
-    for lineno, record in enumerate(reader, start=1):
-        # a row of empty or blank cells is no row (what Excel leaves below a table); joined, the test is
-        # one C-level call instead of a generator per row
-        if not "".join(record).strip():
-            continue
-        if headers is None:
-            headers = record
-        else:
-            rows.append((lineno, record))
+    # a row of empty or blank cells is no row (what Excel leaves below a table); joined, the test is
+    # one C-level call instead of a generator per row
+    found: list[tuple[int, list[Any]]] = [
+        (lineno, record) for lineno, record in enumerate(reader, start=1) if "".join(record).strip()
+    ]
+    headers: list[str] | None = found[0][1] if found else None
+    rows = found[1:]
     if headers is None:
         raise FileProblem("文件为空")
     if not rows:
