@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 
 from wenchuang.accounts.models import Role
+from wenchuang.accounts.testing import audit_rows_clear
 from wenchuang.accounts.tests.factories import UserFactory
 from wenchuang.registry.models import District
 from wenchuang.web.tests import data
@@ -67,27 +68,6 @@ def browser() -> Iterator[Any]:
             os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
 
 
-def _audit_rows_clear() -> None:
-    """Sign-ins write audit rows, which the database refuses to delete for 180 days; the flush that
-    ends a transactional test would fail. Lift the guard for this test database only, then restore it."""
-    import importlib
-
-    from django.db import connection
-
-    guard = importlib.import_module("wenchuang.accounts.migrations.0003_audit_append_only")
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute("ALTER TABLE accounts_auditevent DISABLE TRIGGER accounts_auditevent_guard")
-            cursor.execute("DELETE FROM accounts_auditevent")
-            cursor.execute("ALTER TABLE accounts_auditevent ENABLE TRIGGER accounts_auditevent_guard")
-        else:
-            for sql in guard.SQLITE_REVERSE:
-                cursor.execute(sql)
-            cursor.execute("DELETE FROM accounts_auditevent")
-            for sql in guard.SQLITE_FORWARD:
-                cursor.execute(sql)
-
-
 @pytest.fixture
 def site(live_server: Any, transactional_db: Any, settings: Any) -> Iterator[dict[str, Any]]:
     settings.AXES_ENABLED = False
@@ -99,7 +79,7 @@ def site(live_server: Any, transactional_db: Any, settings: Any) -> Iterator[dic
     )
     built["url"] = live_server.url
     yield built
-    _audit_rows_clear()
+    audit_rows_clear()
 
 
 class Console:

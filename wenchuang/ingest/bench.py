@@ -94,6 +94,27 @@ def _wipe() -> None:
     Enterprise.objects.all()._raw_delete(connection.alias)
     for tracked in (Enterprise, EnterpriseYear):
         tracked.history.all()._raw_delete(connection.alias)
+    if connection.vendor == "postgresql":
+        # Deleted rows stay in PostgreSQL's tables and indexes as dead tuples until vacuumed: without
+        # this, whichever contender runs later inserts into bloated indexes and the order of the runs
+        # decides the ratios. Every contender starts from the same compact, empty tables.
+        tables = [
+            m._meta.db_table
+            for m in (
+                ClassificationDecision,
+                AnnualSource,
+                EnterpriseRegistration,
+                BatchChange,
+                EnterpriseYear,
+                ImportBatch,
+                Enterprise,
+                Enterprise.history.model,
+                EnterpriseYear.history.model,
+            )
+        ]
+        with connection.cursor() as cur:
+            for table in tables:
+                cur.execute(f"VACUUM (FULL, ANALYZE) {connection.ops.quote_name(table)}")
 
 
 def run_ours(reg: bytes, ann: bytes) -> float:
@@ -107,10 +128,21 @@ def run_ours(reg: bytes, ann: bytes) -> float:
     return elapsed
 
 
-def run_floor(reg: bytes, ann: bytes, *, copy: bool | None = None) -> float:
-    """The same rows, parsed and typed before the clock starts, written by the fastest plain method a
-    developer would reach for: `bulk_create(batch_size=5000)` on SQLite, COPY on PostgreSQL (ours uses
-    COPY there too). Enterprises first, then their ids, then the enterprise-years."""
+ENTERPRISE_FLOOR_COLUMNS = (
+    "uscc, name, gbt_code, business_scope, district_id, founded_on, status, is_demo, created_at, updated_at"
+)
+YEAR_FLOOR_COLUMNS = (
+    "enterprise_id, year, revenue, labor_compensation, net_production_tax, depreciation, operating_surplus,"
+    " total_output, employees, exports, is_above_scale, is_listed, is_leading"
+)
+FLOOR_METHODS = ("copy", "executemany", "bulk_create")
+
+
+def run_floor(reg: bytes, ann: bytes, *, method: str) -> float:
+    """The same rows, parsed and typed before the clock starts, written by a plain method with no
+    checks: `copy` (PostgreSQL's COPY), `executemany` (raw `INSERT … VALUES` through the driver, 5,000
+    rows a call) or `bulk_create(batch_size=5000)`. Enterprises first, then their ids, then the
+    enterprise-years."""
     from datetime import date
 
     from django.utils import timezone
@@ -120,7 +152,9 @@ def run_floor(reg: bytes, ann: bytes, *, copy: bool | None = None) -> float:
     dist = dict(District.objects.values_list("code", "pk"))
     regs = list(csv.reader(io.StringIO(reg.decode())))[1:]
     anns = list(csv.reader(io.StringIO(ann.decode())))[1:]
-    ents = [(r[0], r[1], r[2], r[3], dist[r[4]], date.fromisoformat(r[5])) for r in regs]
+    ents: list[tuple[Any, ...]] = [
+        (r[0], r[1], r[2], r[3], dist[r[4]], date.fromisoformat(r[5])) for r in regs
+    ]
     years: list[tuple[Any, ...]] = [
         (
             Decimal(r[2].replace(",", "")),
@@ -131,27 +165,37 @@ def run_floor(reg: bytes, ann: bytes, *, copy: bool | None = None) -> float:
         )
         for r in anns
     ]
-    if copy is None:
-        copy = connection.vendor == "postgresql"
-    if copy:
-        now = timezone.now()
+    if method in ("copy", "executemany"):
+        now: Any = timezone.now()
+        if connection.vendor == "sqlite":
+            now = connection.ops.adapt_datetimefield_value(now)
+            ents = [(*e[:5], e[5].isoformat()) for e in ents]
         t0 = time.perf_counter()
         with connection.cursor() as cur:
-            with cur.cursor.copy(
-                "COPY registry_enterprise (uscc, name, gbt_code, business_scope, district_id, founded_on,"
-                " status, is_demo, created_at, updated_at) FROM STDIN"
-            ) as cp:
-                for e in ents:
-                    cp.write_row((*e, "active", False, now, now))
+            if method == "copy":
+                with cur.cursor.copy(
+                    f"COPY registry_enterprise ({ENTERPRISE_FLOOR_COLUMNS}) FROM STDIN"
+                ) as cp:
+                    for e in ents:
+                        cp.write_row((*e, "active", False, now, now))
+            else:
+                marks = ", ".join(["%s"] * 10)
+                sql = f"INSERT INTO registry_enterprise ({ENTERPRISE_FLOOR_COLUMNS}) VALUES ({marks})"  # noqa: S608
+                rows = [(*e, "active", False, now, now) for e in ents]
+                for start in range(0, len(rows), 5000):
+                    cur.executemany(sql, rows[start : start + 5000])
             cur.execute("SELECT uscc, id FROM registry_enterprise")
             ids = dict(cur.fetchall())
-            with cur.cursor.copy(
-                "COPY registry_enterpriseyear (enterprise_id, year, revenue, labor_compensation,"
-                " net_production_tax, depreciation, operating_surplus, total_output, employees, exports,"
-                " is_above_scale, is_listed, is_leading) FROM STDIN"
-            ) as cp:
-                for e, y in zip(ents, years, strict=True):
-                    cp.write_row((ids[e[0]], 2023, *y, False, False))
+            year_rows = [(ids[e[0]], 2023, *y, False, False) for e, y in zip(ents, years, strict=True)]
+            if method == "copy":
+                with cur.cursor.copy(f"COPY registry_enterpriseyear ({YEAR_FLOOR_COLUMNS}) FROM STDIN") as cp:
+                    for row in year_rows:
+                        cp.write_row(row)
+            else:
+                marks = ", ".join(["%s"] * 13)
+                sql = f"INSERT INTO registry_enterpriseyear ({YEAR_FLOOR_COLUMNS}) VALUES ({marks})"  # noqa: S608
+                for start in range(0, len(year_rows), 5000):
+                    cur.executemany(sql, year_rows[start : start + 5000])
         return time.perf_counter() - t0
     objs = [
         Enterprise(
@@ -242,11 +286,17 @@ def bench(n: int, iie_rows: int | None = None) -> dict[str, Any]:
     reference_load()
     reg, ann = generate(n)
     total = 2 * n
-    _wipe()
-    floor = run_floor(reg, ann)
-    _wipe()
-    # PostgreSQL: also the ORM floor, for comparison with SQLite's and with earlier figures
-    floor_orm = run_floor(reg, ann, copy=False) if connection.vendor == "postgresql" else None
+    # the floor the goal is judged against is the fastest plain method of the database (COPY on
+    # PostgreSQL, raw executemany on SQLite); the other plain methods are timed for comparison
+    methods = (
+        ("copy", "executemany", "bulk_create") if connection.vendor == "postgresql" else FLOOR_METHODS[1:]
+    )
+    floors: dict[str, float] = {}
+    for method in methods:
+        _wipe()
+        floors[method] = run_floor(reg, ann, method=method)
+    floor_method = methods[0]
+    floor = floors[floor_method]
     _wipe()
     ours = run_ours(reg, ann)
     _wipe()
@@ -262,16 +312,17 @@ def bench(n: int, iie_rows: int | None = None) -> dict[str, Any]:
         "floor_rows_per_s": round(total / floor),
         "ours_vs_floor_time": round(ours / floor, 2),
         "goal_vs_floor": "≤ 3×",
-        "floor_method": "COPY" if connection.vendor == "postgresql" else "bulk_create(batch_size=5000)",
+        "floor_method": floor_method,
         "ours_write_method": (
-            "COPY + INSERT … ON CONFLICT DO UPDATE"
+            "COPY (new rows, keys from the sequence) + INSERT … ON CONFLICT DO UPDATE (changed rows)"
             if connection.vendor == "postgresql"
             else "executemany INSERT … ON CONFLICT DO UPDATE"
         ),
     }
-    if floor_orm is not None:
-        out["floor_bulk_create_s"] = round(floor_orm, 2)
-        out["ours_vs_bulk_create_floor_time"] = round(ours / floor_orm, 2)
+    for method, seconds in floors.items():
+        if method != floor_method:
+            out[f"floor_{method}_s"] = round(seconds, 2)
+            out[f"ours_vs_{method}_floor_time"] = round(ours / seconds, 2)
     if iie is not None:
         rate = 2 * m / iie
         out.update(

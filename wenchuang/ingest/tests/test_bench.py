@@ -1,0 +1,45 @@
+"""The import benchmark runs end to end on a small N (its figures come from real runs, recorded in
+docs/performance.md; here only that every contender writes the same rows and the report is complete)."""
+
+from __future__ import annotations
+
+import pytest
+
+from wenchuang.accounts.testing import audit_rows_clear
+from wenchuang.core.uscc import make_valid
+from wenchuang.ingest import bench
+from wenchuang.registry.models import District, Enterprise, EnterpriseYear
+
+
+@pytest.mark.django_db(transaction=True)  # PostgreSQL's VACUUM between runs cannot run in a transaction
+def test_the_benchmark_times_every_contender_on_the_same_rows(monkeypatch):
+    written = []
+    real_wipe = bench._wipe
+
+    def wipe():
+        written.append((Enterprise.objects.count(), EnterpriseYear.objects.count()))
+        real_wipe()
+
+    monkeypatch.setattr(bench, "_wipe", wipe)
+    try:
+        out = bench.bench(300, iie_rows=None)
+    finally:
+        audit_rows_clear()  # imports are audited; the flush that ends this test could not delete them
+    # before the first run nothing; after each floor, ours and django-import-export (if installed) 300 + 300
+    assert written[0] == (0, 0)
+    assert set(written[1:]) == {(300, 300)}
+    assert out["rows"] == 600 and out["ours_s"] > 0 and out["floor_s"] > 0
+    assert out["floor_method"] == ("copy" if out["database"] == "postgresql" else "executemany")
+    assert "floor_bulk_create_s" in out
+    assert Enterprise.objects.count() == 0
+
+
+def test_the_benchmark_refuses_a_database_with_real_enterprises(reference):
+    Enterprise.objects.create(
+        uscc=make_valid("91330102MA2B0Q0X4"),
+        name="真实企业",
+        gbt_code="8610",
+        district=District.objects.first(),
+    )
+    with pytest.raises(bench.NotScratch):
+        bench.bench(10)
