@@ -94,6 +94,11 @@ def _wipe() -> None:
     Enterprise.objects.all()._raw_delete(connection.alias)
     for tracked in (Enterprise, EnterpriseYear):
         tracked.history.all()._raw_delete(connection.alias)
+    if connection.vendor == "sqlite":
+        # SQLite keeps deleted pages on its free list: a later contender would reuse them while the first
+        # had to grow the file. VACUUM rebuilds the file, so every contender starts from the same state.
+        with connection.cursor() as cur:
+            cur.execute("VACUUM")
     if connection.vendor == "postgresql":
         # Deleted rows stay in PostgreSQL's tables and indexes as dead tuples until vacuumed: without
         # this, whichever contender runs later inserts into bloated indexes and the order of the runs
