@@ -12,7 +12,7 @@ import time
 from decimal import Decimal
 from typing import Any
 
-from django.db import connection
+from django.db import connection, transaction
 
 from wenchuang.core.uscc import make_valid
 
@@ -176,7 +176,8 @@ def run_floor(reg: bytes, ann: bytes, *, method: str) -> float:
             now = connection.ops.adapt_datetimefield_value(now)
             ents = [(*e[:5], e[5].isoformat()) for e in ents]
         t0 = time.perf_counter()
-        with connection.cursor() as cur:
+        # one transaction, as ours and bulk_create use: in autocommit SQLite would commit every row
+        with transaction.atomic(), connection.cursor() as cur:
             if method == "copy":
                 with cur.cursor.copy(
                     f"COPY registry_enterprise ({ENTERPRISE_FLOOR_COLUMNS}) FROM STDIN"
