@@ -294,9 +294,7 @@ def bench(n: int, iie_rows: int | None = None) -> dict[str, Any]:
     total = 2 * n
     # the floor the goal is judged against is the fastest plain method of the database (COPY on
     # PostgreSQL, raw executemany on SQLite); the other plain methods are timed for comparison
-    methods = (
-        ("copy", "executemany", "bulk_create") if connection.vendor == "postgresql" else FLOOR_METHODS[1:]
-    )
+    methods = FLOOR_METHODS if connection.vendor == "postgresql" else FLOOR_METHODS[1:]
     floors: dict[str, float] = {}
     for method in methods:
         _wipe()
