@@ -16,11 +16,10 @@ CITY_WIDE_ROLES = ("data_manager", "city_admin")
 # Who may import, on the web page and through the API (wenchuang/api/access.py) alike: a district office
 # too, its rows limited to its own districts by ingest.scope.import_scope in the import service.
 IMPORT_ROLES = (*CITY_WIDE_ROLES, "district_admin")
-WEB_IMPORT_ROLES = IMPORT_ROLES  # the name the web views use
 
 
 def _check(user: Any) -> None:
-    if not getattr(user, "is_authenticated", False) or user.role not in WEB_IMPORT_ROLES:
+    if not getattr(user, "is_authenticated", False) or user.role not in IMPORT_ROLES:
         raise PermissionDenied
 
 

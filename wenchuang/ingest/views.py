@@ -21,7 +21,7 @@ from wenchuang.ingest import selectors, services
 from wenchuang.ingest.schema import KINDS
 from wenchuang.ingest.workbook import template_workbook
 
-ROLES = selectors.WEB_IMPORT_ROLES
+ROLES = selectors.IMPORT_ROLES
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
