@@ -6,7 +6,8 @@ included; POST is 405. The other endpoints answer a caller without a session or 
 a signed-in role without the right gets 403. Enterprises: the city office, 统计员, district office
 (own districts) and an enterprise (itself); out of scope and missing are the same 403. Imports: 统计员,
 city office and district office; a district office sees only its districts' batches, and another
-district's or the city's batch gets the same 403 as a missing one.
+district's or the city's batch gets the same 403 as a missing one, for its status, its undo and its
+rejected rows alike.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from wenchuang.accounts.permission_matrix import (
     DENY,
     GET_ONLY,
     METHOD,
+    POST_ONLY,
     SCOPED,
     Rule,
     grant,
@@ -65,5 +67,27 @@ RULES: list[Rule] = [
         ),
         kwargs={"pk": "scope:import_batch.pk"},
         note="批次状态（市级：不存在时404；区县管理员：市级、他区批次与不存在同样403）",
+    ),
+    Rule(
+        "api:import-undo",
+        grant(
+            DENY,
+            CHALLENGE,
+            district_admin={"GET": METHOD, "POST": SCOPED},
+            **dict.fromkeys(_CITY_WIDE, POST_ONLY),
+        ),
+        kwargs={"pk": "scope:import_batch.pk"},
+        note="撤销批次（POST；无法撤销时409并说明原因；市级：不存在时404；区县管理员：市级、他区批次与不存在同样403）",
+    ),
+    Rule(
+        "api:import-errors",
+        grant(
+            DENY,
+            CHALLENGE,
+            district_admin={"GET": SCOPED, "POST": METHOD},
+            **dict.fromkeys(_CITY_WIDE, GET_ONLY),
+        ),
+        kwargs={"pk": "scope:import_batch.pk"},
+        note="错误行xlsx（无错误行文件时404；区县管理员：市级、他区批次与不存在同样403）",
     ),
 ]

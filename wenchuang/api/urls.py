@@ -21,4 +21,6 @@ urlpatterns = [
     path("enterprises/<str:uscc>/", enterprises.EnterpriseDetailApi.as_view(), name="enterprise-detail"),
     path("imports/", imports.ImportListCreateApi.as_view(), name="import-list"),
     path("imports/<int:pk>/", imports.ImportDetailApi.as_view(), name="import-detail"),
+    path("imports/<int:pk>/undo/", imports.ImportUndoApi.as_view(), name="import-undo"),
+    path("imports/<int:pk>/errors/", imports.ImportErrorsApi.as_view(), name="import-errors"),
 ]

@@ -3,6 +3,8 @@ idempotent, refusing bad files in Chinese."""
 
 from __future__ import annotations
 
+import io
+
 import openpyxl
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -180,3 +182,121 @@ def test_a_district_office_sees_only_its_districts_batches(
 def test_a_missing_batch_is_404(data_manager_client):
     r = data_manager_client.get(f"{URL}999999/")
     assert r.status_code == 404 and r.json() == {"detail": "批次不存在", "code": "not_found"}
+
+
+def test_it_undoes_a_batch_and_refuses_a_second_undo(data_manager_client, django_capture_on_commit_callbacks):
+    body = _upload(
+        data_manager_client, django_capture_on_commit_callbacks, csv_bytes(REG_HEADER, reg_rows(3))
+    )
+    assert body["status"] == "done" and Enterprise.objects.count() == 3
+    undo = f"{URL}{body['id']}/undo/"
+    assert data_manager_client.get(undo).status_code == 405
+
+    r = data_manager_client.post(undo)
+    assert r.status_code == 200, r.content
+    assert r.json()["id"] == body["id"] and r.json()["status"] == "undone"
+    assert not Enterprise.objects.exists()
+    assert AuditEvent.objects.filter(
+        event="import", object_id=str(body["id"]), detail__action="undo", detail__channel="api"
+    ).exists()
+
+    again = data_manager_client.post(undo)
+    assert again.status_code == 409 and again.json()["code"] == "undo_refused"
+    assert "只有已完成的批次可以撤销" in again.json()["detail"]
+    assert ImportBatch.objects.get(pk=body["id"]).status == "undone"
+
+
+def test_it_refuses_to_undo_a_batch_a_later_one_changed(
+    data_manager_client, django_capture_on_commit_callbacks
+):
+    first = _upload(
+        data_manager_client, django_capture_on_commit_callbacks, csv_bytes(REG_HEADER, reg_rows(2))
+    )
+    rows = reg_rows(2)
+    rows[0][1] = "改名后的文化有限公司"  # the later batch changes a fact of the first
+    later = _upload(data_manager_client, django_capture_on_commit_callbacks, csv_bytes(REG_HEADER, rows))
+    assert later["updated"] == 1
+    r = data_manager_client.post(f"{URL}{first['id']}/undo/")
+    assert (
+        r.status_code == 409 and f"#{later['id']}" in r.json()["detail"] and "请先撤销" in r.json()["detail"]
+    )
+    assert Enterprise.objects.count() == 2
+
+
+def test_undoing_a_missing_batch_is_404_for_the_city(city_admin_client):
+    r = city_admin_client.post(f"{URL}999999/undo/")
+    assert r.status_code == 404 and r.json() == {"detail": "批次不存在", "code": "not_found"}
+    assert city_admin_client.get(f"{URL}999999/errors/").status_code == 404
+
+
+def test_it_serves_the_rejected_rows_as_xlsx(data_manager_client, django_capture_on_commit_callbacks):
+    rows = reg_rows(2)
+    rows[1][0] = "91330106MA00000000"  # wrong check digit
+    body = _upload(
+        data_manager_client,
+        django_capture_on_commit_callbacks,
+        csv_bytes(REG_HEADER, rows),
+        mode="valid-only",
+    )
+    assert body["rejected"] == 1 and body["has_error_file"]
+    r = data_manager_client.get(f"{URL}{body['id']}/errors/")
+    assert r.status_code == 200
+    assert r["Content-Type"] == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    assert r["Content-Disposition"] == f'attachment; filename="batch-{body["id"]}-errors.xlsx"'
+    sheet = openpyxl.load_workbook(io.BytesIO(b"".join(r.streaming_content)))["错误行"]
+    reasons = [row[3] for row in sheet.iter_rows(min_row=2, values_only=True)]  # 行号、列、值、原因
+    assert len(reasons) == 1 and "统一社会信用代码校验位错误" in reasons[0]
+    assert data_manager_client.post(f"{URL}{body['id']}/errors/").status_code == 405
+
+
+def test_a_batch_without_rejected_rows_has_no_errors_file(
+    data_manager_client, django_capture_on_commit_callbacks
+):
+    body = _upload(
+        data_manager_client, django_capture_on_commit_callbacks, csv_bytes(REG_HEADER, reg_rows(1))
+    )
+    assert not body["has_error_file"]
+    r = data_manager_client.get(f"{URL}{body['id']}/errors/")
+    assert r.status_code == 404 and r.json() == {"detail": "该批次没有错误行文件", "code": "not_found"}
+
+
+def test_a_district_office_undoes_and_downloads_only_its_districts_batches(
+    district_admin, district_admin_client, data_manager
+):
+    def batch(user, code: str, n: int) -> ImportBatch:
+        rows = reg_rows(2, start=n)
+        rows[1][0] = "91330106MA00000000"  # one rejected row each, so each batch has an errors file
+        for row in rows:
+            row[4] = code
+        return import_file(
+            kind="registration",
+            data=csv_bytes(REG_HEADER, rows),
+            file_name=f"{n}.csv",
+            user=user,
+            mode="valid-only",
+            recompute=False,
+        )
+
+    binjiang_office = UserFactory(
+        username="bj", role="district_admin", districts=[District.objects.get(code="330108")]
+    )
+    mine = batch(district_admin, "330106", 1)
+    other, city = batch(binjiang_office, "330108", 3), batch(data_manager, "330106", 5)
+    assert all(b.status == "done" and b.error_file for b in (mine, other, city))
+
+    for action in ("undo", "errors"):
+        send = district_admin_client.post if action == "undo" else district_admin_client.get
+        missing = send(f"{URL}999999/{action}/")
+        for hidden in (other, city):
+            r = send(f"{URL}{hidden.pk}/{action}/")
+            # out of scope == missing: the same 403 and body, so the answer does not reveal the batch
+            assert r.status_code == missing.status_code == 403 and r.content == missing.content
+            assert r.json()["code"] == "not_accessible"
+    assert {b.status for b in ImportBatch.objects.filter(pk__in=[other.pk, city.pk])} == {"done"}
+    assert Enterprise.objects.count() == 3
+
+    own = district_admin_client.get(f"{URL}{mine.pk}/errors/")
+    assert own.status_code == 200 and b"".join(own.streaming_content)[:2] == b"PK"  # an xlsx (zip)
+    r = district_admin_client.post(f"{URL}{mine.pk}/undo/")
+    assert r.status_code == 200 and r.json()["status"] == "undone"
+    assert Enterprise.objects.count() == 2

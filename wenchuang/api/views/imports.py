@@ -2,15 +2,19 @@
 background job) for the same roles: the 统计员, the city office and the district offices. A district
 office's rows about other districts are rejected by the service (ingest.scope), and it sees only its
 districts' batches (ingest.selectors). POST answers 202 with the batch; GET the batch for its status
-and result (counts, message, rows rejected)."""
+and result (counts, message, rows rejected). As on the web page, a batch can be undone (409 with the
+reason when the service refuses) and its rejected rows downloaded as xlsx, within the same scope."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from django.db import transaction
+from django.http import FileResponse
 from django.urls import reverse
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.generics import GenericAPIView
 from rest_framework.parsers import FormParser, MultiPartParser
@@ -21,12 +25,23 @@ from rest_framework.views import APIView
 from wenchuang.accounts.audit import audit_record
 from wenchuang.accounts.models import AuditEvent
 from wenchuang.api.access import Imports
+from wenchuang.api.exceptions import ApiError, NotFound
 from wenchuang.ingest import selectors, services
 from wenchuang.ingest.models import ImportBatch
 from wenchuang.ingest.schema import KINDS
 
 TAG = "数据导入（统计员、市级管理员、区县管理员限本区县）"
 UNITS = ("万元", "元", "亿元")
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+class UndoConflict(ApiError):
+    """The service refused the undo (not done yet, already undone, a later batch changed the same facts):
+    the batch's state conflicts with the request, which is not malformed (so not the usual 400)."""
+
+    status_code = 409
+    code = "undo_refused"
+    default_detail = "该批次无法撤销"
 
 
 class BatchSerializer(serializers.Serializer):
@@ -138,3 +153,57 @@ class ImportDetailApi(APIView):
     def get(self, request: Request, pk: int) -> Response:
         batch = selectors.batch_get(user=request.user, pk=pk)
         return Response(BatchSerializer(batch).data)
+
+
+class ImportUndoApi(APIView):
+    permission_classes = [Imports]
+
+    @extend_schema(
+        tags=[TAG],
+        summary="撤销已完成的导入批次（删除其新增数据、恢复其覆盖的数据）",
+        operation_id="imports_undo",
+        request=None,
+        responses={
+            200: BatchSerializer,
+            404: OpenApiResponse(description="批次不存在（市级角色）"),
+            409: OpenApiResponse(description="无法撤销：批次未完成或已撤销，或之后的批次又修改了同一数据"),
+        },
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        # Every role first: a district office may undo only what it may see (403 as for a missing batch,
+        # like the web page), and a city-wide role gets 404 for a missing batch rather than a 409.
+        selectors.batch_get(user=request.user, pk=pk)
+        try:
+            batch = services.batch_undo(batch_id=pk, user=request.user)
+        except services.ImportError_ as exc:
+            raise UndoConflict(str(exc)) from exc
+        audit_record(
+            event=AuditEvent.Event.IMPORT,
+            obj=batch,
+            detail={"channel": "api", "action": "undo", "kind": batch.kind},
+        )
+        return Response(BatchSerializer(batch).data)
+
+
+class ImportErrorsApi(APIView):
+    permission_classes = [Imports]
+
+    @extend_schema(
+        tags=[TAG],
+        summary="下载导入批次的错误行（xlsx：行号、列、值、原因）",
+        operation_id="imports_errors",
+        responses={
+            (200, XLSX): OpenApiResponse(OpenApiTypes.BINARY, description="错误行工作簿（附件）"),
+            404: OpenApiResponse(description="批次不存在（市级角色）或没有错误行文件"),
+        },
+    )
+    def get(self, request: Request, pk: int) -> FileResponse:
+        batch = selectors.batch_get(user=request.user, pk=pk)
+        if not batch.error_file or not Path(batch.error_file).is_file():
+            raise NotFound("该批次没有错误行文件")
+        return FileResponse(
+            open(batch.error_file, "rb"),
+            as_attachment=True,
+            filename=f"batch-{batch.pk}-errors.xlsx",
+            content_type=XLSX,
+        )
