@@ -29,6 +29,24 @@ _READERS = ("city_admin", "district_admin", "data_manager", "enterprise_user")
 _IMPORTERS = ("city_admin", "data_manager", "district_admin")
 _CITY_WIDE = ("city_admin", "data_manager")
 
+
+def _batch_rule(name: str, method: str, what: str) -> Rule:
+    """One import batch's endpoint: city-wide roles for any batch (404 when missing), a district office
+    for its districts' batches (another district's, the city's and a missing one: the same 403)."""
+    other = "POST" if method == "GET" else "GET"
+    return Rule(
+        name,
+        grant(
+            DENY,
+            CHALLENGE,
+            district_admin={method: SCOPED, other: METHOD},
+            **dict.fromkeys(_CITY_WIDE, GET_ONLY if method == "GET" else POST_ONLY),
+        ),
+        kwargs={"pk": "scope:import_batch.pk"},
+        note=f"{what}（市级：不存在时404；区县管理员：市级、他区批次与不存在同样403）",
+    )
+
+
 RULES: list[Rule] = [
     Rule("api:schema", _PUBLIC, note="OpenAPI 3 接口描述（公开）"),
     Rule("api:docs", _PUBLIC, note="Swagger UI（离线资源，无CDN）"),
@@ -57,37 +75,7 @@ RULES: list[Rule] = [
         grant(DENY, CHALLENGE, **dict.fromkeys(_IMPORTERS, ALLOW)),
         note="导入批次列表（GET；区县管理员仅本区县批次）与上传（POST，缺文件时400；区县管理员的他区行被拒绝）",
     ),
-    Rule(
-        "api:import-detail",
-        grant(
-            DENY,
-            CHALLENGE,
-            district_admin={"GET": SCOPED, "POST": METHOD},
-            **dict.fromkeys(_CITY_WIDE, GET_ONLY),
-        ),
-        kwargs={"pk": "scope:import_batch.pk"},
-        note="批次状态（市级：不存在时404；区县管理员：市级、他区批次与不存在同样403）",
-    ),
-    Rule(
-        "api:import-undo",
-        grant(
-            DENY,
-            CHALLENGE,
-            district_admin={"GET": METHOD, "POST": SCOPED},
-            **dict.fromkeys(_CITY_WIDE, POST_ONLY),
-        ),
-        kwargs={"pk": "scope:import_batch.pk"},
-        note="撤销批次（POST；无法撤销时409并说明原因；市级：不存在时404；区县管理员：市级、他区批次与不存在同样403）",
-    ),
-    Rule(
-        "api:import-errors",
-        grant(
-            DENY,
-            CHALLENGE,
-            district_admin={"GET": SCOPED, "POST": METHOD},
-            **dict.fromkeys(_CITY_WIDE, GET_ONLY),
-        ),
-        kwargs={"pk": "scope:import_batch.pk"},
-        note="错误行xlsx（无错误行文件时404；区县管理员：市级、他区批次与不存在同样403）",
-    ),
+    _batch_rule("api:import-detail", "GET", "批次状态"),
+    _batch_rule("api:import-undo", "POST", "撤销批次（POST；无法撤销时409并说明原因）"),
+    _batch_rule("api:import-errors", "GET", "错误行xlsx（无错误行文件时404）"),
 ]

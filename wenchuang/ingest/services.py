@@ -37,7 +37,7 @@ from wenchuang.ingest.models import (
 from wenchuang.ingest.schema import KINDS, Kind
 from wenchuang.ingest.scope import ImportScope, import_scope
 from wenchuang.ingest.validation import Context, Problem, rows_validator
-from wenchuang.registry.models import District, Enterprise, EnterpriseYear
+from wenchuang.registry.models import ENTERPRISE_YEAR_FACTS, District, Enterprise, EnterpriseYear
 
 log = logging.getLogger(__name__)
 CHUNK = 5000
@@ -461,19 +461,10 @@ class EnterpriseFactsWriter(Writer):
 class AnnualWriter(EnterpriseFactsWriter):
     model = EnterpriseYear
     target = "enterprise_year"
-    fields = (
-        "revenue",
-        "labor_compensation",
-        "net_production_tax",
-        "depreciation",
-        "operating_surplus",
-        "total_output",
-        "employees",
-        "exports",
-        "is_above_scale",
-    )
-    defaults = {"is_above_scale": False}
+    # every fact but the two flags the statistics file does not carry (a new year gets them False)
+    fields = tuple(f for f in ENTERPRISE_YEAR_FACTS if f not in ("is_listed", "is_leading"))
     extra = {"is_listed": False, "is_leading": False}
+    defaults = {"is_above_scale": False}
     batch_path = "source__batch_id"
 
     def upsert(self, batch, fields, rows, new_keys, changed):

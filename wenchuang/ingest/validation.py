@@ -322,6 +322,8 @@ def rows_validator(kind: Kind, ctx: Context) -> RowsValidator:
 def validate_row(
     kind: Kind, rowno: int, cells: dict[str, Any], ctx: Context
 ) -> tuple[dict[str, Any], list[Problem]]:
+    """One row through the general parser, cell by cell: the reference `rows_validator` must agree with
+    (ingest/tests/test_validation.py), kept readable rather than fast."""
     out: dict[str, Any] = {}
     problems: list[Problem] = []
     for col in kind.columns:

@@ -27,6 +27,12 @@ def _upload(client, kind: str, text: str, django_capture_on_commit_callbacks, mo
     return ImportBatch.objects.latest("pk")
 
 
+def _register(user, i: int, name: str, district: str, file_name: str) -> ImportBatch:
+    """One registration row imported as `user`."""
+    data = (REG + f"{uscc(i)},{name},8610,,{district}\n").encode()
+    return import_file(kind="registration", data=data, file_name=file_name, user=user, recompute=False)
+
+
 def test_it_lets_a_district_office_import_its_own_district(
     district_admin_client, django_capture_on_commit_callbacks
 ):
@@ -61,53 +67,23 @@ def test_it_rejects_other_districts_by_address_and_by_enterprise(
 
 
 def test_a_city_import_is_not_limited(data_manager):
-    batch = import_file(
-        kind="registration",
-        data=(REG + f"{uscc(1)},甲,8610,,330108\n").encode(),
-        file_name="a.csv",
-        user=data_manager,
-        recompute=False,
-    )
+    batch = _register(data_manager, 1, "甲", "330108", "a.csv")
     assert (batch.inserted, batch.rejected) == (1, 0)
 
 
 def test_it_shows_a_district_office_only_its_districts_batches(
     district_admin, district_admin_client, data_manager, reference
 ):
-    mine = import_file(
-        kind="registration",
-        data=(REG + f"{uscc(1)},甲,8610,,330106\n").encode(),
-        file_name="mine.csv",
-        user=district_admin,
-        recompute=False,
-    )
+    mine = _register(district_admin, 1, "甲", "330106", "mine.csv")
     colleague = UserFactory(
         username="xihu2", role="district_admin", districts=[District.objects.get(code="330106")]
     )
-    theirs = import_file(
-        kind="registration",
-        data=(REG + f"{uscc(2)},乙,8610,,330106\n").encode(),
-        file_name="colleague.csv",
-        user=colleague,
-        recompute=False,
-    )
+    theirs = _register(colleague, 2, "乙", "330106", "colleague.csv")
     binjiang = UserFactory(
         username="bj", role="district_admin", districts=[District.objects.get(code="330108")]
     )
-    other = import_file(
-        kind="registration",
-        data=(REG + f"{uscc(3)},丙,8610,,330108\n").encode(),
-        file_name="binjiang.csv",
-        user=binjiang,
-        recompute=False,
-    )
-    city = import_file(
-        kind="registration",
-        data=(REG + f"{uscc(4)},丁,8610,,330106\n").encode(),
-        file_name="city.csv",
-        user=data_manager,
-        recompute=False,
-    )
+    other = _register(binjiang, 3, "丙", "330108", "binjiang.csv")
+    city = _register(data_manager, 4, "丁", "330106", "city.csv")
     page = district_admin_client.get("/import/").content.decode()
     assert "mine.csv" in page and "colleague.csv" in page
     assert "binjiang.csv" not in page and "city.csv" not in page
