@@ -1,81 +1,36 @@
-"""Permission-matrix rules for /api/v1/ (spliced into accounts.permission_matrix.RULES).
-
-Public endpoints (schema, docs, plans, indicator values, breakdowns): GET for everyone, anonymous
-included; POST is 405. The other endpoints answer a caller without a session or token with 401,
-`WWW-Authenticate: Token` and a Chinese JSON body (CHALLENGE, audited by the API's exception handler);
-a signed-in role without the right gets 403. Enterprises: the city office, 统计员, district office
-(own districts) and an enterprise (itself); out of scope and missing are the same 403. Imports: 统计员,
-city office and district office; a district office sees only its districts' batches, and another
-district's or the city's batch gets the same 403 as a missing one, for its status, its undo and its
-rejected rows alike.
-"""
+"""Who may call which API operation (DRF permission classes). Scoping of the objects themselves is
+the selectors' job; these only decide whether a role may use an operation at all."""
 
 from __future__ import annotations
 
-from wenchuang.accounts.permission_matrix import (
-    ALLOW,
-    CHALLENGE,
-    DENY,
-    GET_ONLY,
-    METHOD,
-    POST_ONLY,
-    SCOPED,
-    Rule,
-    grant,
-)
+from typing import Any
 
-_PUBLIC = grant(GET_ONLY, GET_ONLY)
-_READERS = ("city_admin", "district_admin", "data_manager", "enterprise_user")
-_IMPORTERS = ("city_admin", "data_manager", "district_admin")
-_CITY_WIDE = ("city_admin", "data_manager")
+from rest_framework.permissions import BasePermission
+
+from wenchuang.ingest.selectors import IMPORT_ROLES
+
+# Roles that see enterprise micro data (each within its scope, see registry.selectors).
+ENTERPRISE_ROLES = ("city_admin", "district_admin", "data_manager", "enterprise")
+CITY_WIDE_ROLES = ("city_admin", "data_manager")
 
 
-def _batch_rule(name: str, method: str, what: str) -> Rule:
-    """One import batch's endpoint: city-wide roles for any batch (404 when missing), a district office
-    for its districts' batches (another district's, the city's and a missing one: the same 403)."""
-    other = "POST" if method == "GET" else "GET"
-    return Rule(
-        name,
-        grant(
-            DENY,
-            CHALLENGE,
-            district_admin={method: SCOPED, other: METHOD},
-            **dict.fromkeys(_CITY_WIDE, GET_ONLY if method == "GET" else POST_ONLY),
-        ),
-        kwargs={"pk": "scope:import_batch.pk"},
-        note=f"{what}（市级：不存在时404；区县管理员：市级、他区批次与不存在同样403）",
-    )
+def role_of(user: Any) -> str | None:
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return None
+    return user.role
 
 
-RULES: list[Rule] = [
-    Rule("api:schema", _PUBLIC, note="OpenAPI 3 接口描述（公开）"),
-    Rule("api:docs", _PUBLIC, note="Swagger UI（离线资源，无CDN）"),
-    Rule("api:plan-list", _PUBLIC, note="规划列表（公开）"),
-    Rule("api:plan-detail", _PUBLIC, kwargs={"code": "hangzhou-14th-culture"}),
-    Rule(
-        "api:indicator-values",
-        _PUBLIC,
-        kwargs={"plan_code": "hangzhou-14th-culture", "year": 2022},
-        note="指标值、目标与进度（公开汇总；规划未载入时404）",
-    ),
-    Rule("api:breakdown", _PUBLIC, note="分组汇总（公开；缺少year参数时400）"),
-    Rule(
-        "api:enterprise-list",
-        grant(DENY, CHALLENGE, **dict.fromkeys(_READERS, GET_ONLY)),
-        note="企业列表：按角色范围；匿名401（JSON，WWW-Authenticate: Token）",
-    ),
-    Rule(
-        "api:enterprise-detail",
-        grant(DENY, CHALLENGE, **{actor: {"GET": SCOPED, "POST": METHOD} for actor in _READERS}),
-        kwargs={"uscc": "scope:enterprise.uscc"},
-        note="企业详情：范围外与不存在同样403",
-    ),
-    Rule(
-        "api:import-list",
-        grant(DENY, CHALLENGE, **dict.fromkeys(_IMPORTERS, ALLOW)),
-        note="导入批次列表（GET；区县管理员仅本区县批次）与上传（POST，缺文件时400；区县管理员的他区行被拒绝）",
-    ),
-    _batch_rule("api:import-detail", "GET", "批次状态"),
-    _batch_rule("api:import-undo", "POST", "撤销批次（POST；无法撤销时409并说明原因）"),
-    _batch_rule("api:import-errors", "GET", "错误行xlsx（无错误行文件时404）"),
-]
+class _HasRole(BasePermission):
+    roles: tuple[str, ...] = ()
+    message = "当前角色无权使用该接口"
+
+    def has_permission(self, request: Any, view: Any) -> bool:
+        return role_of(request.user) in self.roles
+
+
+class ReadsEnterprises(_HasRole):
+    roles = ENTERPRISE_ROLES
+
+
+class Imports(_HasRole):
+    roles = IMPORT_ROLES

@@ -1,4 +1,4 @@
-"""/api/v1/ — one class per operation; every pattern has a rule in wenchuang/api/permissions.py."""
+"""/api/v1/ — one class per operation; every pattern has a rule in wenchuang/api/access_rules.py."""
 
 from django.urls import path
 

@@ -32,7 +32,9 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from wenchuang.accounts.admin_site import WenchuangAdminSite
 from wenchuang.accounts.models import AuditEvent
-from wenchuang.accounts.permission_matrix import (
+from wenchuang.accounts.permission_matrix import rule_for
+from wenchuang.accounts.tests.factories import EnterpriseFactory, logged_in_client
+from wenchuang.core.access import (
     ACTORS,
     ALLOW,
     ANONYMOUS,
@@ -45,9 +47,7 @@ from wenchuang.accounts.permission_matrix import (
     SCOPED,
     STAFF,
     Rule,
-    rule_for,
 )
-from wenchuang.accounts.tests.factories import EnterpriseFactory, logged_in_client
 from wenchuang.ingest.models import ImportBatch
 from wenchuang.registry.models import District
 

@@ -1,5 +1,5 @@
 """The permission-matrix walk (accounts/tests/test_permission_matrix.py) over /api/v1/ only: every
-actor × method × API pattern answers as wenchuang/api/permissions.py declares, denials audited. The
+actor × method × API pattern answers as wenchuang/api/access_rules.py declares, denials audited. The
 full walk covers the same; this one is fast and pins the API's part."""
 
 from __future__ import annotations

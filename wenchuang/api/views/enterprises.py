@@ -15,8 +15,8 @@ from rest_framework.views import APIView
 
 from wenchuang.accounts.audit import audit_record
 from wenchuang.accounts.models import AuditEvent
-from wenchuang.api.access import ReadsEnterprises
 from wenchuang.api.filters import EnterpriseFilter
+from wenchuang.api.permissions import ReadsEnterprises
 from wenchuang.registry.models import Enterprise
 from wenchuang.registry.selectors import enterprise_get_for_user, enterprise_list_for_user
 

@@ -24,8 +24,8 @@ from rest_framework.views import APIView
 
 from wenchuang.accounts.audit import audit_record
 from wenchuang.accounts.models import AuditEvent
-from wenchuang.api.access import Imports
 from wenchuang.api.exceptions import ApiError, NotFound
+from wenchuang.api.permissions import Imports
 from wenchuang.ingest import selectors, services
 from wenchuang.ingest.models import ImportBatch
 from wenchuang.ingest.schema import KINDS

@@ -1,12 +1,11 @@
-"""Permission-matrix rules for the import and classification-review pages (spliced into
-wenchuang/accounts/permission_matrix.py by the lead). The 统计员 and the city office import for the
-whole city; a 区县管理员 imports and reviews for their own districts (rows about other districts are
-rejected, the batch list and the review queue show their districts only); the keyword rules stay
-city-wide. Enterprises and everyone else are denied."""
+"""Permission-matrix rules for the import and classification-review pages. The 统计员 and the city
+office import for the whole city; a 区县管理员 imports and reviews for their own districts (rows about
+other districts are rejected, the batch list and the review queue show their districts only); the
+keyword rules stay city-wide. Enterprises and everyone else are denied."""
 
 from __future__ import annotations
 
-from wenchuang.accounts.permission_matrix import ALLOW, DENY, GET_ONLY, METHOD, POST_ONLY, Rule, grant
+from wenchuang.core.access import ALLOW, DENY, GET_ONLY, METHOD, POST_ONLY, Rule, grant
 
 _BOTH = {"data_manager": ALLOW, "city_admin": ALLOW}
 _GET = {"data_manager": GET_ONLY, "city_admin": GET_ONLY}

@@ -1,11 +1,11 @@
 """Permission-matrix rules for the statistics engine's URLs (`wenchuang/stats/urls.py`, mounted under
-the app namespace "stats"), to be spliced into `accounts.permission_matrix.RULES`.
+the app namespace "stats").
 
 The indicator endpoint serves city-level plan indicators: public aggregates, so ALLOW for everyone,
 anonymous included (GET only; POST is 405). Nothing district-level is served here yet; a district
 breakdown endpoint would be SCOPED with a `scope:` sample.
 
-`ADMIN_RULES` covers the stats models' Django admin pages where the admin refuses what model
+The rules also cover the stats models' Django admin pages where the admin refuses what model
 permissions alone would allow: computed tables are read-only for everyone, superuser included (as for
 the audit log), so their add, delete and change-POST pages are DENY; everything else under the admin
 follows the generic "route:admin/" STAFF rule.
@@ -13,7 +13,7 @@ follows the generic "route:admin/" STAFF rule.
 
 from __future__ import annotations
 
-from wenchuang.accounts.permission_matrix import DENY, GET_ONLY, STAFF, Rule, grant
+from wenchuang.core.access import DENY, GET_ONLY, STAFF, Rule, grant
 
 PLAN_SAMPLE = {"plan_code": "hangzhou-14th-culture", "year": 2022}
 
@@ -36,9 +36,8 @@ COMPUTED_MODELS = (
 )
 _ADMINS = ("system_admin", "security_admin", "audit_admin", "superuser")
 
-ADMIN_RULES: list[Rule] = []
 for _model in COMPUTED_MODELS:
-    ADMIN_RULES += [
+    RULES += [
         Rule(f"admin:stats_{_model}_add", grant(DENY), note="计算结果只读"),
         Rule(f"admin:stats_{_model}_delete", grant(DENY), kwargs={"object_id": "999999"}),
         Rule(

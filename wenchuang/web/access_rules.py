@@ -1,4 +1,4 @@
-"""Permission-matrix rules for the web pages (spliced into wenchuang/accounts/permission_matrix.py).
+"""Permission-matrix rules for the web pages (collected by accounts.permission_matrix).
 
 Published aggregates (home page, spatial layout, platform library, map boundaries) are public. The
 cockpit, indicator pages and the enterprise and talent libraries are for the statistics staff: the
@@ -7,7 +7,7 @@ outside them answer 403, as for a missing one)."""
 
 from __future__ import annotations
 
-from wenchuang.accounts.permission_matrix import ALLOW, DENY, GET_ONLY, METHOD, SCOPED, Rule, grant
+from wenchuang.core.access import ALLOW, DENY, GET_ONLY, METHOD, SCOPED, Rule, grant
 
 _PUBLIC = {"GET": ALLOW, "POST": METHOD}
 _STAFF = {"city_admin": GET_ONLY, "district_admin": GET_ONLY, "data_manager": GET_ONLY}

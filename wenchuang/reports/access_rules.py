@@ -1,10 +1,10 @@
-"""Permission-matrix rules for the report centre (spliced into wenchuang/accounts/permission_matrix.py).
+"""Permission-matrix rules for the report centre (collected by accounts.permission_matrix).
 The city office, district offices (their districts only) and the 统计员 generate reports; everyone else
 is denied; anonymous users go to the login page. A missing or out-of-scope report is a 404."""
 
 from __future__ import annotations
 
-from wenchuang.accounts.permission_matrix import ALLOW, DENY, GET_ONLY, Rule, grant
+from wenchuang.core.access import ALLOW, DENY, GET_ONLY, Rule, grant
 
 _ROLES = ("city_admin", "district_admin", "data_manager")
 _BOTH = dict.fromkeys(_ROLES, ALLOW)
