@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "csp",
     "django_tasks",
     "django_tasks_db",
+    "django_fsm_log",  # persisted state transitions of every workflow (django-fsm-2)
     "wenchuang.core",
     "wenchuang.accounts",
     "wenchuang.classify",
