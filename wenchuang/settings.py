@@ -56,6 +56,8 @@ INSTALLED_APPS = [
     "wenchuang.ingest",
     "wenchuang.reports",
     "wenchuang.web",
+    "wenchuang.demo",
+    "wenchuang.ops",
     "rest_framework",
     "django_filters",
     "drf_spectacular",

@@ -284,7 +284,7 @@ class NotScratch(RuntimeError):
 
 
 def bench(n: int, iie_rows: int | None = None) -> dict[str, Any]:
-    from wenchuang.core.services import reference_load
+    from wenchuang.classify.reference import reference_load
     from wenchuang.registry.models import Enterprise
 
     if Enterprise.objects.exclude(uscc__startswith="91330106MA").exists():

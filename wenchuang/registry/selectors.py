@@ -20,7 +20,6 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 
-from wenchuang.core.masking import mask_id_number, mask_phone
 from wenchuang.registry.models import District, Enterprise, EnterpriseYear, ExportItem, Platform, Talent
 
 
@@ -127,18 +126,3 @@ def platform_list_for_user(*, user: Any) -> QuerySet[Platform]:
 def export_item_list_for_user(*, user: Any) -> QuerySet[ExportItem]:
     """National export bases, key enterprises and projects are published lists: everyone sees them."""
     return ExportItem.objects.all()
-
-
-def personal_data_unmask_allowed(*, user: Any) -> bool:
-    return _role(user) in {"city_admin", "data_manager"}
-
-
-def talent_personal_data_for_user(*, user: Any, talent: Talent, reveal: bool = False) -> dict[str, str]:
-    """ID number and phone for display or export: masked (3301**********1234) unless the role may see
-    them in full and asks to; every unmasked read is written to the audit log."""
-    from wenchuang.accounts.audit import audit_record  # accounts imports registry models; avoid a cycle
-
-    if reveal and personal_data_unmask_allowed(user=user):
-        audit_record(event="unmasked_view", user=user, obj=talent, detail={"fields": ["id_number", "phone"]})
-        return {"id_number": talent.id_number, "phone": talent.phone, "masked": "no"}
-    return {"id_number": mask_id_number(talent.id_number), "phone": mask_phone(talent.phone), "masked": "yes"}

@@ -12,9 +12,9 @@ import pytest
 from django.conf import settings
 from django.core.management import call_command
 
+from wenchuang.demo.generate import demo_generate
 from wenchuang.plan.models import Indicator
 from wenchuang.plan.services import plan_load
-from wenchuang.registry.demo import demo_generate
 from wenchuang.stats import selectors, services
 from wenchuang.stats.models import IndicatorValue
 from wenchuang.stats.tests import factories as f

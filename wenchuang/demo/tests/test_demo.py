@@ -13,9 +13,9 @@ from django.core.management.base import CommandError
 from django.db.models import F, Q, Sum
 
 from wenchuang.classify.models import GbtIndustryMapping
+from wenchuang.classify.reference import reference_load
 from wenchuang.core import uscc
-from wenchuang.core.services import reference_load
-from wenchuang.registry.demo import demo_content_hash
+from wenchuang.demo.generate import demo_content_hash
 from wenchuang.registry.models import District, Enterprise, EnterpriseYear, ExportItem, Platform, Talent
 from wenchuang.stats import services
 from wenchuang.stats.models import ValidationViolation

@@ -59,7 +59,7 @@ def clear() -> None:
         # Other demo rows (talents, export items …) point at demo firms; the demo's own delete handles
         # them, so leave a database holding the full demo set to it.
         if Enterprise.objects.filter(is_demo=True).exclude(uscc__startswith=USCC_PREFIX).exists():
-            from wenchuang.registry.demo import demo_delete
+            from wenchuang.demo.generate import demo_delete
 
             demo_delete()
         cursor.execute(f"DELETE FROM {e} WHERE is_demo AND uscc LIKE %s", [USCC_PREFIX + "%"])  # noqa: S608

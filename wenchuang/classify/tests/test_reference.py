@@ -4,7 +4,7 @@ import pytest
 from django.core.management import call_command
 
 from wenchuang.classify.models import CultureCategory, GbtIndustryMapping
-from wenchuang.core.services import reference_load
+from wenchuang.classify.reference import reference_load
 from wenchuang.registry.models import District
 
 pytestmark = pytest.mark.django_db

@@ -34,8 +34,8 @@ from django.utils import timezone
 from wenchuang.classify.models import CultureCategory, GbtIndustryMapping
 from wenchuang.core.crypto import keyed_hash
 from wenchuang.core.uscc import make_valid, org_check_character
-from wenchuang.registry import demo_text as text
-from wenchuang.registry.demo_targets import BASE_YEAR, FIRST_YEAR, LAST_YEAR, YEARS, YearTarget, year_targets
+from wenchuang.demo import text
+from wenchuang.demo.targets import BASE_YEAR, FIRST_YEAR, LAST_YEAR, YEARS, YearTarget, year_targets
 from wenchuang.registry.models import (
     ENTERPRISE_YEAR_FACTS,
     District,

@@ -1,4 +1,4 @@
-"""`wenchuang demo`: generate the deterministic, calibrated demo data set (see wenchuang.registry.demo)."""
+"""`wenchuang demo`: generate the deterministic, calibrated demo data set (see wenchuang.demo.generate)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from wenchuang.registry.demo import DEFAULT_ENTERPRISES, DEFAULT_SEED, DemoError, demo_generate
+from wenchuang.demo.generate import DEFAULT_ENTERPRISES, DEFAULT_SEED, DemoError, demo_generate
 
 
 class Command(BaseCommand):

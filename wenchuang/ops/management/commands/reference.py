@@ -5,7 +5,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from wenchuang.core.services import reference_load
+from wenchuang.classify.reference import reference_load
 
 
 class Command(BaseCommand):

@@ -8,8 +8,9 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
+from wenchuang.demo import benchdata
 from wenchuang.registry.models import Enterprise, EnterpriseYear
-from wenchuang.stats import benchdata, services
+from wenchuang.stats import services
 from wenchuang.stats.tests import factories as f
 
 pytestmark = pytest.mark.django_db
