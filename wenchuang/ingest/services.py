@@ -23,6 +23,7 @@ from django.utils import timezone
 
 from wenchuang.classify import classifier
 from wenchuang.classify.models import ClassificationDecision
+from wenchuang.core.scope import Scope
 from wenchuang.ingest import parsers, sqlwrite
 from wenchuang.ingest.errorfile import error_file_write
 from wenchuang.ingest.models import (
@@ -35,7 +36,7 @@ from wenchuang.ingest.models import (
     TaxYear,
 )
 from wenchuang.ingest.schema import KINDS, Kind
-from wenchuang.ingest.scope import ImportScope, import_scope
+from wenchuang.ingest.scope import import_scope
 from wenchuang.ingest.validation import Context, Problem, rows_validator
 from wenchuang.registry.models import ENTERPRISE_YEAR_FACTS, District, Enterprise, EnterpriseYear
 
@@ -130,7 +131,7 @@ def _finish(batch: ImportBatch, status: str, message: str = "") -> ImportBatch:
 
 
 def _context(
-    kind: Kind, mapping: parsers.Mapping, table: parsers.Table, scope: ImportScope | None = None
+    kind: Kind, mapping: parsers.Mapping, table: parsers.Table, scope: Scope | None = None
 ) -> Context:
     city = getattr(settings, "WENCHUANG_CITY_CODE", "330100")
     districts = list(District.objects.values_list("code", "name", "pk"))
@@ -353,7 +354,7 @@ class Writer(abc.ABC):
         self,
         good: list[tuple[int, dict[str, Any]]],
         bad: dict[int, list[Problem]],
-        scope: ImportScope | None = None,
+        scope: Scope | None = None,
     ) -> list[tuple[int, dict[str, Any]]]:
         return good
 
@@ -384,7 +385,7 @@ class EnterpriseFactsWriter(Writer):
                     Problem("uscc", out["uscc"], "该统一社会信用代码的企业尚未登记，请先导入工商登记")
                 ]
             elif scope is not None and hit[1] not in scope.district_ids:
-                bad[rowno] = [Problem("uscc", out["uscc"], scope.outside_enterprise())]
+                bad[rowno] = [Problem("uscc", out["uscc"], scope.outside("该企业所在区县"))]
             else:
                 out["enterprise_id"] = hit[0]
                 kept.append((rowno, out))
@@ -715,7 +716,7 @@ class OfficialWriter(Writer):
             if area and area not in codes:
                 bad[rowno] = [Problem("area", area, f"区划代码{area}不在本市（{city}）范围内")]
             elif scope is not None and codes.get(area) not in scope.district_ids:
-                bad[rowno] = [Problem("area", area, scope.outside_code(area or city))]
+                bad[rowno] = [Problem("area", area, scope.outside(f"区划代码{area or city}"))]
             else:
                 kept.append((rowno, o))
         return kept

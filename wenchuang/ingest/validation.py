@@ -64,7 +64,7 @@ class Context:
     units: dict[str, str] = field(default_factory=dict)
     formulas: dict[tuple[int, int], str] = field(default_factory=dict)
     positions: dict[str, int] = field(default_factory=dict)
-    scope: Any = None  # ImportScope of a district office; None = city-wide
+    scope: Any = None  # core.scope.Scope of a district office; None = city-wide
 
 
 RowsValidator = Callable[
@@ -423,7 +423,9 @@ def _district(out: dict[str, Any], cells: dict[str, Any], ctx: Context, problems
     if out.get("district"):
         out["district_id"] = ctx.districts[out["district"]]
         if ctx.scope is not None and out["district_id"] not in ctx.scope.district_ids:
-            problems.append(Problem("district", out["district"], ctx.scope.outside_code(out["district"])))
+            problems.append(
+                Problem("district", out["district"], ctx.scope.outside(f"区划代码{out['district']}"))
+            )
         return
     address = out.get("address", "")
     if not address:
@@ -433,6 +435,6 @@ def _district(out: dict[str, Any], cells: dict[str, Any], ctx: Context, problems
     if len(hits) == 1:
         out["district_id"] = hits.pop()
         if ctx.scope is not None and out["district_id"] not in ctx.scope.district_ids:
-            problems.append(Problem("address", address, ctx.scope.outside_address()))
+            problems.append(Problem("address", address, ctx.scope.outside("注册地址所在区县")))
     else:
         problems.append(Problem("address", address, "无法从注册地址判定所在区县，请填写区划代码"))

@@ -15,11 +15,11 @@ from typing import Any
 from django.db.models import Exists, Field, OuterRef, Q, QuerySet
 
 from wenchuang.classify.models import ClassificationDecision, CultureCategory
+from wenchuang.core.scope import user_scope
 from wenchuang.plan.models import Indicator, Plan, SpatialUnit
 from wenchuang.plan.selectors import plan_default, plan_get, plan_list
 from wenchuang.registry.models import District, Enterprise, EnterpriseYear
 from wenchuang.registry.selectors import (
-    district_list_for_user,
     enterprise_list_for_user,
     platform_list_for_user,
     talent_list_for_user,
@@ -43,9 +43,8 @@ def history_allowed(*, user: Any) -> bool:
 
 def districts_scope(*, user: Any) -> list[int] | None:
     """District ids the user's statistics are restricted to; None = the whole city."""
-    if getattr(user, "role", None) in ("city_admin", "data_manager"):
-        return None
-    return list(district_list_for_user(user=user).values_list("pk", flat=True))
+    ids = user_scope(user).district_ids
+    return None if ids is None else sorted(ids)
 
 
 # --- plan and year --------------------------------------------------------------------------------
