@@ -1,8 +1,9 @@
 """`wenchuang demo`: a deterministic, calibrated synthetic cultural-industry data set.
 
 Same enterprise count and seed → the same data. 2015–2025, with 2020 reproducing the plan's facts
-exactly (1426 above-scale firms, 8001亿 revenue, 60% digital, 2285亿 value added, 8001亿 output, 21万
-employees, 48 listed/leading, 108 platforms, 89 talents, 49 export items, western five counties 4%).
+exactly (as read from the plan file by `demo.plan_figures`: above-scale firms, revenue, digital share,
+value added, output, employees, listed/leading firms, platforms, talents, export items, the western five
+counties' share).
 
 How the numbers come out exact: money is handled as integer cents of 万元. The firms are split into a
 small *pool* (the 1900 firms that can ever be above scale, held in memory) and a long *tail* (every other
@@ -35,7 +36,9 @@ from wenchuang.classify.models import CultureCategory, GbtIndustryMapping
 from wenchuang.core.crypto import keyed_hash
 from wenchuang.core.uscc import make_valid, org_check_character
 from wenchuang.demo import text
+from wenchuang.demo.plan_figures import PlanFiguresMissing, plan_figures
 from wenchuang.demo.targets import BASE_YEAR, FIRST_YEAR, LAST_YEAR, YEARS, YearTarget, year_targets
+from wenchuang.plan.schema import PlanFileError
 from wenchuang.registry.models import (
     ENTERPRISE_YEAR_FACTS,
     District,
@@ -70,7 +73,6 @@ POOL_FLOOR = 50_00  # 50万元: the smallest revenue of a pool firm below the th
 # one- or two-person firm does not flip between 1 and 2 (±100%) with every small revenue change.
 HEADCOUNT_SLACK = 0.8
 SQLITE_CACHE_KIB = 256 * 1024
-WESTERN = ("330111", "330112", "330122", "330127", "330182")
 
 PARAMS_RE = re.compile(r"enterprises=(\d+) seed=(\d+)")
 
@@ -507,9 +509,7 @@ class _PoolFirm:
     listed_from: int | None = None
     leading_from: int | None = None
 
-    @property
-    def west(self) -> bool:
-        return self.district in WESTERN
+    west: bool = False  # in the western five counties (from the plan)
 
     def alive(self, year: int) -> bool:
         return self.founded <= year and (self.exit_year is None or year < self.exit_year)
@@ -532,7 +532,12 @@ class _Generator:
         self.params = params
         self.say = say
         self.seed = params.seed
-        self.targets = year_targets(params.seed)
+        try:
+            self.plan = plan_figures()
+        except (PlanFiguresMissing, PlanFileError) as exc:
+            raise DemoError(str(exc)) from exc
+        self.western = frozenset(self.plan.western_districts)
+        self.targets = year_targets(params.seed, self.plan)
         self.district_ids = dict(District.objects.values_list("code", "id"))
         missing = [c for c in _POOL_DISTRICTS if c not in self.district_ids]
         if missing:
@@ -609,16 +614,24 @@ class _Generator:
         rng = random.Random(f"{self.seed}:platforms")
         years = self._slots("platforms", 2006)
         n_2020 = sum(1 for y in years if y <= BASE_YEAR)
-        kinds_2020 = (
-            [("park", "national")] * 18
-            + [("park", "provincial")] * 24
-            + [("park", "municipal")] * 30
-            + [("street", "provincial")] * 5
-            + [("street", "municipal")] * 8
-            + [("hq", "provincial")] * 8
-            + [("hq", "municipal")] * 15
+        # The plan fixes 2020's national parks, the provincial/municipal parks and streets together and
+        # (by difference) the headquarters platforms; the demo splits the last two by level and kind.
+        mix = self.plan.platform_mix_2020
+        parks_streets = _round_exact(
+            [w * mix["park_street"] / 67 for w in (24, 30, 5, 8)], mix["park_street"]
         )
-        assert len(kinds_2020) == n_2020 == 108
+        hq = _round_exact([w * mix["hq"] / 23 for w in (8, 15)], mix["hq"])
+        kinds_2020 = (
+            [("park", "national")] * mix["national_park"]
+            + [("park", "provincial")] * parks_streets[0]
+            + [("park", "municipal")] * parks_streets[1]
+            + [("street", "provincial")] * parks_streets[2]
+            + [("street", "municipal")] * parks_streets[3]
+            + [("hq", "provincial")] * hq[0]
+            + [("hq", "municipal")] * hq[1]
+        )
+        if len(kinds_2020) != n_2020:
+            raise DemoError("示例数据校准失败：2020年平台构成与规划的平台数不一致。")
         rng.shuffle(kinds_2020)
         later = _Picker(
             [
@@ -763,11 +776,13 @@ class _Generator:
             base = (
                 math.exp(rng.gauss(0, POOL_SPREAD))
                 * (1.35 if digital else 1.0)
-                * (0.6 if district in WESTERN else 1.0)
+                * (0.6 if district in self.western else 1.0)
             )
             # Digital firms grow faster; the western counties catch up a little (regional balance policy).
-            growth = rng.gauss(0.15 if digital else 0.07, 0.05) + (0.025 if district in WESTERN else 0.0)
-            pool.append(_PoolFirm(r, district, cat, founded, exit_year, base, growth))
+            growth = rng.gauss(0.15 if digital else 0.07, 0.05) + (0.025 if district in self.western else 0.0)
+            pool.append(
+                _PoolFirm(r, district, cat, founded, exit_year, base, growth, west=district in self.western)
+            )
         noise = random.Random(f"{self.seed}:pool-scores")
         pool_innovation = math.sqrt(1 - POOL_PERSISTENCE**2)
         for f in pool:
@@ -1007,7 +1022,7 @@ class _Generator:
             founded = found_picker.pick(random_())
             exit_year = founded + 1 + int(math.log(1.0 - random_()) / log_survive)
             district = district_picker.pick(random_())
-            west = district in WESTERN
+            west = district in self.western
             cat = (self.digital_picker if random_() < 0.28 else self.other_picker).pick(random_())
             if exit_year <= LAST_YEAR:
                 u = random_()

@@ -1,6 +1,7 @@
 """Yearly calibration targets for the demo data set. Pure functions, no Django.
 
-2015 and 2020 are fixed by the plan (section 一 and the 2020 column of the main-indicator table);
+2015 and 2020 are fixed by the plan (section 一 and the 2020 column of the main-indicator table),
+read from the plan file (`demo.plan_figures`) and handed in as `PlanFigures`;
 2016–2019 rise from 2015 to 2020 and 2021–2025 move toward the 2025 targets, each with a small
 deterministic noise drawn from the seed. Money is in integer cents of 万元 so sums are exact.
 """
@@ -15,25 +16,18 @@ FIRST_YEAR, BASE_YEAR, LAST_YEAR = 2015, 2020, 2025
 YEARS = tuple(range(FIRST_YEAR, LAST_YEAR + 1))
 YI = 1_000_000  # 1 亿元 = 10 000 万元 = 1 000 000 cents of 万元
 
-# Plan facts for 2020 (亿元 unless noted) — the demo set reproduces them exactly.
-PLAN_2020 = {
-    "value_added": 2285 * YI,
-    "total_output": 8001 * YI,
-    "above_revenue": 8001 * YI,
-    "digital_share": 0.60,
-    "above_count": 1426,
-    "above_employees": 210_000,
-    "western_share": 0.04,
-    "listed": 48,
-    "platforms": 108,
-    "talents": 89,
-    "export_items": 49,
-}
-PLAN_2015_VALUE_ADDED = 855 * YI
-REVENUE_GROWTH_2020 = 0.1241  # 同比增长12.41%: fixes 2019 above-scale revenue
 
-# 2020 platform composition (section 一: 18 national + 67 provincial/municipal parks/streets, 23 HQ).
-PLATFORMS_2020 = {"national_park": 18, "park_street": 67, "hq": 23}
+@dataclass(frozen=True)
+class PlanFigures:
+    """The plan's figures the demo reproduces exactly (2020) or starts from (2015): read from the plan
+    file by `demo.plan_figures`, never written here. Money in cents of 万元, shares as fractions."""
+
+    value_added_2015: int
+    year_2020: dict[str, float]  # value_added, total_output, above_revenue, digital_share, above_count,
+    # above_employees, western_share, listed, platforms, talents, export_items
+    revenue_growth_2020: float  # 同比增长 of above-scale revenue in 2020 (fixes 2019)
+    platform_mix_2020: dict[str, int]  # national_park, park_street, hq
+    western_districts: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -60,11 +54,11 @@ def _lin(a: float, b: float, t: float) -> float:
     return a + (b - a) * t
 
 
-def year_targets(seed: int) -> dict[int, YearTarget]:
+def year_targets(seed: int, plan: PlanFigures) -> dict[int, YearTarget]:
     rng = random.Random(f"{seed}:targets")
     # Ends of the two segments; 2015 and 2020 values that the plan does not give are set plausibly.
     y2015 = {
-        "value_added": PLAN_2015_VALUE_ADDED,
+        "value_added": plan.value_added_2015,
         "total_output": 3100 * YI,
         "above_revenue": 3000 * YI,
         "digital_share": 0.44,
@@ -89,7 +83,7 @@ def year_targets(seed: int) -> dict[int, YearTarget]:
         "talents": rng.randint(110, 118),
         "export_items": rng.randint(70, 78),
     }
-    y2020 = dict(PLAN_2020)
+    y2020 = dict(plan.year_2020)
     money = ("value_added", "total_output", "above_revenue")
     values: dict[int, dict[str, float]] = {FIRST_YEAR: y2015, BASE_YEAR: y2020, LAST_YEAR: y2025}
     for lo, hi in ((FIRST_YEAR, BASE_YEAR), (BASE_YEAR, LAST_YEAR)):
@@ -107,7 +101,7 @@ def year_targets(seed: int) -> dict[int, YearTarget]:
             values[year] = row
     # 2019 is fixed by the plan's growth rate; 2016–2018 rise evenly to it from 2015 (interpolating
     # toward 2020 instead left a one-year jump of a third into 2019 for every firm).
-    values[2019]["above_revenue"] = PLAN_2020["above_revenue"] / (1 + REVENUE_GROWTH_2020)
+    values[2019]["above_revenue"] = plan.year_2020["above_revenue"] / (1 + plan.revenue_growth_2020)
     for year in range(FIRST_YEAR + 1, 2019):
         t = (year - FIRST_YEAR) / (2019 - FIRST_YEAR)
         geo = _geo(y2015["above_revenue"], values[2019]["above_revenue"], t)
@@ -122,7 +116,7 @@ def year_targets(seed: int) -> dict[int, YearTarget]:
             n = round(v[key])
             counts[key] = max(n, prev.get(key, 0) + 1)  # registries only grow from year to year
         if year == BASE_YEAR:  # the plan's exact figures win over monotonic smoothing
-            counts = {k: int(PLAN_2020[k]) for k in counts}
+            counts = {k: int(plan.year_2020[k]) for k in counts}
         prev = counts
         total_output = round(v["total_output"])
         above_revenue = round(v["above_revenue"])
