@@ -77,6 +77,7 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "wenchuang.accounts.middleware.AccountPolicyMiddleware",  # idle timeout, mandatory 2FA, password age
+    "wenchuang.web.middleware.DomainErrorMiddleware",  # a refusal no view handled → Chinese page
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",

@@ -19,6 +19,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from wenchuang.classify.models import CultureCategory
+from wenchuang.core.errors import DomainError
 from wenchuang.registry.models import ENTERPRISE_YEAR_FACTS, District, Enterprise, EnterpriseYear, Platform
 from wenchuang.stats.models import (
     FactCell,
@@ -35,7 +36,7 @@ CHUNK = 50_000
 USCC_PREFIX = "91330100B"  # + 9 digits: bench firms, recognisable and unique
 
 
-class BenchDataError(RuntimeError):
+class BenchDataError(DomainError, RuntimeError):
     pass
 
 

@@ -34,6 +34,7 @@ from django.utils import timezone
 
 from wenchuang.classify.models import CultureCategory, GbtIndustryMapping
 from wenchuang.core.crypto import keyed_hash
+from wenchuang.core.errors import DomainError
 from wenchuang.core.uscc import make_valid, org_check_character
 from wenchuang.demo import text
 from wenchuang.demo.plan_figures import PlanFiguresMissing, plan_figures
@@ -121,7 +122,7 @@ _MAJOR_WEIGHT = {
 }
 
 
-class DemoError(Exception):
+class DemoError(DomainError):
     """A demo request that cannot be carried out; the message is for the user (Chinese)."""
 
 

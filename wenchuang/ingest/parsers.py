@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from wenchuang.core.errors import DomainError
 from wenchuang.ingest.schema import Kind, header_index, normalise_header
 from wenchuang.ingest.values import UNIT_ALIASES, clean_text, unit_from_header
 
@@ -19,7 +20,7 @@ OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # encrypted xlsx and legacy .xl
 NOTES_SHEETS = {"说明", "填写说明", "notes", "readme"}
 
 
-class FileProblem(ValueError):
+class FileProblem(DomainError, ValueError):
     """The file as a whole cannot be imported; the message says why, in Chinese."""
 
 

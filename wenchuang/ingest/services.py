@@ -23,6 +23,7 @@ from django.utils import timezone
 
 from wenchuang.classify import classifier
 from wenchuang.classify.models import ClassificationDecision
+from wenchuang.core.errors import DomainError
 from wenchuang.core.scope import Scope
 from wenchuang.ingest import parsers, sqlwrite
 from wenchuang.ingest.errorfile import error_file_write
@@ -50,7 +51,7 @@ Progress = Callable[[int, int, str], None]
 FactModel: TypeAlias = type[EnterpriseYear] | type[TaxYear] | type[SocialInsuranceYear]
 
 
-class ImportError_(ValueError):
+class ImportError_(DomainError, ValueError):
     pass
 
 

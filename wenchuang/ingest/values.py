@@ -9,6 +9,8 @@ import unicodedata
 from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 
+from wenchuang.core.errors import DomainError
+
 # Money is stored in 万元; the factor converts a value in the given unit to 万元.
 UNIT_TO_WAN = {"元": Decimal("0.0001"), "万元": Decimal(1), "亿元": Decimal(10000)}
 UNIT_ALIASES = {
@@ -30,7 +32,7 @@ TRUE_WORDS = {"是", "1", "y", "yes", "true", "t", "√", "✓", "规上", "规�
 FALSE_WORDS = {"否", "0", "n", "no", "false", "f", "×", "规下", "规模以下"}
 
 
-class ValueProblem(ValueError):
+class ValueProblem(DomainError, ValueError):
     """A cell that cannot be read; the message is the Chinese reason shown to the user."""
 
 

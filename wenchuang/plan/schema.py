@@ -30,6 +30,8 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from wenchuang.core.errors import DomainError
+
 FORMAT_VERSION = "wenchuang-plan/1"
 
 Loc = tuple[str | int, ...]
@@ -54,7 +56,7 @@ class PlanIssue:
         return f"{where}{path}：{self.message}"
 
 
-class PlanFileError(Exception):
+class PlanFileError(DomainError):
     """A plan file that cannot be loaded; carries every problem found, not just the first."""
 
     def __init__(self, issues: list[PlanIssue], *, file: str = "") -> None:

@@ -19,6 +19,7 @@ from typing import Any
 from django.utils import timezone
 
 from wenchuang.classify.models import CultureCategory
+from wenchuang.core.errors import DomainError
 from wenchuang.plan import selectors as plan_selectors
 from wenchuang.plan.models import Indicator, Plan
 from wenchuang.registry.models import District, EnterpriseYear
@@ -56,7 +57,7 @@ PROGRESS_METHOD_NOTE = (
 )
 
 
-class ReportError(ValueError):
+class ReportError(DomainError, ValueError):
     """A parameter the report cannot be made with (unknown plan, bad year, bad format)."""
 
 

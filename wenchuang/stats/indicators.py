@@ -16,6 +16,7 @@ from typing import Any
 
 from django.db.models import Q
 
+from wenchuang.core.errors import DomainError
 from wenchuang.registry.models import Enterprise, ExportItem, Platform, Talent
 from wenchuang.stats import selectors
 from wenchuang.stats.models import OfficialFigure
@@ -25,7 +26,7 @@ QUANTUM = Decimal("0.000001")
 TO_WAN = {"万元": Decimal(1), "亿元": Decimal(10000), "元": Decimal("0.0001")}
 
 
-class FormulaError(ValueError):
+class FormulaError(DomainError, ValueError):
     pass
 
 

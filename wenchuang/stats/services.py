@@ -14,6 +14,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from wenchuang.core.errors import DomainError
 from wenchuang.stats import indicators, presenters, progress, rollup, selectors, validation
 from wenchuang.stats.models import IndicatorSnapshot, IndicatorValue, OfficialFigure
 
@@ -28,7 +29,7 @@ def rollup_reconcile(*, years: Iterable[int] | None = None) -> rollup.ReconcileR
     return rollup.reconcile(years)
 
 
-class OfficialFigureError(ValueError):
+class OfficialFigureError(DomainError, ValueError):
     pass
 
 
