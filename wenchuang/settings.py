@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "wenchuang.stats",
     "wenchuang.ingest",
     "wenchuang.rules",
+    "wenchuang.policy",
     "wenchuang.reports",
     "wenchuang.web",
     "rest_framework",
