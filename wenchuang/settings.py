@@ -54,6 +54,8 @@ INSTALLED_APPS = [
     "wenchuang.plan",
     "wenchuang.stats",
     "wenchuang.ingest",
+    "wenchuang.rules",
+    "wenchuang.policy",
     "wenchuang.reports",
     "wenchuang.web",
     "wenchuang.demo",
