@@ -1,5 +1,6 @@
 """The rejected-rows workbook: each rejected input row as it was, preceded by its row number, the
-column(s), the value(s) and the reason(s) in Chinese."""
+column(s) (as the file names them), the value(s) and the reason(s) in Chinese; a sheet of the columns
+that were not imported, with the closest known column for each unknown one."""
 
 from __future__ import annotations
 
@@ -29,14 +30,23 @@ def error_file_write(*, batch: Any, table: Any, kind: Kind, bad: dict[int, list[
     ws = wb.create_sheet("错误行")
     ws.append(LEAD + [_cell(str(h)) for h in table.headers])
     raw_by_row = dict(table.rows)
+    labels = getattr(mapping, "labels", {}) or {}
     for rowno in sorted(bad):
         problems = bad[rowno]
-        cols = "；".join(kind.column(p.column).zh for p in problems)
+        cols = "；".join(labels.get(p.column) or kind.column(p.column).zh for p in problems)
         vals = "；".join(str(p.value) for p in problems)
         reasons = "；".join(p.reason for p in problems)
         ws.append([rowno, cols, _cell(vals), reasons, *[_cell(v) for v in raw_by_row.get(rowno, [])]])
+    ignored = list(getattr(mapping, "notes", []) or [])
+    if ignored:
+        sheet = wb.create_sheet("未导入的列")
+        sheet.append(["说明"])
+        for line in ignored:
+            sheet.append([_cell(line)])
     notes = wb.create_sheet("说明")
     notes.append([f"批次#{batch.pk}（{kind.zh}）：{batch.file_name}"])
+    for line in ignored:
+        notes.append([_cell(line)])
     notes.append(["修改“错误行”中的数据后，删除前四列（行号、列、值、原因），即可按原格式重新导入。"])
     wb.save(path)
     return path

@@ -52,6 +52,10 @@ class ImportBatch(models.Model):
     years = models.JSONField(_("涉及年度"), default=list)
     classification = models.JSONField(_("分类结果"), default=dict)
     undone_at = models.DateTimeField(_("撤销时间"), null=True, blank=True)
+    # what the file carried besides its rows: "ignored_columns" (one Chinese line per column not
+    # imported, with the closest known column), "district_mapped" (rows whose district was read from a
+    # name or a pre-2021 code), "district_review" (row numbers whose split could not be resolved)
+    report = models.JSONField(_("导入说明"), default=dict, blank=True)
 
     class Meta:
         verbose_name = _("导入批次")
@@ -80,6 +84,9 @@ class ImportBatch(models.Model):
             "rejected": self.rejected,
             "error_file": self.error_file or None,
             "message": self.message,
+            "ignored_columns": list(self.report.get("ignored_columns", [])),
+            "district_mapped": self.report.get("district_mapped", 0),
+            "district_review": list(self.report.get("district_review", [])),
         }
 
 
@@ -113,6 +120,14 @@ class EnterpriseRegistration(models.Model):
     )
     enterprise_type = models.CharField(_("企业类型"), max_length=100, blank=True)
     registered_address = models.CharField(_("注册地址"), max_length=300, blank=True)
+    registered_capital = models.DecimalField(
+        _("注册资本（万，按币种）"), max_digits=18, decimal_places=2, null=True, blank=True
+    )
+    capital_currency = models.CharField(_("注册资本币种"), max_length=8, blank=True)
+    district_original = models.CharField(
+        _("文件中的区县"), max_length=300, blank=True, help_text=_("按名称或2021年前旧区划换算前的原值")
+    )
+    district_note = models.CharField(_("区县换算说明"), max_length=300, blank=True)
     batch = models.ForeignKey(
         ImportBatch, verbose_name=_("导入批次"), on_delete=models.PROTECT, related_name="+"
     )

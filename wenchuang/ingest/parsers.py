@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from wenchuang.core.errors import DomainError
-from wenchuang.ingest.schema import Kind, header_index, normalise_header
+from wenchuang.ingest.schema import Kind, header_index, normalise_header, not_imported, synonyms
 from wenchuang.ingest.values import UNIT_ALIASES, clean_text, unit_from_header
 
 XLSX_MAGIC = b"PK\x03\x04"
@@ -40,6 +40,43 @@ class Mapping:
     positions: dict[str, int]
     units: dict[str, str]
     ignored: list[str]
+    # one Chinese line per ignored column: why, and for an unknown name the closest known column
+    notes: list[str] = field(default_factory=list)
+    labels: dict[str, str] = field(default_factory=dict)  # schema key → the file's own header
+
+
+def suggest(header: str, kind: Kind) -> str | None:
+    """The Chinese name of the known column closest to an unknown header, or None."""
+    import difflib
+
+    names: dict[str, str] = {}
+    for col in kind.columns:
+        for name in (col.zh, *col.aliases):
+            names.setdefault(normalise_header(name), col.zh)
+    for key, name, _note in synonyms(kind):
+        if key != "-":
+            names.setdefault(normalise_header(name), kind.column(key).zh)
+    text = normalise_header(header)
+    best, score = None, 0.0
+    for name, zh in names.items():
+        ratio = difflib.SequenceMatcher(None, text, name).ratio()
+        if name in text or text in name:
+            ratio = max(ratio, 0.6)
+        if ratio > score:
+            best, score = zh, ratio
+    return best if score >= 0.4 else None
+
+
+def ignored_note(header: str, kind: Kind, *, taken_by: str | None = None) -> str:
+    if taken_by is not None:
+        return f"列“{header}”与列“{taken_by}”对应同一项，只导入了“{taken_by}”"
+    reason = not_imported(kind).get(normalise_header(header))
+    if reason is not None:
+        return f"列“{header}”{reason}"
+    near = suggest(header, kind)
+    if near:
+        return f"未识别的列“{header}”，是否为“{near}”？（该列未导入）"
+    return f"未识别的列“{header}”，未导入"
 
 
 def read_table(data: bytes, filename: str, kind: Kind) -> Table:
@@ -132,23 +169,29 @@ def map_columns(table: Table, kind: Kind, *, default_unit: str = "万元") -> Ma
     positions: dict[str, int] = {}
     units: dict[str, str] = {}
     ignored: list[str] = []
+    notes: list[str] = []
+    labels: dict[str, str] = {}
     for i, raw in enumerate(table.headers):
         name, unit = unit_from_header(str(raw or ""))
         key = index.get(normalise_header(name)) or index.get(normalise_header(str(raw or "")))
         if key is None or key in positions:
             if str(raw or "").strip():
                 ignored.append(str(raw))
+                notes.append(ignored_note(str(raw).strip(), kind, taken_by=labels.get(key) if key else None))
             continue
         positions[key] = i
-        if kind.column(key).type == "money":
-            units[key] = unit or default_unit
+        labels[key] = clean_text(raw)
+        if kind.column(key).type in ("money", "capital"):
+            units[key] = unit or ("" if kind.column(key).type == "capital" else default_unit)
     missing = [c.zh for c in kind.columns if c.required and c.key not in positions]
     if missing:
         where = f"工作表“{table.sheet}”" if table.sheet else "文件"
         sheets = getattr(table, "sheet_names", None)
         hint = f"（工作簿中的工作表：{'、'.join(sheets)}）" if sheets and len(sheets) > 1 else ""
-        raise FileProblem(f"{where}缺少必填列：{'、'.join(missing)}{hint}")
-    return Mapping(positions, units, ignored)
+        unknown = "；".join(notes)
+        also = f"。{unknown}" if unknown else ""
+        raise FileProblem(f"{where}缺少必填列：{'、'.join(missing)}{hint}{also}")
+    return Mapping(positions, units, ignored, notes, labels)
 
 
 def normalise_unit(text: str) -> str:

@@ -145,7 +145,16 @@ def _context(
         units=mapping.units,
         formulas=table.formulas,
         positions=mapping.positions,
+        labels=mapping.labels,
+        industry_names=_industry_names() if kind.code == "registration" else {},
     )
+
+
+def _industry_names() -> dict[str, str]:
+    """GB/T 4754 小类 name → code, for files that give the industry by name."""
+    from wenchuang.classify.models import GbtIndustryMapping
+
+    return {name: code for code, name in GbtIndustryMapping.objects.values_list("gbt_code", "gbt_name")}
 
 
 def data_years() -> tuple[int, int]:
@@ -176,7 +185,8 @@ def batch_run(
     except parsers.FileProblem as exc:
         return _finish(batch, ImportBatch.Status.FAILED, str(exc))
     batch.total = len(table.rows)
-    batch.save(update_fields=["total"])
+    batch.report = {"ignored_columns": mapping.notes}
+    batch.save(update_fields=["total", "report"])
 
     def tick(done: int, phase: str) -> None:
         if progress:
@@ -193,10 +203,13 @@ def batch_run(
         good += part_good
         bad.update(part_bad)
         tick(min(start + PROGRESS_EVERY, batch.total), "校验")
-    good = _reject_duplicates(kind, good, bad)
+    good = _reject_duplicates(kind, good, bad, ctx)
     writer = WRITERS[kind.code]
     good = writer.resolve(good, bad, scope)
     tick(batch.total, "校验")
+    if kind.code == "registration":
+        batch.report["district_mapped"] = sum(1 for _, o in good if o.get("district_original"))
+        batch.report["district_review"] = [r for r, o in good if o.get("district_review")]
     rejected = len(bad)
     batch.rejected = rejected
     if rejected:
@@ -253,8 +266,14 @@ def _recompute(batch: ImportBatch) -> None:
 
 
 def _reject_duplicates(
-    kind: Kind, good: list[tuple[int, dict[str, Any]]], bad: dict[int, list[Problem]]
+    kind: Kind,
+    good: list[tuple[int, dict[str, Any]]],
+    bad: dict[int, list[Problem]],
+    ctx: Context | None = None,
 ) -> list[tuple[int, dict[str, Any]]]:
+    """Rows that repeat the file's key (a USCC; a USCC and year) are all held back: nothing in the file
+    says which of them is right, and keeping the first or the last would silently drop the other. Each
+    gets a message naming every row of its group, with the repeated value in the value cell."""
     if len(kind.key) == 1:
         k = kind.key[0]
         keys: list[Any] = [out.get(k, "") for _, out in good]
@@ -265,12 +284,19 @@ def _reject_duplicates(
     by_key: dict[Any, list[int]] = defaultdict(list)
     for (rowno, _out), key in zip(good, keys, strict=True):
         by_key[key].append(rowno)
-    dups = {r: rows for rows in by_key.values() if len(rows) > 1 for r in rows}
-    label = "+".join(kind.column(k).zh for k in kind.key)
-    for rowno, rows in dups.items():
+    dups = {r: (rows, key) for key, rows in by_key.items() if len(rows) > 1 for r in rows}
+    label = "+".join(ctx.label(k, kind.column(k).zh) if ctx else kind.column(k).zh for k in kind.key)
+    for rowno, (rows, key) in dups.items():
         others = "、".join(str(r) for r in rows if r != rowno)
-        key = kind.key[0]
-        bad[rowno] = [Problem(key, "", f"{label}在文件中重复（另见第{others}行），请只保留一行")]
+        value = "+".join(map(str, key)) if isinstance(key, tuple) else str(key)
+        bad[rowno] = [
+            Problem(
+                kind.key[0],
+                value,
+                f"{label}“{value}”在文件中重复（另见第{others}行）：第{'、'.join(map(str, rows))}行"
+                "都未写入（无法判断哪一行准确），请核对后只保留一行",
+            )
+        ]
     return [(r, o) for r, o in good if r not in dups]
 
 
@@ -510,7 +536,29 @@ class SocialWriter(EnterpriseFactsWriter):
 
 REG_FIELDS = ("name", "gbt_code", "business_scope", "district_id", "founded_on", "status")
 REG_DEFAULTS = {"business_scope": "", "founded_on": None, "status": Enterprise.Status.ACTIVE}
-DETAIL_FIELDS = ("enterprise_type", "registered_address")
+DETAIL_FIELDS = (
+    "enterprise_type",
+    "registered_address",
+    "registered_capital",
+    "capital_currency",
+    "district_original",
+    "district_note",
+)
+DETAIL_BLANK = ("", "", None, "", "", "")
+
+
+def _detail(o: dict[str, Any]) -> tuple[Any, ...]:
+    capital = o.get("capital") or (None, "")
+    return (
+        o.get("enterprise_type", ""),
+        o.get("address", ""),
+        capital[0],
+        capital[1],
+        o.get("district_original", ""),
+        o.get("district_note", ""),
+    )
+
+
 ENTERPRISE_COLUMNS = ("uscc", *REG_FIELDS, "culture_category_id", "is_demo", "created_at", "updated_at")
 DECISION_COLUMNS = (
     "enterprise_id",
@@ -532,6 +580,10 @@ class RegistrationWriter(Writer):
             present.add("district_id")
         if "address" in present:
             present.add("registered_address")
+        if "capital" in present:
+            present.update(("registered_capital", "capital_currency"))
+        if "district" in present or "address" in present:
+            present.update(("district_original", "district_note"))
         reg_fields = [f for f in REG_FIELDS if f in present]
         reg_idx = [REG_FIELDS.index(f) for f in reg_fields]
         det_fields = [f for f in DETAIL_FIELDS if f in present]
@@ -575,10 +627,10 @@ class RegistrationWriter(Writer):
                 continue
             pk, cur_vals = cur
             det = details.get(pk)
-            det_new = tuple((o.get("enterprise_type", ""), address)[i] for i in det_idx)
+            det_new = tuple(_detail(o)[i] for i in det_idx)
             det_old = tuple(det[i] for i in det_idx) if det else None
             if all(reg[i] == cur_vals[i] for i in reg_idx) and (
-                det_old == det_new or (det_old is None and not any(det_new))
+                det_old == det_new or (det_old is None and not any(v not in ("", None) for v in det_new))
             ):
                 unchanged += 1
                 continue
@@ -606,8 +658,12 @@ class RegistrationWriter(Writer):
                     pk,
                     {
                         "fields": {f: _jsonable(v) for f, v in zip(REG_FIELDS, cur_vals, strict=True)},
-                        "detail": dict(zip(DETAIL_FIELDS, det[:2], strict=True)) if det else None,
-                        "batch": det[2] if det else None,
+                        "detail": (
+                            {f: _jsonable(v) for f, v in zip(DETAIL_FIELDS, det[:-1], strict=True)}
+                            if det
+                            else None
+                        ),
+                        "batch": det[-1] if det else None,
                     },
                 )
                 for pk, cur_vals, det, _o in changed
@@ -628,12 +684,13 @@ class RegistrationWriter(Writer):
         sqlwrite.insert(
             EnterpriseRegistration,
             ("enterprise_id", *DETAIL_FIELDS, "batch"),
-            [(pk, o.get("enterprise_type", ""), o["registered_address"], batch.pk) for pk, o in inserted],
+            [(pk, *_detail(o), batch.pk) for pk, o in inserted],
         )
         det_rows = []
         for pk, _, det, o in changed:
-            kept = det or ("", "")
-            values = [(o.get(f, "") if f in det_fields else kept[i]) for i, f in enumerate(DETAIL_FIELDS)]
+            kept = det[:-1] if det else DETAIL_BLANK
+            given = _detail(o)
+            values = [(given[i] if f in det_fields else kept[i]) for i, f in enumerate(DETAIL_FIELDS)]
             det_rows.append((pk, *values, batch.pk))
         sqlwrite.upsert(
             EnterpriseRegistration,
