@@ -206,6 +206,11 @@ TASKS = {
 }
 
 # Hangzhou's 14th plan is the built-in default; another city or plan is another file.
+# Statistical confidentiality of published aggregates (stats.disclosure): threshold rule (fewer
+# respondents are withheld) and (n, k) dominance rule (the n largest above k % are withheld; k=0 off).
+WENCHUANG_DISCLOSURE_MIN_COUNT = env_int("WENCHUANG_DISCLOSURE_MIN_COUNT", 3)
+WENCHUANG_DISCLOSURE_DOMINANCE_N = env_int("WENCHUANG_DISCLOSURE_DOMINANCE_N", 1)
+WENCHUANG_DISCLOSURE_DOMINANCE_K = env_int("WENCHUANG_DISCLOSURE_DOMINANCE_K", 85)
 WENCHUANG_DEFAULT_PLAN = env_str("WENCHUANG_DEFAULT_PLAN", "hangzhou-14th-culture")
 WENCHUANG_CITY_CODE = env_str("WENCHUANG_CITY_CODE", "330100")
 WENCHUANG_MAP_GEOJSON = Path(
