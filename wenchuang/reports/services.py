@@ -240,6 +240,7 @@ def report_version_sections_save(
     unknown = set(sections) - set(editable.KEYS)
     if unknown:
         raise ReportError(f"未知章节：{'、'.join(sorted(unknown))}")
+    sections = {k: v.replace("\r\n", "\n").replace("\r", "\n") for k, v in sections.items()}
     for key, text in sections.items():
         if len(text) > editable.MAX_LENGTH:
             raise ReportError(f"“{editable.TITLES[key]}”超过{editable.MAX_LENGTH}字")
