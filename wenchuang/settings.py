@@ -9,7 +9,7 @@ import dj_database_url
 from csp.constants import NONCE as _csp_nonce
 from django.core.exceptions import ImproperlyConfigured
 
-from wenchuang.env import env_bool, env_int, env_list, env_str
+from wenchuang.env import env_bool, env_choice, env_date, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("WENCHUANG_VAR_DIR", str(BASE_DIR / "var")))
@@ -216,6 +216,12 @@ WENCHUANG_CITY_CODE = env_str("WENCHUANG_CITY_CODE", "330100")
 WENCHUANG_MAP_GEOJSON = Path(
     env_str("WENCHUANG_MAP_GEOJSON", f"{DATA_DIR}/reference/hangzhou-330100.geojson")
 )
+# Documents to submit (GB/T 9704-2012): the issuing office printed on the cover, the date (成文日期;
+# empty = the day the version is finalised), and which font names a DOCX declares ("free": the installed
+# stand-ins, "official": 方正小标宋简体 / 仿宋_GB2312 / 黑体 / 楷体_GB2312 for offices that have them).
+WENCHUANG_REPORT_ISSUER = env_str("WENCHUANG_REPORT_ISSUER", "杭州市文化创意产业办公室")
+WENCHUANG_REPORT_DATE = env_date("WENCHUANG_REPORT_DATE")
+WENCHUANG_REPORT_DOCX_FONTS = env_choice("WENCHUANG_REPORT_DOCX_FONTS", "free", ("free", "official"))
 # Key for personal-data encryption at rest; falls back to one derived from SECRET_KEY locally.
 WENCHUANG_FIELD_KEYS = env_list("WENCHUANG_FIELD_KEYS", [])
 

@@ -4,7 +4,7 @@ own sheet with the raw numbers. So all three formats carry the same numbers and 
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
@@ -13,6 +13,7 @@ from typing import Any
 from django.utils import timezone
 
 from wenchuang.reports import narrative as n
+from wenchuang.reports import sections as editable
 from wenchuang.reports.data import FINAL, IndicatorRow, ReportData
 
 TEXT, NUM, INT, RATIO, PCT = "text", "num", "int", "ratio", "pct"  # RATIO 0.794 → 79.4%; PCT 64.43 → 64.43%
@@ -67,10 +68,22 @@ def display(value: Any, kind: str) -> str:
     return str(value)
 
 
+@dataclass(frozen=True)
+class Cover:
+    """The cover: title, issuing office, date (成文日期) and what the document is based on."""
+
+    title: str
+    issuer: str
+    date: str
+    lines: list[str] = field(default_factory=list)
+    state: str = ""  # 草稿 / 审核中 / 定稿, printed on the cover unless 定稿
+
+
 @dataclass
 class Document:
     title: str
     blocks: list[Block] = field(default_factory=list)
+    cover: Cover | None = None
 
     def add(self, kind: str, text: str = "", **kw: Any) -> None:
         self.blocks.append(Block(kind, text, **kw))
@@ -305,15 +318,44 @@ def _table_or_empty(doc: Document, table: Table, empty_text: str = "") -> None:
         doc.add("empty", empty_text or f"{table.title}：{NO_DATA}。")
 
 
+def _paragraphs(doc: Document, text: str) -> None:
+    paras = [p.strip() for p in text.splitlines() if p.strip()]
+    if not paras:
+        doc.add("empty", "（本节尚未填写）")
+    for p in paras:
+        doc.add("p", p)
+
+
 def build(
-    data: ReportData, *, charts: list[tuple[str, bytes]], generated_at: datetime | None = None
+    data: ReportData,
+    *,
+    charts: list[tuple[str, bytes]],
+    generated_at: datetime | None = None,
+    sections: Mapping[str, str] | None = None,
+    issuer: str = "",
+    date: str = "",
+    state: str = "",
 ) -> Document:
+    """The blocks of the report. For the final evaluation the sections a person writes (主要成效,
+    存在问题, 对策建议, “十五五”思路) come from `sections` (a report version's edited text) or, when
+    none is given, from the drafts written from the numbers."""
     doc = Document(data.title)
-    doc.add("title", data.title)
     as_of = timezone.localtime(data.as_of).strftime("%Y-%m-%d %H:%M:%S") if data.as_of else NO_DATA
-    doc.add("meta", f"依据：《{data.plan_name}》 · 范围：{data.scope_label} · 数据截至：{as_of}")
-    doc.add("meta", "生成时间：" + (generated_at.strftime("%Y-%m-%d %H:%M:%S") if generated_at else "—"))
+    doc.cover = Cover(
+        title=data.title,
+        issuer=issuer,
+        date=date,
+        lines=[
+            f"依据：《{data.plan_name}》 · 范围：{data.scope_label} · 数据截至：{as_of}",
+            "生成时间：" + (generated_at.strftime("%Y-%m-%d %H:%M:%S") if generated_at else "—"),
+        ],
+        state=state,
+    )
+    doc.add("title", data.title)
     section = _Numberer()
+    written: Mapping[str, str] = {}
+    if data.kind == FINAL:
+        written = {**editable.drafts(data), **(sections or {})}
 
     def chart(prefix: str) -> None:
         for caption, png in charts:
@@ -325,6 +367,8 @@ def build(
         doc.add("p", para)
 
     if data.kind == FINAL:
+        doc.add("h1", section(editable.TITLES[editable.ACHIEVEMENTS]))
+        _paragraphs(doc, written[editable.ACHIEVEMENTS])
         doc.add("h1", section("规划指标完成情况"))
         if data.has_data:
             doc.add("table", table=evaluation_table(data))
@@ -406,13 +450,18 @@ def build(
         ),
     )
 
+    if data.kind == FINAL:
+        for key in editable.CLOSING:
+            doc.add("h1", section(editable.TITLES[key]))
+            _paragraphs(doc, written[key])
+
     doc.add("h1", section("数据说明"))
     doc.add("table", table=_notes_table(data))
     return doc
 
 
 class _Numberer:
-    NUMERALS = "一二三四五六七八九十"
+    NUMERALS = ["一", "二", "三", "四", "五", "六", "七", "八", "九", "十", "十一", "十二", "十三", "十四"]
 
     def __init__(self) -> None:
         self.i = 0

@@ -9,10 +9,11 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404
+from django_fsm_log.models import StateLog
 
 from wenchuang.core.scope import user_scope
 from wenchuang.registry.models import District
-from wenchuang.reports.models import GeneratedReport
+from wenchuang.reports.models import GeneratedReport, ReportVersion
 
 REPORT_ROLES = ("city_admin", "district_admin", "data_manager")
 
@@ -52,3 +53,27 @@ def report_file(*, report: GeneratedReport) -> Path | None:
         return None
     path = reports_dir() / Path(report.file_path).name
     return path if path.is_file() else None
+
+
+def version_list_for_user(*, user: Any) -> QuerySet[ReportVersion]:
+    """Report versions in the user's scope: all for the city office and the 统计员, the versions made for
+    exactly its districts for a district office, none for anyone else."""
+    qs = ReportVersion.objects.select_related("created_by", "updated_by")
+    role = getattr(user, "role", None)
+    if role in ("city_admin", "data_manager"):
+        return qs
+    if role == "district_admin":
+        return qs.filter(district_codes=report_scope_for_user(user=user))
+    return qs.none()
+
+
+def version_get_for_user(*, user: Any, pk: int) -> ReportVersion:
+    version = version_list_for_user(user=user).filter(pk=pk).first()
+    if version is None:
+        raise Http404("报告版本不存在")
+    return version
+
+
+def version_history(*, version: ReportVersion) -> QuerySet[StateLog]:
+    """The logged transitions of a version, oldest first."""
+    return StateLog.objects.for_(version).select_related("by", "content_type").order_by("timestamp", "pk")

@@ -13,7 +13,7 @@ from docx import Document as read_docx
 from openpyxl import load_workbook
 
 from wenchuang.registry.models import District
-from wenchuang.reports import services
+from wenchuang.reports import sections, services
 from wenchuang.reports.tests.conftest import PLAN, api_values, pdf_text
 
 pytestmark = pytest.mark.django_db
@@ -118,11 +118,15 @@ def test_monitoring_report_in_three_formats_matches_the_api(demo, tmp_path) -> N
     assert f"{va:,.2f}" in pdf
     assert f"{Decimal(api['total_output']['value']):,.2f}" in pdf
 
-    # Same data and parameters → the same text and cells; only the generation time differs.
+    # Same data and parameters → the same text and cells; only the generation time (and the cover's
+    # date, which is the generation day when no version fixed it) differs.
     again = services.report_build(kind="monitoring", plan_code=PLAN, year=2024, fmt="docx", generated_at=T2)
     first, second = _docx_text(build["docx"].content), _docx_text(again.content)
     differ = [(a, b) for a, b in zip(first, second, strict=True) if a != b]
-    assert differ == [("生成时间：2026-01-02 03:04:05", "生成时间：2027-06-07 08:09:10")]
+    assert differ == [
+        ("2026年1月2日", "2027年6月7日"),
+        ("生成时间：2026-01-02 03:04:05", "生成时间：2027-06-07 08:09:10"),
+    ]
     again_xlsx = services.report_build(
         kind="monitoring", plan_code=PLAN, year=2024, fmt="xlsx", generated_at=T2
     )
@@ -163,10 +167,34 @@ def test_final_evaluation_states_achievement_first_year_cagr_and_2035_outlook(de
     text = "\n".join(_docx_text(built.content))
     assert "面向2035年远景目标，全市文化产业增加值须达到4570亿元" in text
 
+    # The drafted 存在问题: every unmet indicator with its gap and 目标完成率 (value ÷ target), computed
+    # here from the API's values; at the end of the period nothing drafted says 进展顺利.
+    drafts = sections.drafts(built.data)
+    assert all("进展顺利" not in t for t in drafts.values())
+    unmet = [
+        d
+        for d in api.values()
+        if not d["code"].endswith("_2035")
+        and d["value"] is not None
+        and d["target"]["value"] is not None
+        and not d["progress"]["target_met"]
+    ]
+    assert unmet, "the demo data leaves some indicators unmet"
+    for d in unmet:
+        value, target = Decimal(d["value"]), Decimal(d["target"]["value"])
+        line = next(x for x in drafts["problems"].splitlines() if x.startswith(d["name"] + "未实现"))
+        assert f"目标完成率{float(value / target) * 100:.1f}%" in line, line
+        assert d["name"] + "未实现" in text  # the document carries the draft
+    met = [d["name"] for d in api.values() if d["progress"]["target_met"] and not d["code"].endswith("_2035")]
+    for name in met:
+        assert name in drafts["achievements"]
+
     pdf = services.report_build(kind="final-evaluation", plan_code=PLAN, fmt="pdf", generated_at=T1)
     body = pdf_text(pdf.content, tmp_path)
     assert "“十四五”规划终期评估报告" in body.replace("\n", "") or "终期评估报告" in body
-    assert "二、规划指标完成情况" in body and "三、2035年远景目标展望" in body
+    for heading in ("二、主要成效", "三、规划指标完成情况", "四、2035年远景目标展望", "存在问题", "对策建议"):
+        assert heading in body, heading
+    assert "“十五五”思路" in body
     xlsx = services.report_build(kind="final-evaluation", plan_code=PLAN, fmt="xlsx", generated_at=T1)
     ws = load_workbook(io.BytesIO(xlsx.content))["终期评估"]
     xl = {r[0].value: r for r in ws.iter_rows(min_row=3) if r[0].value}
