@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "wenchuang.plan",
     "wenchuang.stats",
     "wenchuang.ingest",
+    "wenchuang.finance",
     "wenchuang.reports",
     "wenchuang.web",
     "rest_framework",
