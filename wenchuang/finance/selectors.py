@@ -25,6 +25,7 @@ from wenchuang.finance.models import (
     Account,
     CreditScore,
     DemandResponse,
+    EventParticipant,
     FinanceProduct,
     FinancingDemand,
     Institution,
@@ -300,6 +301,10 @@ class PoolSummary:
     by_year: list[dict[str, Any]]  # year, contributions, compensation, cash at year end
     by_institution: list[dict[str, Any]]  # institution, loans, principal, outstanding, defaulted, compensated
 
+    @property
+    def balance_rows(self) -> list[tuple[str, Decimal]]:
+        return [(str(Account(a).label), b) for a, b in self.balances.items()]
+
 
 def pool_summary(*, user: Any) -> PoolSummary:
     entries = entry_list_for_user(user=user)
@@ -352,17 +357,36 @@ def event_list_for_user(*, user: Any) -> QuerySet[MatchmakingEvent]:
     )
 
 
-def event_participants_for_user(*, user: Any, event: MatchmakingEvent) -> list[Any]:
+def participant_list_for_user(*, user: Any) -> QuerySet[EventParticipant]:
+    """Institutions are public; an enterprise's participation is seen by the enterprise itself and the
+    offices over it."""
     scope = user_scope(user)
-    qs = event.participants.select_related("enterprise", "institution")
+    qs = EventParticipant.objects.select_related("enterprise", "institution")
     if scope.role in CITY_WIDE_ROLES:
-        return list(qs)
+        return qs
     if scope.role == DISTRICT_ADMIN:
-        return list(
-            qs.filter(Q(enterprise__district__in=sorted(scope.district_ids or ())) | Q(enterprise=None))
-        )
+        return qs.filter(Q(enterprise__district__in=sorted(scope.district_ids or ())) | Q(enterprise=None))
     if scope.role == ENTERPRISE:
-        return list(qs.filter(Q(enterprise_id=scope.enterprise_id) | Q(enterprise=None)))
+        return qs.filter(Q(enterprise_id=scope.enterprise_id) | Q(enterprise=None))
     if scope.role == FINANCE:
-        return list(qs.filter(enterprise=None))
-    return []
+        return qs.filter(enterprise=None)
+    return qs.none()
+
+
+def events_with_participants(
+    *, user: Any, limit: int = 30
+) -> list[tuple[MatchmakingEvent, list[EventParticipant]]]:
+    """The latest events with the participants the user may see: two queries."""
+    events = list(event_list_for_user(user=user)[:limit])
+    by_event: dict[int, list[EventParticipant]] = {e.pk: [] for e in events}
+    for p in participant_list_for_user(user=user).filter(event__in=[e.pk for e in events]):
+        by_event[p.event_id].append(p)
+    return [(e, by_event[e.pk]) for e in events]
+
+
+def score_list_for_user(*, user: Any, year: int | None, version: ScorecardVersion) -> QuerySet[CreditScore]:
+    if year is None:
+        return CreditScore.objects.none()
+    q = _filter(user, district="enterprise__district", enterprise="enterprise", institution=None)
+    qs = CreditScore.objects.filter(version=version, year=year).select_related("enterprise")
+    return _apply(qs, q).order_by("-total", "enterprise__name")

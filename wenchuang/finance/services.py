@@ -371,7 +371,8 @@ def pool_contribute(*, user: Any, amount: Any, on: date, memo: str = "") -> Pool
 def loan_register(
     *,
     user: Any,
-    enterprise_id: int,
+    enterprise_id: int | None = None,
+    uscc: str = "",
     principal: Any,
     rate_value: Any,
     start_on: date,
@@ -387,8 +388,15 @@ def loan_register(
         raise FinanceError("补偿比例须为0–1之间的小数") from exc
     if not Decimal(0) < ratio <= 1:
         raise FinanceError("补偿比例须大于0且不超过1")
-    if not Enterprise.objects.filter(pk=enterprise_id, status=Enterprise.Status.ACTIVE).exists():
-        raise FinanceError("借款企业不存在或不在营")
+    firms = Enterprise.objects.filter(status=Enterprise.Status.ACTIVE)
+    firm = (
+        firms.filter(pk=enterprise_id).first()
+        if enterprise_id is not None
+        else firms.filter(uscc=(uscc or "").strip().upper()).first()
+    )
+    if firm is None:
+        raise FinanceError("借款企业不存在或不在营，请核对统一社会信用代码")
+    enterprise_id = firm.pk
     with transaction.atomic():
         loan = PoolLoan.objects.create(
             institution=inst,

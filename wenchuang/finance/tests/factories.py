@@ -102,3 +102,44 @@ def random_firms(n: int, *, year: int, seed: int = 1) -> list[Enterprise]:
 
 
 __all__ = ["EnterpriseFactory", "InstitutionFactory", "ProductFactory", "finance_user_for", "random_firms"]
+
+
+def finance_samples(*, enterprise: Enterprise, elsewhere: Enterprise, finance_user: Any) -> dict[str, Any]:
+    """Scope samples for the permission-matrix walk: a demand and a loan of `enterprise` (the enterprise
+    user's, in the district office's district) with the finance user's bank, and the same of another
+    district's firm with another bank."""
+    from wenchuang.finance.models import FinancingDemand, PoolLoan
+
+    bank = InstitutionFactory(name="杭州测试银行")
+    other = InstitutionFactory(name="其他测试银行")
+    InstitutionMember.objects.get_or_create(user=finance_user, defaults={"institution": bank})
+
+    def demand(firm: Enterprise, inst: Institution) -> int:
+        d = FinancingDemand.objects.create(
+            enterprise=firm, amount=Decimal("100"), purpose="测试", term_months=12
+        )
+        d.shared_with.set([inst])
+        return d.pk
+
+    def loan(firm: Enterprise, inst: Institution) -> int:
+        return PoolLoan.objects.create(
+            institution=inst,
+            enterprise=firm,
+            principal=Decimal("100"),
+            rate=Decimal("4"),
+            start_on=date(2025, 1, 1),
+            term_months=12,
+        ).pk
+
+    return {
+        "finance_demand.pk": {
+            "in": demand(enterprise, bank),
+            "elsewhere": demand(elsewhere, other),
+            "missing": 999999,
+        },
+        "finance_loan.pk": {
+            "in": loan(enterprise, bank),
+            "elsewhere": loan(elsewhere, other),
+            "missing": 999999,
+        },
+    }
