@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "wenchuang.ingest",
     "wenchuang.rules",
     "wenchuang.policy",
+    "wenchuang.finance",
     "wenchuang.reports",
     "wenchuang.web",
     "wenchuang.demo",

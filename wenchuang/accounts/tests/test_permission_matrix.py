@@ -48,6 +48,7 @@ from wenchuang.core.access import (
     STAFF,
     Rule,
 )
+from wenchuang.finance.tests.factories import finance_samples
 from wenchuang.ingest.models import ImportBatch
 from wenchuang.registry.models import District
 
@@ -131,7 +132,7 @@ def actors(request, reference):
 
 
 @pytest.fixture
-def scope_samples(enterprise, district_admin, data_manager):
+def scope_samples(enterprise, district_admin, data_manager, finance_user):
     elsewhere = EnterpriseFactory(name="滨江测试动漫有限公司", district=District.objects.get(code="330108"))
 
     def batch(name: str, user: Any) -> int:
@@ -149,6 +150,7 @@ def scope_samples(enterprise, district_admin, data_manager):
             "elsewhere": batch("city.csv", data_manager),
             "missing": 999999,
         },
+        **finance_samples(enterprise=enterprise, elsewhere=elsewhere, finance_user=finance_user),
     }
 
 
