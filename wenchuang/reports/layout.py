@@ -105,7 +105,8 @@ def indicator_table(data: ReportData) -> Table:
         Col(f"{by}年基期值", NUM),
         Col(f"{data.year}年数值", NUM),
         Col("规划目标", width=0.9),
-        Col("目标完成度", RATIO),
+        Col("目标完成率", RATIO),
+        Col("增量完成度", RATIO),
         Col("时间进度", RATIO),
         Col("进度状态", width=1.1),
         Col("数据来源", width=1.0),
@@ -122,13 +123,17 @@ def indicator_table(data: ReportData) -> Table:
                 _val(r, r.base_value),
                 _val(r, r.value),
                 target,
+                r.target_ratio if data.is_city else None,
                 r.completion if data.is_city else None,
                 r.time_share if data.is_city else None,
                 n.status_text(r),
-                r.source_label,
+                r.source_label
+                + (f"（{r.reliability_label}）" if r.is_provisional and r.reliability_label else ""),
             ]
         )
     note = "" if data.is_city else f"区县账号：数值按所辖区县计算；基期值为本区{by}年数值。"
+    if data.is_city:
+        note = "目标完成率＝最新值÷目标值；增量完成度＝（最新值−基期值）÷（目标值−基期值）。"
     return Table("主要指标", f"表1 {data.year}年{data.scope_label}“十四五”规划主要指标监测", cols, rows, note)
 
 
@@ -141,9 +146,11 @@ def evaluation_table(data: ReportData) -> Table:
         Col("规划目标", width=0.9),
         Col("是否实现", width=0.7),
         Col("首次达标年份", width=0.8),
+        Col("目标完成率", RATIO),
         Col(f"{data.base_year}年以来年均增速", RATIO),
         Col("目标所需年均增速", RATIO),
         Col(f"{data.vision_year}年展望：每年还需增长", RATIO),
+        Col("数据来源", width=1.0),
     ]
     rows = []
     for e in data.evaluation:
@@ -159,12 +166,21 @@ def evaluation_table(data: ReportData) -> Table:
                 else "—",
                 n.evaluation_verdict(r),
                 f"{e.first_year_met}年" if e.first_year_met else "—",
+                r.target_ratio if data.is_city else None,
                 r.observed_rate,
                 r.required_rate if data.is_city else None,
                 e.outlook_2035.rate_still_required if e.outlook_2035 else None,
+                r.source_label
+                + (f"（{r.reliability_label}）" if r.is_provisional and r.reliability_label else ""),
             ]
         )
-    return Table("终期评估", f"表1 “十四五”规划指标终期评估（截至{data.year}年）", cols, rows)
+    mixed = [e.indicator.name for e in data.evaluation if e.indicator.mixed_sources]
+    note = "目标完成率＝最新值÷目标值。"
+    if mixed:
+        note += (
+            "年均增速跨口径（规划公布的基期值与微观数据计算值）的指标：" + "、".join(mixed) + "，仅供参考。"
+        )
+    return Table("终期评估", f"表1 “十四五”规划指标终期评估（截至{data.year}年）", cols, rows, note)
 
 
 def vision_table(data: ReportData) -> Table:
