@@ -8,6 +8,7 @@ urlpatterns = [
     path("import/", include("wenchuang.ingest.urls")),
     path("stats/", include("wenchuang.stats.urls")),
     path("reports/", include("wenchuang.reports.urls")),
+    path("policy/", include("wenchuang.policy.urls")),
     path("api/v1/", include("wenchuang.api.urls")),
     path("", include("wenchuang.web.urls")),
 ]
