@@ -9,6 +9,7 @@ urlpatterns = [
     path("stats/", include("wenchuang.stats.urls")),
     path("reports/", include("wenchuang.reports.urls")),
     path("finance/", include("wenchuang.finance.urls")),
+    path("policy/", include("wenchuang.policy.urls")),
     path("api/v1/", include("wenchuang.api.urls")),
     path("", include("wenchuang.web.urls")),
 ]

@@ -19,6 +19,7 @@ import copy
 from collections import defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from datetime import date
 from importlib import import_module
 from typing import Any
 
@@ -138,7 +139,9 @@ def scope_samples(enterprise, district_admin, data_manager, finance_user):
     def batch(name: str, user: Any) -> int:
         return ImportBatch.objects.create(kind="registration", file_name=name, sha256="0" * 64, user=user).pk
 
+    policy_samples = _policy_samples(enterprise, elsewhere)
     return {
+        **policy_samples,
         "enterprise.uscc": {
             "in": enterprise.uscc,
             "elsewhere": elsewhere.uscc,
@@ -151,6 +154,35 @@ def scope_samples(enterprise, district_admin, data_manager, finance_user):
             "missing": 999999,
         },
         **finance_samples(enterprise=enterprise, elsewhere=elsewhere, finance_user=finance_user),
+    }
+
+
+def _policy_samples(enterprise: Any, elsewhere: Any) -> dict[str, dict[str, Any]]:
+    """An application and a fact correction of the in-scope enterprise and of one in another district;
+    a 免申即享 round (city-wide objects: in and elsewhere are the same round)."""
+    from wenchuang.policy.models import Application, ExemptRound, FactCorrection, Policy
+    from wenchuang.policy.seed import seed_demo_policies
+
+    seed_demo_policies()
+    policy = Policy.objects.get(code="demo-park-certification")
+    version = policy.versions.get()
+
+    def app(firm: Any) -> int:
+        return Application.objects.create(policy=policy, version=version, enterprise=firm).pk
+
+    def correction(firm: Any) -> int:
+        return FactCorrection.objects.create(enterprise=firm, kind="review", message="请复核").pk
+
+    exempt = Policy.objects.get(code="demo-phoenix-listing")
+    rnd = ExemptRound.objects.create(policy=exempt, version=exempt.versions.get(), as_of=date(2025, 1, 1)).pk
+    return {
+        "application.pk": {"in": app(enterprise), "elsewhere": app(elsewhere), "missing": 999999},
+        "correction.pk": {
+            "in": correction(enterprise),
+            "elsewhere": correction(elsewhere),
+            "missing": 999999,
+        },
+        "round.pk": {"in": rnd, "elsewhere": rnd, "missing": 999999},
     }
 
 
