@@ -53,7 +53,10 @@ INSTALLED_APPS = [
     "wenchuang.registry",
     "wenchuang.plan",
     "wenchuang.stats",
+    "wenchuang.approval",  # data approval, publication lock, reporting completeness
     "wenchuang.ingest",
+    "wenchuang.projects",  # key-project library
+    "wenchuang.assessment",  # tasks of the six programmes, annual assessment
     "wenchuang.reports",
     "wenchuang.web",
     "rest_framework",
