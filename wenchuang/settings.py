@@ -53,10 +53,13 @@ INSTALLED_APPS = [
     "wenchuang.registry",
     "wenchuang.plan",
     "wenchuang.stats",
+    "wenchuang.approval",  # data approval, publication lock, reporting completeness
     "wenchuang.ingest",
     "wenchuang.rules",
     "wenchuang.policy",
     "wenchuang.finance",
+    "wenchuang.projects",  # key-project library
+    "wenchuang.assessment",  # tasks of the six programmes, annual assessment
     "wenchuang.reports",
     "wenchuang.web",
     "wenchuang.demo",

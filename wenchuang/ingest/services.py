@@ -21,6 +21,7 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Lookup, Model, QuerySet
 from django.utils import timezone
 
+from wenchuang.approval.selectors import LockedError, assert_unlocked_rows, locked_district_years
 from wenchuang.classify import classifier
 from wenchuang.classify.models import ClassificationDecision
 from wenchuang.core.errors import DomainError
@@ -404,6 +405,8 @@ class EnterpriseFactsWriter(Writer):
 
     def resolve(self, good, bad, scope=None):
         ids = _enterprise_ids(sorted({o["uscc"] for _, o in good}), with_district=scope is not None)
+        # publication lock: rows in an approved (locked) district-year are refused
+        locked = locked_district_years(years={o["year"] for _, o in good})
         kept = []
         for rowno, out in good:
             hit = ids.get(out["uscc"])
@@ -413,6 +416,8 @@ class EnterpriseFactsWriter(Writer):
                 ]
             elif scope is not None and hit[1] not in scope.district_ids:
                 bad[rowno] = [Problem("uscc", out["uscc"], scope.outside("该企业所在区县"))]
+            elif (hit[1], out["year"]) in locked:
+                bad[rowno] = [Problem("year", out["year"], locked[(hit[1], out["year"])])]
             else:
                 out["enterprise_id"] = hit[0]
                 kept.append((rowno, out))
@@ -985,6 +990,13 @@ def _undo_facts(
             model.objects.filter(batch=batch).exclude(pk__in=changed_ids).values_list("pk", flat=True)
         )
     _refuse_later({b for b in prov.values() if b != batch.pk})
+    touched = model.objects.filter(pk__in=[*inserted, *changed_ids]).values_list(
+        "enterprise__district_id", "year"
+    )
+    try:  # publication lock: an undo must not change an approved district-year either
+        assert_unlocked_rows(touched.distinct())
+    except LockedError as exc:
+        raise UndoRefused(exc.message) from exc
     years = set(
         model.objects.filter(pk__in=[*inserted, *changed_ids]).values_list("year", flat=True).distinct()
     )

@@ -139,9 +139,25 @@ def scope_samples(enterprise, district_admin, data_manager, finance_user):
     def batch(name: str, user: Any) -> int:
         return ImportBatch.objects.create(kind="registration", file_name=name, sha256="0" * 64, user=user).pk
 
+    from wenchuang.approval.models import DistrictYear
+    from wenchuang.projects.tests.factories import make_project
+
+    binjiang = District.objects.get(code="330108")
     policy_samples = _policy_samples(enterprise, elsewhere)
     return {
         **policy_samples,
+        # a project in the district office's district, owned by the enterprise user's enterprise
+        "project.pk": {
+            "in": make_project(owner=enterprise).pk,
+            "elsewhere": make_project(district=binjiang).pk,
+            "missing": 999999,
+        },
+        "approval.pk": {
+            "in": DistrictYear.objects.create(district=enterprise.district, year=2023).pk,
+            "elsewhere": DistrictYear.objects.create(district=binjiang, year=2023).pk,
+            "missing": 999999,
+        },
+        **_assessment_samples(),
         "enterprise.uscc": {
             "in": enterprise.uscc,
             "elsewhere": elsewhere.uscc,
@@ -183,6 +199,23 @@ def _policy_samples(enterprise: Any, elsewhere: Any) -> dict[str, dict[str, Any]
             "missing": 999999,
         },
         "round.pk": {"in": rnd, "elsewhere": rnd, "missing": 999999},
+    }
+
+
+def _assessment_samples() -> dict[str, dict[str, Any]]:
+    from wenchuang.assessment.models import Report
+    from wenchuang.assessment.tests.factories import district_unit, make_milestone
+
+    own, other = district_unit("330106"), district_unit("330108")
+    m_in, m_out = make_milestone(unit=own, code="walk-in"), make_milestone(unit=other, code="walk-out")
+
+    def report(m: Any) -> int:
+        return Report.objects.create(milestone=m, done=True, evidence="e", reported_on=m.due).pk
+
+    return {
+        "milestone.pk": {"in": m_in.pk, "elsewhere": m_out.pk, "missing": 999999},
+        "assessment_report.pk": {"in": report(m_in), "elsewhere": report(m_out), "missing": 999999},
+        "unit.pk": {"in": own.pk, "elsewhere": other.pk, "missing": 999999},
     }
 
 
