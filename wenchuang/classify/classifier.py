@@ -71,7 +71,9 @@ def _ensure_words(words: tuple[str, ...]) -> None:
 def _tokens(scope: str) -> frozenset[str]:
     import jieba
 
-    return frozenset(jieba.lcut(scope, HMM=False))
+    # search mode adds the words inside a long word (开业典礼 → 开业, 典礼), so a two-character keyword
+    # is found in a compound the dictionary keeps whole
+    return frozenset(jieba.lcut_for_search(scope, HMM=False))
 
 
 def _clause_with(scope: str, word: str) -> str:

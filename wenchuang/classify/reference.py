@@ -45,7 +45,26 @@ def reference_load(*, directory: Path | None = None) -> LoadCounts:
     counts.add("culture_categories", **_load_categories(_rows("culture-classification-2018.csv", directory)))
     counts.add("new_forms", **_mark_new_forms(_rows("culture-new-forms-16.csv", directory)))
     counts.add("gbt_mappings", **_load_mappings(_rows("culture-classification-2018-gbt-map.csv", directory)))
+    counts.add("district_crosswalk", **_check_crosswalk(directory))
     return counts
+
+
+def _check_crosswalk(directory: Path) -> dict[str, int]:
+    """The 2021 district crosswalk is read from its file where it is used (`core.districts`); loading
+    checks it: every district it maps to exists, every old district has its one default row."""
+    from wenchuang.core.districts import CROSSWALK_FILE, crosswalk
+
+    if not (directory / CROSSWALK_FILE).exists():
+        return {"created": 0, "unchanged": 0}
+    rows = crosswalk(directory)
+    known = set(District.objects.values_list("code", flat=True))
+    unknown = sorted({r.new_code for r in rows} - known)
+    if unknown:
+        raise ValueError(f"{CROSSWALK_FILE}：对照的区划代码{'、'.join(unknown)}不在区划表中")
+    olds = [r.old_code for r in rows if not r.street]
+    if len(olds) != len(set(olds)) or {r.old_code for r in rows} != set(olds):
+        raise ValueError(f"{CROSSWALK_FILE}：每个原区县须有且只有一行默认归属（街道为空）")
+    return {"created": 0, "unchanged": len(rows)}
 
 
 def _load_districts(rows: list[dict[str, str]]) -> dict[str, int]:

@@ -12,7 +12,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from wenchuang.core.errors import DomainError
-from wenchuang.ingest.schema import Kind, header_index, normalise_header, not_imported, synonyms
+from wenchuang.ingest.schema import (
+    Kind,
+    header_index,
+    header_rank,
+    normalise_header,
+    not_imported,
+    synonyms,
+)
 from wenchuang.ingest.values import UNIT_ALIASES, clean_text, unit_from_header
 
 XLSX_MAGIC = b"PK\x03\x04"
@@ -64,7 +71,7 @@ def suggest(header: str, kind: Kind) -> str | None:
             ratio = max(ratio, 0.6)
         if ratio > score:
             best, score = zh, ratio
-    return best if score >= 0.4 else None
+    return best if score >= 0.55 else None
 
 
 def ignored_note(header: str, kind: Kind, *, taken_by: str | None = None) -> str:
@@ -166,23 +173,38 @@ def _read_xlsx(data: bytes, kind: Kind) -> Table:
 
 def map_columns(table: Table, kind: Kind, *, default_unit: str = "万元") -> Mapping:
     index = header_index(kind)
+    rank = header_rank(kind)
     positions: dict[str, int] = {}
     units: dict[str, str] = {}
+    labels: dict[str, str] = {}
+    found: dict[int, str] = {}  # column position → key
+    # when two columns mean the same (所属行业 and 国标行业), the one listed first in the synonym table wins
+    for i, raw in enumerate(table.headers):
+        name, _unit = unit_from_header(str(raw or ""))
+        key = index.get(normalise_header(name)) or index.get(normalise_header(str(raw or "")))
+        if key is None:
+            continue
+        held = positions.get(key)
+        if held is None or rank(str(raw or "")) < rank(str(table.headers[held] or "")):
+            if held is not None:
+                found.pop(held)
+            positions[key] = i
+            found[i] = key
     ignored: list[str] = []
     notes: list[str] = []
-    labels: dict[str, str] = {}
     for i, raw in enumerate(table.headers):
-        name, unit = unit_from_header(str(raw or ""))
-        key = index.get(normalise_header(name)) or index.get(normalise_header(str(raw or "")))
-        if key is None or key in positions:
-            if str(raw or "").strip():
-                ignored.append(str(raw))
-                notes.append(ignored_note(str(raw).strip(), kind, taken_by=labels.get(key) if key else None))
-            continue
-        positions[key] = i
-        labels[key] = clean_text(raw)
-        if kind.column(key).type in ("money", "capital"):
-            units[key] = unit or ("" if kind.column(key).type == "capital" else default_unit)
+        if i in found:
+            key = found[i]
+            labels[key] = clean_text(raw)
+            _name, unit = unit_from_header(str(raw or ""))
+            if kind.column(key).type in ("money", "capital"):
+                units[key] = unit or ("" if kind.column(key).type == "capital" else default_unit)
+        elif str(raw or "").strip():
+            name, _unit = unit_from_header(str(raw or ""))
+            key = index.get(normalise_header(name)) or index.get(normalise_header(str(raw or "")))
+            taken = clean_text(table.headers[positions[key]]) if key else None
+            ignored.append(str(raw))
+            notes.append(ignored_note(str(raw).strip(), kind, taken_by=taken))
     missing = [c.zh for c in kind.columns if c.required and c.key not in positions]
     if missing:
         where = f"工作表“{table.sheet}”" if table.sheet else "文件"

@@ -5,11 +5,12 @@ Templates, header matching, validation and the rejected-rows file all read these
 from __future__ import annotations
 
 import csv
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from wenchuang.ingest.values import clean_text
+from wenchuang.ingest.values import clean_text, unit_from_header
 
 SYNONYMS_FILE = Path(__file__).with_name("data") / "header-synonyms.csv"
 
@@ -282,6 +283,24 @@ def header_index(kind: Kind) -> dict[str, str]:
         for name in (col.zh, col.key, *col.aliases):
             out[normalise_header(name)] = col.key
     return out
+
+
+def header_rank(kind: Kind) -> Callable[[str], int]:
+    """Preference among headers that mean the same column: the schema's own names first, then the
+    synonym table in its order (国标行业 before 所属行业)."""
+    order: dict[str, int] = {}
+    for col in kind.columns:
+        for name in (col.zh, col.key, *col.aliases):
+            order.setdefault(normalise_header(name), len(order))
+    for key, header, _note in synonyms(kind):
+        if key != "-":
+            order.setdefault(normalise_header(header), len(order))
+
+    def rank(header: str) -> int:
+        name, _unit = unit_from_header(header)
+        return min(order.get(normalise_header(name), 10**6), order.get(normalise_header(header), 10**6))
+
+    return rank
 
 
 def not_imported(kind: Kind) -> dict[str, str]:

@@ -152,10 +152,17 @@ def _context(
 
 
 def _industry_names() -> dict[str, str]:
-    """GB/T 4754 小类 name → code, for files that give the industry by name."""
+    """GB/T 4754-2017 name → code, for files that give the industry by name: 门类 (a letter) and 大类
+    (2 digits) from the reference file, 小类 (4 digits) as far as the culture mapping names them."""
+    import csv
+
     from wenchuang.classify.models import GbtIndustryMapping
 
-    return {name: code for code, name in GbtIndustryMapping.objects.values_list("gbt_code", "gbt_name")}
+    path = Path(settings.DATA_DIR) / "reference" / "gbt-4754-2017-sections-divisions.csv"
+    with path.open(encoding="utf-8", newline="") as fh:
+        names = {r["name"]: r["code"] for r in csv.DictReader(fh)}
+    names.update(GbtIndustryMapping.objects.values_list("gbt_name", "gbt_code"))
+    return names
 
 
 def data_years() -> tuple[int, int]:

@@ -69,29 +69,6 @@ _STATUS_HEAD = re.compile(r"^(存续|在营|在业|开业|注销|吊销|迁出|�
 _GBT = re.compile(r"^\d{4}$")
 _GBT_DIGITS = re.compile(r"(?<!\d)(\d{2,4})(?!\d)")
 _GBT_LETTER = re.compile(r"^([A-T])(?![A-Za-z])")
-# GB/T 4754-2017 门类 (sections): an industry given only by its section goes to review.
-GBT_SECTIONS = {
-    "农、林、牧、渔业": "A",
-    "采矿业": "B",
-    "制造业": "C",
-    "电力、热力、燃气及水生产和供应业": "D",
-    "建筑业": "E",
-    "批发和零售业": "F",
-    "交通运输、仓储和邮政业": "G",
-    "住宿和餐饮业": "H",
-    "信息传输、软件和信息技术服务业": "I",
-    "金融业": "J",
-    "房地产业": "K",
-    "租赁和商务服务业": "L",
-    "科学研究和技术服务业": "M",
-    "水利、环境和公共设施管理业": "N",
-    "居民服务、修理和其他服务业": "O",
-    "教育": "P",
-    "卫生和社会工作": "Q",
-    "文化、体育和娱乐业": "R",
-    "公共管理、社会保障和社会组织": "S",
-    "国际组织": "T",
-}
 _SLUG = re.compile(r"^[-a-zA-Z0-9_]+$")
 MAX_MONEY = Decimal("9999999999999999")
 
@@ -114,7 +91,7 @@ class Context:
     positions: dict[str, int] = field(default_factory=dict)
     scope: Any = None  # core.scope.Scope of a district office; None = city-wide
     labels: dict[str, str] = field(default_factory=dict)  # schema key → the file's own header
-    industry_names: dict[str, str] = field(default_factory=dict)  # GB/T 小类 name → code
+    industry_names: dict[str, str] = field(default_factory=dict)  # GB/T 门类/大类/小类 name → code
 
     def label(self, key: str, default: str) -> str:
         """The column as the file names it: a message never blames a column the file calls otherwise."""
@@ -493,12 +470,11 @@ def parse_industry(raw: Any, names: dict[str, str]) -> str:
     m = _GBT_DIGITS.search(text)
     if m:
         return m.group(1)
-    tail = re.split(r"\s*[>＞/|-]\s*", text)[-1].strip()
-    for candidate in (tail, text):
+    # a name, or a path "门类 > 大类 > 中类 > 小类": the most specific part the tables know
+    for candidate in (text, *reversed(re.split(r"\s*[>/|]\s*", text))):
+        candidate = candidate.strip()
         if candidate in names:
             return names[candidate]
-    if text in GBT_SECTIONS:
-        return GBT_SECTIONS[text]
     m = _GBT_LETTER.match(text)
     if m and (len(text) == 1 or not text[1].isascii()):
         return m.group(1)
