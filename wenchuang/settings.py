@@ -209,12 +209,12 @@ TASKS = {
     }
 }
 
-# Hangzhou's 14th plan is the built-in default; another city or plan is another file.
 # Statistical confidentiality of published aggregates (stats.disclosure): threshold rule (fewer
 # respondents are withheld) and (n, k) dominance rule (the n largest above k % are withheld; k=0 off).
 WENCHUANG_DISCLOSURE_MIN_COUNT = env_int("WENCHUANG_DISCLOSURE_MIN_COUNT", 3)
 WENCHUANG_DISCLOSURE_DOMINANCE_N = env_int("WENCHUANG_DISCLOSURE_DOMINANCE_N", 1)
 WENCHUANG_DISCLOSURE_DOMINANCE_K = env_int("WENCHUANG_DISCLOSURE_DOMINANCE_K", 85)
+# Hangzhou's 14th plan is the built-in default; another city or plan is another file.
 WENCHUANG_DEFAULT_PLAN = env_str("WENCHUANG_DEFAULT_PLAN", "hangzhou-14th-culture")
 WENCHUANG_CITY_CODE = env_str("WENCHUANG_CITY_CODE", "330100")
 WENCHUANG_MAP_GEOJSON = Path(
@@ -231,6 +231,14 @@ WENCHUANG_FIELD_KEYS = env_list("WENCHUANG_FIELD_KEYS", [])
 
 # Imports larger than this are refused with a message (a 2 GB upload never reaches the parser).
 WENCHUANG_IMPORT_MAX_BYTES = env_int("WENCHUANG_IMPORT_MAX_BYTES", 200 * 1024 * 1024)
+# Upload limits checked while reading, before the work (ingest.limits), and the stuck-batch timeout.
+WENCHUANG_IMPORT_MAX_UNPACKED_BYTES = env_int("WENCHUANG_IMPORT_MAX_UNPACKED_BYTES", 300 * 1024 * 1024)
+WENCHUANG_IMPORT_MAX_RATIO = env_int("WENCHUANG_IMPORT_MAX_RATIO", 200)
+WENCHUANG_IMPORT_MAX_ROWS = env_int("WENCHUANG_IMPORT_MAX_ROWS", 250_000)
+WENCHUANG_IMPORT_MAX_COLUMNS = env_int("WENCHUANG_IMPORT_MAX_COLUMNS", 300)
+WENCHUANG_IMPORT_MAX_CELL_CHARS = env_int("WENCHUANG_IMPORT_MAX_CELL_CHARS", 32767)
+WENCHUANG_IMPORT_MAX_ERROR_ROWS = env_int("WENCHUANG_IMPORT_MAX_ERROR_ROWS", 20_000)
+WENCHUANG_IMPORT_STALE_MINUTES = env_int("WENCHUANG_IMPORT_STALE_MINUTES", 30)
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 10 * 1024 * 1024)
 
 LOGGING = {

@@ -10,7 +10,7 @@ import json
 import logging
 from collections import defaultdict
 from collections.abc import Callable, Sequence
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from operator import itemgetter
 from pathlib import Path
@@ -21,6 +21,7 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Lookup, Model, QuerySet
 from django.utils import timezone
 
+from wenchuang.accounts.audit import audit_record
 from wenchuang.approval.selectors import LockedError, assert_unlocked_rows, locked_district_years
 from wenchuang.classify import classifier
 from wenchuang.classify.models import ClassificationDecision
@@ -36,6 +37,7 @@ from wenchuang.ingest.models import (
     OfficialSource,
     SocialInsuranceYear,
     TaxYear,
+    var_relative,
 )
 from wenchuang.ingest.schema import KINDS, Kind
 from wenchuang.ingest.scope import import_scope
@@ -100,8 +102,131 @@ def batch_create(
     if store:
         path = import_dir() / f"batch-{batch.pk}.upload"
         path.write_bytes(data)
-        batch.stored_path = str(path)
+        batch.stored_path = var_relative(path)
         batch.save(update_fields=["stored_path"])
+    return batch
+
+
+def batch_enqueue(batch: ImportBatch) -> ImportBatch:
+    """Hand the batch to the background worker and remember the job, whose fate the batch follows."""
+    from wenchuang.ingest.tasks import import_batch_task
+
+    result = import_batch_task.enqueue(batch.pk)
+    ImportBatch.objects.filter(pk=batch.pk).update(task_id=str(result.id), heartbeat_at=timezone.now())
+    batch.task_id = str(result.id)
+    return batch
+
+
+def stale_minutes() -> int:
+    return int(getattr(settings, "WENCHUANG_IMPORT_STALE_MINUTES", 30))
+
+
+STALE_MESSAGE = (
+    "后台导入任务已{minutes}分钟无进展（处理进程可能已退出或被终止），本批次已标记为失败，未写入任何数据；"
+    "可重新导入或丢弃本批次"
+)
+WORKER_DIED_MESSAGE = "后台任务处理进程意外退出，本批次未写入任何数据；可重新导入或丢弃本批次"
+TASK_FAILED_MESSAGE = "后台导入任务异常结束（{error}），本批次未写入任何数据；可重新导入或丢弃本批次"
+
+
+def batches_reap(*, now: Any = None, worker_died: bool = False) -> int:
+    """Fail the batches left 排队中/导入中 whose job failed or finished without them, or that showed no
+    sign of life for `stale_minutes()` while running (worker killed). Returns how many were failed."""
+    from django_tasks.base import TaskResultStatus
+    from django_tasks_db.models import DBTaskResult
+
+    now = now or timezone.now()
+    live = (ImportBatch.Status.PENDING, ImportBatch.Status.RUNNING)
+    batches = list(ImportBatch.objects.filter(status__in=live).exclude(task_id=""))
+    # A worker known dead (its supervisor saw it exit) held every running batch: no need to wait.
+    stale_cut = now if worker_died else now - timedelta(minutes=stale_minutes())
+    running = list(ImportBatch.objects.filter(status=ImportBatch.Status.RUNNING, heartbeat_at__lt=stale_cut))
+    tasks = {
+        str(t.id): t
+        for t in DBTaskResult.objects.filter(id__in=[b.task_id for b in batches]).only(
+            "id", "status", "exception_class_path"
+        )
+    }
+    failed = 0
+    for batch in batches:
+        task = tasks.get(batch.task_id)
+        if task is not None and task.status in (TaskResultStatus.FAILED, TaskResultStatus.SUCCESSFUL):
+            error = (task.exception_class_path or "").rsplit(".", 1)[-1] or "任务已结束"
+            failed += _fail_if_live(batch.pk, TASK_FAILED_MESSAGE.format(error=error))
+    for batch in running:
+        message = WORKER_DIED_MESSAGE if worker_died else STALE_MESSAGE.format(minutes=stale_minutes())
+        if _fail_if_live(batch.pk, message):
+            failed += 1
+            if batch.task_id:
+                DBTaskResult.objects.filter(id=batch.task_id, status=TaskResultStatus.RUNNING).update(
+                    status=TaskResultStatus.FAILED, finished_at=now
+                )
+    return failed
+
+
+def _fail_if_live(pk: int, message: str) -> int:
+    live = (ImportBatch.Status.PENDING, ImportBatch.Status.RUNNING)
+    n = ImportBatch.objects.filter(pk=pk, status__in=live).update(
+        status=ImportBatch.Status.FAILED, message=message, finished_at=timezone.now()
+    )
+    if n:
+        log.warning("import batch %s failed: %s", pk, message)
+    return n
+
+
+def _batch_for_action(batch_id: int) -> ImportBatch:
+    batch = ImportBatch.objects.select_for_update().filter(pk=batch_id).first()
+    if batch is None:
+        raise ImportError_(f"批次#{batch_id}不存在")
+    if batch.status not in (ImportBatch.Status.FAILED, ImportBatch.Status.REJECTED):
+        raise ImportError_(
+            f"批次#{batch_id}状态为“{batch.get_status_display()}”，只有失败或未写入的批次可以重新导入或丢弃"
+        )
+    return batch
+
+
+def batch_retry(*, batch_id: int, user: Any = None) -> ImportBatch:
+    """Run a failed (or rejected) batch again from its stored upload, as a fresh job."""
+    with transaction.atomic():
+        batch = _batch_for_action(batch_id)
+        path = batch.upload_path
+        if path is None or not path.is_file():
+            raise ImportError_(f"批次#{batch_id}的上传文件已不存在，请重新上传")
+        batch.status = ImportBatch.Status.PENDING
+        batch.message = ""
+        batch.finished_at = None
+        batch.total = batch.processed = batch.inserted = batch.updated = batch.unchanged = batch.rejected = 0
+        batch.error_file = ""
+        batch.save()
+        audit_record(
+            event="data_change",
+            user=user,
+            object_type="import_batch",
+            object_id=str(batch.pk),
+            detail={"action": "import_retry"},
+        )
+        transaction.on_commit(lambda: batch_enqueue(batch))
+    return batch
+
+
+def batch_discard(*, batch_id: int, user: Any = None) -> ImportBatch:
+    """Give up a failed (or rejected) batch: its upload and rejected-rows workbook are deleted."""
+    with transaction.atomic():
+        batch = _batch_for_action(batch_id)
+        for path in (batch.upload_path, batch.error_path):
+            if path is not None and path.is_file():
+                path.unlink()
+        batch.status = ImportBatch.Status.DISCARDED
+        batch.message = "已丢弃"
+        batch.stored_path = batch.error_file = ""
+        batch.save()
+        audit_record(
+            event="data_change",
+            user=user,
+            object_type="import_batch",
+            object_id=str(batch.pk),
+            detail={"action": "import_discard"},
+        )
     return batch
 
 
@@ -127,7 +252,9 @@ def import_file(
 def _finish(batch: ImportBatch, status: str, message: str = "") -> ImportBatch:
     batch.status = status
     batch.message = message
-    batch.finished_at = timezone.now()
+    batch.finished_at = batch.heartbeat_at = timezone.now()
+    if status in (ImportBatch.Status.DONE, ImportBatch.Status.REJECTED):
+        batch.processed = batch.total
     batch.save()
     return batch
 
@@ -176,14 +303,38 @@ def data_years() -> tuple[int, int]:
     return plan.base_year - 5, max(plan.end_year, timezone.now().year)
 
 
+INTERNAL_ERROR = (
+    "导入时发生内部错误（{error}），本批次未写入任何数据；可重新导入或丢弃本批次，如仍失败请联系管理员"
+)
+
+
 def batch_run(
     *, batch: ImportBatch, data: bytes | None = None, progress: Progress | None = None, recompute: bool = True
 ) -> ImportBatch:
+    """Run a batch; whatever happens, it ends 已完成, 未写入 or 失败 with a Chinese message (never stays
+    导入中): an unexpected error fails the batch, and the write and the 已完成 state commit together."""
+    try:
+        return _batch_run(batch=batch, data=data, progress=progress, recompute=recompute)
+    except Exception as exc:
+        log.exception("import batch %s failed", batch.pk)
+        batch.refresh_from_db()
+        if batch.status in (ImportBatch.Status.PENDING, ImportBatch.Status.RUNNING):
+            return _finish(batch, ImportBatch.Status.FAILED, INTERNAL_ERROR.format(error=type(exc).__name__))
+        return batch
+
+
+def _batch_run(
+    *, batch: ImportBatch, data: bytes | None = None, progress: Progress | None = None, recompute: bool = True
+) -> ImportBatch:
     if data is None:
-        data = Path(batch.stored_path).read_bytes()
+        path = batch.upload_path
+        if path is None or not path.is_file():
+            return _finish(batch, ImportBatch.Status.FAILED, "上传文件已不存在，请重新上传")
+        data = path.read_bytes()
     kind = KINDS[batch.kind]
     batch.status = ImportBatch.Status.RUNNING
-    batch.save(update_fields=["status"])
+    batch.heartbeat_at = timezone.now()
+    batch.save(update_fields=["status", "heartbeat_at"])
     problem = size_problem(len(data))
     if problem:
         return _finish(batch, ImportBatch.Status.FAILED, problem)
@@ -199,7 +350,8 @@ def batch_run(
     def tick(done: int, phase: str) -> None:
         if progress:
             progress(done, batch.total, phase)
-        ImportBatch.objects.filter(pk=batch.pk).update(processed=done)
+        batch.processed = done
+        ImportBatch.objects.filter(pk=batch.pk).update(processed=done, heartbeat_at=timezone.now())
 
     scope = import_scope(batch.user)
     ctx = _context(kind, mapping, table, scope)
@@ -221,7 +373,7 @@ def batch_run(
     rejected = len(bad)
     batch.rejected = rejected
     if rejected:
-        batch.error_file = str(
+        batch.error_file = var_relative(
             error_file_write(batch=batch, table=table, kind=kind, bad=bad, mapping=mapping)
         )
     if rejected and batch.mode == ImportBatch.Mode.ALL_OR_NOTHING:
@@ -236,6 +388,17 @@ def batch_run(
     try:
         with transaction.atomic():
             counts = writer.write(batch, good, set(mapping.positions))
+            # The 已完成 state commits with the data: a worker killed before the commit leaves neither.
+            batch.inserted, batch.updated, batch.unchanged = (
+                counts["inserted"],
+                counts["updated"],
+                counts["unchanged"],
+            )
+            batch.years = sorted(counts.get("years", []))
+            batch.classification = counts.get("classification", {})
+            assert batch.inserted + batch.updated + batch.unchanged + batch.rejected == batch.total
+            msg = f"{rejected}行有错误未写入，见错误行文件" if rejected else ""
+            _finish(batch, ImportBatch.Status.DONE, msg)
     except IntegrityError:
         # rows read as absent were committed by another import meanwhile (new rows go in without
         # ON CONFLICT); the transaction rolled back, so nothing of this batch was written
@@ -245,16 +408,6 @@ def batch_run(
             ImportBatch.Status.FAILED,
             "导入期间其他批次写入了相同的企业或年度数据，本批次未写入任何数据；请重新导入",
         )
-    batch.inserted, batch.updated, batch.unchanged = (
-        counts["inserted"],
-        counts["updated"],
-        counts["unchanged"],
-    )
-    batch.years = sorted(counts.get("years", []))
-    batch.classification = counts.get("classification", {})
-    assert batch.inserted + batch.updated + batch.unchanged + batch.rejected == batch.total
-    msg = f"{rejected}行有错误未写入，见错误行文件" if rejected else ""
-    _finish(batch, ImportBatch.Status.DONE, msg)
     if recompute and (batch.inserted or batch.updated):
         _recompute(batch)
     return batch
@@ -295,13 +448,16 @@ def _reject_duplicates(
     dups = {r: (rows, key) for key, rows in by_key.items() if len(rows) > 1 for r in rows}
     label = "+".join(ctx.label(k, kind.column(k).zh) if ctx else kind.column(k).zh for k in kind.key)
     for rowno, (rows, key) in dups.items():
-        others = "、".join(str(r) for r in rows if r != rowno)
+        # At most five rows named: listing all n copies in each of n messages is O(n²).
+        shown = [r for r in rows[:6] if r != rowno][:5]
+        more = f"等，共{len(rows)}行" if len(rows) > len(shown) + 1 else ""
+        group = "、".join(map(str, sorted({rowno, *shown}))) + more
         value = "+".join(map(str, key)) if isinstance(key, tuple) else str(key)
         bad[rowno] = [
             Problem(
                 kind.key[0],
                 value,
-                f"{label}“{value}”在文件中重复（另见第{others}行）：第{'、'.join(map(str, rows))}行"
+                f"{label}“{value}”在文件中重复（另见第{'、'.join(map(str, shown))}行{more}）：第{group}行"
                 "都未写入（无法判断哪一行准确），请核对后只保留一行",
             )
         ]

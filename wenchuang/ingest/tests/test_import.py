@@ -138,7 +138,7 @@ def test_gb18030_csv_round_trips_through_the_error_file(reference):
     rows[1][0] = rows[1][0][:17] + ("0" if rows[1][0][17] != "0" else "1")
     b = imp("registration", csv_bytes(REG_HEADER, rows, "gb18030"), mode="valid-only")
     assert (b.inserted, b.rejected) == (1, 1)
-    ws = openpyxl.load_workbook(b.error_file)["错误行"]
+    ws = openpyxl.load_workbook(b.error_path)["错误行"]
     header, line = [c.value for c in ws[1]], [c.value for c in ws[2]]
     assert header[:4] == ["行号", "列", "值", "原因"]
     assert line[0] == 3 and line[1] == "统一社会信用代码"
@@ -250,7 +250,7 @@ def test_it_refuses_a_file_over_the_size_limit(registered, settings):
 
 
 def _rejected_reason(b, row=2):
-    ws = openpyxl.load_workbook(b.error_file)["错误行"]
+    ws = openpyxl.load_workbook(b.error_path)["错误行"]
     found = {r[0].value: r[3].value for r in ws.iter_rows(min_row=2)}
     return found[row]
 
