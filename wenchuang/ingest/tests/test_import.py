@@ -293,7 +293,7 @@ def test_duplicate_uscc_in_the_file_is_rejected(registered):
     b = imp("registration", csv_bytes(REG_HEADER, rows))
     assert (b.status, b.rejected) == ("rejected", 2)
     assert "在文件中重复（另见第4行）：第2、4行都未写入" in _rejected_reason(b, 2)
-    ws = openpyxl.load_workbook(b.error_file).worksheets[0]
+    ws = openpyxl.load_workbook(b.error_path).worksheets[0]
     cells = {r[0]: r[2] for r in ws.iter_rows(min_row=2, values_only=True)}
     assert cells == {2: rows[0][0], 4: rows[0][0]}  # the value cell names the repeated code
     assert state() == before

@@ -186,7 +186,7 @@ def test_errors_name_the_files_own_column_and_the_workbook_lists_ignored_columns
     ]
     b = import_file(kind="registration", data=_csv(header, rows), file_name="x.csv", recompute=False)
     assert (b.status, b.rejected) == ("rejected", 3)
-    wb = openpyxl.load_workbook(b.error_file)
+    wb = openpyxl.load_workbook(b.error_path)
     found = {r[0]: r[1:4] for r in wb["错误行"].iter_rows(min_row=2, values_only=True)}
     assert found[2] == (
         "所属区县",
@@ -226,7 +226,7 @@ def test_a_repeated_uscc_holds_back_every_row_of_its_group(reference):
     )
     assert (b.inserted, b.rejected) == (1, 2)
     assert list(Enterprise.objects.values_list("name", flat=True)) == ["乙"]
-    wb = openpyxl.load_workbook(b.error_file)
+    wb = openpyxl.load_workbook(b.error_path)
     found = {r[0]: r[1:4] for r in wb["错误行"].iter_rows(min_row=2, values_only=True)}
     assert found[2][:2] == ("统一社会信用代码", uscc(1)) and found[4][:2] == ("统一社会信用代码", uscc(1))
     assert "另见第4行" in found[2][2] and "另见第2行" in found[4][2]
