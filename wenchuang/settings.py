@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from datetime import timedelta
 from pathlib import Path
 
@@ -13,6 +14,10 @@ from wenchuang.env import env_bool, env_choice, env_date, env_int, env_list, env
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("WENCHUANG_VAR_DIR", str(BASE_DIR / "var")))
+# Parallel test workers (pytest-xdist) each keep their files apart (uploads, error workbooks, reports),
+# as they keep their test databases apart.
+if os.environ.get("PYTEST_XDIST_WORKER"):
+    VAR_DIR = VAR_DIR / f"test-{os.environ['PYTEST_XDIST_WORKER']}"
 DATA_DIR = BASE_DIR / "data"
 
 # WENCHUANG_PRODUCTION=1 switches on the deployment hardening below (HTTPS-only cookies, HSTS, SSL
