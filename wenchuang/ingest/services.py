@@ -934,16 +934,34 @@ class OfficialWriter(Writer):
     (they are a handful of rows); provenance and the replaced values are kept here."""
 
     def resolve(self, good, bad, scope=None):
+        from wenchuang.plan.models import Indicator
+        from wenchuang.plan.schema import OFFICIAL_SERIES
+        from wenchuang.stats.models import OfficialFigure
+
         codes = dict(District.objects.values_list("code", "pk"))
         city = getattr(settings, "WENCHUANG_CITY_CODE", "330100")
+        valid = set(Indicator.objects.values_list("code", flat=True)) | set(OFFICIAL_SERIES)
+        valid_text = "、".join(sorted(valid))
+        reliabilities = {label: value for value, label in OfficialFigure.Reliability.choices}
+        reliabilities.update({value: value for value in OfficialFigure.Reliability.values})
         kept = []
         for rowno, o in good:
             area = o.get("area", "")
-            if area and area not in codes:
+            reliability = (o.get("reliability") or "").strip()
+            if o["indicator"] not in valid:
+                bad[rowno] = [
+                    Problem("indicator", o["indicator"], f"指标代码{o['indicator']}未知，可用：{valid_text}")
+                ]
+            elif reliability and reliability not in reliabilities:
+                bad[rowno] = [
+                    Problem("reliability", reliability, "数据可靠性须为正式数、初步数或估算数（或留空）")
+                ]
+            elif area and area not in codes:
                 bad[rowno] = [Problem("area", area, f"区划代码{area}不在本市（{city}）范围内")]
             elif scope is not None and codes.get(area) not in scope.district_ids:
                 bad[rowno] = [Problem("area", area, scope.outside(f"区划代码{area or city}"))]
             else:
+                o["reliability"] = reliabilities.get(reliability, OfficialFigure.Reliability.VERIFIED)
                 kept.append((rowno, o))
         return kept
 
@@ -958,7 +976,12 @@ class OfficialWriter(Writer):
             prev = OfficialFigure.objects.filter(
                 plan_code="", code=o["indicator"], year=o["year"], area_kind=area_kind, area_code=area
             ).first()
-            if prev and (prev.value, prev.unit, prev.source_document) == (o["value"], o["unit"], o["source"]):
+            if prev and (prev.value, prev.unit, prev.source_document, prev.reliability) == (
+                o["value"],
+                o["unit"],
+                o["source"],
+                o["reliability"],
+            ):
                 unchanged += 1
                 continue
             try:
@@ -968,6 +991,7 @@ class OfficialWriter(Writer):
                     value=o["value"],
                     unit=o["unit"],
                     source_document=o["source"],
+                    reliability=o["reliability"],
                     area_kind=area_kind,
                     area_code=area,
                     user=batch.user,
@@ -987,6 +1011,7 @@ class OfficialWriter(Writer):
                             "value": str(prev.value),
                             "unit": prev.unit,
                             "source_document": prev.source_document,
+                            "reliability": prev.reliability,
                         },
                         "batch": old_src,
                     },
@@ -1209,7 +1234,10 @@ def _undo_official(batch: ImportBatch, changes: list[BatchChange], changed_ids: 
     for c in changes:
         f = c.before["fields"]
         OfficialFigure.objects.filter(pk=c.object_id).update(
-            value=Decimal(f["value"]), unit=f["unit"], source_document=f["source_document"]
+            value=Decimal(f["value"]),
+            unit=f["unit"],
+            source_document=f["source_document"],
+            reliability=f.get("reliability", OfficialFigure.Reliability.VERIFIED),
         )
         if c.before["batch"]:
             OfficialSource.objects.filter(figure_id=c.object_id).update(batch_id=c.before["batch"])

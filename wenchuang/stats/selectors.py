@@ -232,7 +232,10 @@ def indicator_values_json(*, plan_code: str, year: int, spatial_unit_code: str =
     if found:
         return found[0]
     values = indicator_value_list(plan_code=plan_code, year=year, spatial_unit_code=spatial_unit_code)
-    return presenters.indicator_values_json(plan_code=plan_code, year=year, values=values)
+    first_met = presenters.first_met_years(indicator_value_list(plan_code=plan_code).filter(year__lte=year))
+    return presenters.indicator_values_json(
+        plan_code=plan_code, year=year, values=values, first_met=first_met
+    )
 
 
 def violation_list(

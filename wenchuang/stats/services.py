@@ -33,6 +33,48 @@ class OfficialFigureError(DomainError, ValueError):
     pass
 
 
+def official_gap(*, years: Iterable[int] | None = None) -> list[dict[str, Any]]:
+    """For every city official figure of an indicator whose formula is a micro-data aggregate (value
+    added, total output, employment): the value computed afresh from the rollup, the official value,
+    the coverage (computed ÷ official) and the gap — what `stats reconcile` reports beside its cell
+    checks. Missing micro data gives no coverage (never a zero)."""
+    from wenchuang.plan.models import Indicator
+
+    aggregates = {
+        (i.plan.code, i.code): i
+        for i in Indicator.objects.select_related("plan")
+        if i.formula and i.formula.get("kind") == "aggregate"
+    }
+    figures = OfficialFigure.objects.filter(area_kind=OfficialFigure.AreaKind.CITY).order_by("code", "year")
+    if years is not None:
+        figures = figures.filter(year__in=list(years))
+    out = []
+    for fig in figures:
+        for (plan_code, code), ind in aggregates.items():
+            if code != fig.code or fig.plan_code not in ("", plan_code):
+                continue
+            computed = indicators.evaluate(ind.formula or {}, year=fig.year, plan_code=plan_code).value
+            official = fig.value
+            if fig.unit != ind.unit and fig.unit in indicators.TO_WAN and ind.unit in indicators.TO_WAN:
+                official = official * indicators.TO_WAN[fig.unit] / indicators.TO_WAN[ind.unit]
+            coverage = None if computed is None or not official else float(computed / official)
+            out.append(
+                {
+                    "plan": plan_code,
+                    "indicator": code,
+                    "year": fig.year,
+                    "unit": ind.unit,
+                    "official": str(official.quantize(Decimal("0.01"))),
+                    "computed": None if computed is None else str(computed.quantize(Decimal("0.01"))),
+                    "gap": None if computed is None else str((official - computed).quantize(Decimal("0.01"))),
+                    "coverage": coverage,
+                    "reliability": fig.reliability,
+                    "source_document": fig.source_document,
+                }
+            )
+    return out
+
+
 def official_figure_enter(
     *,
     code: str,
@@ -293,17 +335,25 @@ def indicator_values_recompute(*, plan_code: str, years: Iterable[int] | None = 
 def _snapshots_write(*, plan_code: str, years: list[int], now: datetime) -> None:
     """Serialise the stored values once, per year and scope, for the indicator endpoint (read back
     from the table so that the snapshot is byte for byte what a read of the rows would render)."""
+    # A year's first-met years depend on the years before it: rewrite every stored year from the
+    # earliest recomputed one on.
+    stored = list(IndicatorValue.objects.filter(plan_code=plan_code))
+    first_met = presenters.first_met_years(stored)
+    since = min(years, default=0)
     groups: dict[tuple[int, str], list[IndicatorValue]] = defaultdict(list)
-    for v in IndicatorValue.objects.filter(plan_code=plan_code, year__in=years):
-        groups[(v.year, v.spatial_unit_code)].append(v)
-    IndicatorSnapshot.objects.filter(plan_code=plan_code, year__in=years).delete()
+    for v in stored:
+        if v.year >= since:
+            groups[(v.year, v.spatial_unit_code)].append(v)
+    IndicatorSnapshot.objects.filter(plan_code=plan_code, year__gte=since).delete()
     IndicatorSnapshot.objects.bulk_create(
         [
             IndicatorSnapshot(
                 plan_code=plan_code,
                 year=year,
                 spatial_unit_code=unit,
-                payload=presenters.indicator_values_json(plan_code=plan_code, year=year, values=values),
+                payload=presenters.indicator_values_json(
+                    plan_code=plan_code, year=year, values=values, first_met=first_met
+                ),
                 computed_at=now,
             )
             for (year, unit), values in groups.items()

@@ -206,6 +206,33 @@ def test_official_aggregates_go_to_the_statistics_engine(reference):
     assert not OfficialFigure.objects.exists()
 
 
+def test_official_figures_refuse_unknown_codes_and_record_reliability(reference):
+    from wenchuang.stats.models import OfficialFigure
+
+    header = ["指标代码", "年度", "范围代码", "数值", "单位", "数据可靠性", "来源文件"]
+    bad = imp("official", csv_bytes(header, [["value_addd", 2022, "", "2100", "亿元", "", "公报"]]))
+    assert bad.status == "rejected", bad.message
+    ws = openpyxl.load_workbook(bad.error_file)["错误行"]
+    problems = " ".join(str(c) for row in ws.iter_rows(values_only=True) for c in row if c)
+    assert "指标代码value_addd未知" in problems and "gdp" in problems
+    wrong = imp("official", csv_bytes(header, [["gdp", 2022, "", "1", "亿元", "大概", "公报"]]))
+    assert wrong.status == "rejected"
+    assert not OfficialFigure.objects.exists()
+    ok = imp(
+        "official",
+        csv_bytes(
+            header,
+            [
+                ["gdp", 2022, "", "18,753", "亿元", "初步数", "公报"],
+                ["gdp", 2021, "", "18,109", "亿元", "", "公报"],
+            ],
+        ),
+    )
+    assert ok.inserted == 2, ok.message
+    got = dict(OfficialFigure.objects.values_list("year", "reliability"))
+    assert got == {2022: "provisional", 2021: "verified"}
+
+
 # --- bad files: clear message, database unchanged --------------------------------------------
 
 
