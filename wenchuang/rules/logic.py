@@ -10,7 +10,7 @@ panzi-json-logic serves as an independent oracle in the property tests on comple
 from __future__ import annotations
 
 import enum
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
@@ -217,10 +217,7 @@ def _literal_errors(fact: Fact, v: Any) -> list[str]:
     if not isinstance(v, str):
         return [f"“{fact.label}”是代码，只能与文字代码比较"]
     if fact.choices is not None:
-        try:
-            codes = {c for c, _ in fact.choices()}
-        except Exception:  # no database at hand (pure use): the code cannot be checked here
-            codes = set()
+        codes = _choice_labels(fact)  # empty without a database (pure use): not checked then
         if codes and v not in codes:
             return [f"“{v}”不是“{fact.label}”的有效取值"]
     return []
@@ -277,11 +274,24 @@ def describe_operand(fact: Fact, o: Operand, value: Any, params: Mapping[str, An
     return text
 
 
+_LABELS: dict[str, dict[Any, str]] = {}
+
+
+def _choice_labels(fact: Fact) -> dict[Any, str]:
+    """A coded fact's {code: name}, read once per process (reference data); {} without a database."""
+    labels = _LABELS.get(fact.key)
+    if labels is None:
+        try:
+            labels = dict(fact.choices()) if fact.choices else {}
+        except Exception:  # no database at hand (pure use)
+            labels = {}
+        if labels:
+            _LABELS[fact.key] = labels
+    return labels
+
+
 def _choice_label(fact: Fact, code: Any) -> str:
-    try:
-        labels = dict(fact.choices()) if fact.choices else {}
-    except Exception:
-        labels = {}
+    labels = _choice_labels(fact)
     return f"{code} {labels[code]}" if code in labels else str(code)
 
 
@@ -362,7 +372,65 @@ def explain(rule: Any, facts: Mapping[str, Any], params: Mapping[str, Any], as_o
 
 
 def evaluate(rule: Any, facts: Mapping[str, Any], params: Mapping[str, Any], as_of: date) -> Tri:
-    return explain(rule, facts, params, as_of).status
+    """The rule's value for one enterprise, without the explanation (see `prepare` for loops)."""
+    return prepare(rule, params, as_of)(facts)
+
+
+Evaluator = Callable[[Mapping[str, Any]], Tri]
+
+
+def prepare(rule: Any, params: Mapping[str, Any], as_of: date) -> Evaluator:
+    """The rule turned into a Python function of one enterprise's facts: parsed and its operands
+    resolved once, so a loop over many enterprises pays only for the comparisons."""
+    return _prepare(parse(rule), params, as_of)
+
+
+def _prepare(tree: Node | Leaf, params: Mapping[str, Any], as_of: date) -> Evaluator:
+    if isinstance(tree, Leaf):
+        fact = get_fact(tree.fact)
+        key = tree.fact
+        this: Leaf = tree
+        thresholds = [resolve(fact, o, params, as_of) for o in tree.operands]
+        numeric = fact.type is FactType.NUMBER
+
+        def leaf(facts: Mapping[str, Any]) -> Tri:
+            v = facts.get(key)
+            if v is None:
+                return Tri.UNKNOWN
+            if numeric and not isinstance(v, Decimal):
+                v = Decimal(str(v))
+            return Tri.TRUE if _holds(this, v, thresholds) else Tri.FALSE
+
+        return leaf
+    children = [_prepare(c, params, as_of) for c in tree.children]
+    if tree.op == "!":
+        (child,) = children
+        return lambda facts: child(facts).negate()
+    if tree.op == "and":
+
+        def conj(facts: Mapping[str, Any]) -> Tri:
+            result = Tri.TRUE
+            for c in children:
+                s = c(facts)
+                if s is Tri.FALSE:
+                    return Tri.FALSE
+                if s is Tri.UNKNOWN:
+                    result = Tri.UNKNOWN
+            return result
+
+        return conj
+
+    def disj(facts: Mapping[str, Any]) -> Tri:
+        result = Tri.FALSE
+        for c in children:
+            s = c(facts)
+            if s is Tri.TRUE:
+                return Tri.TRUE
+            if s is Tri.UNKNOWN:
+                result = Tri.UNKNOWN
+        return result
+
+    return disj
 
 
 def _explain(

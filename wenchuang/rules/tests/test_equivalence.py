@@ -25,7 +25,7 @@ from wenchuang.ingest.models import ImportBatch, TaxYear
 from wenchuang.registry.models import District, Enterprise, EnterpriseYear, ExportItem, Platform
 from wenchuang.rules.compile import compile_rule
 from wenchuang.rules.facts import FactContext, load_facts
-from wenchuang.rules.logic import Tri, evaluate
+from wenchuang.rules.logic import Tri, evaluate, explain
 from wenchuang.rules.params import ParamValue
 
 AS_OF = date(2025, 3, 1)
@@ -253,6 +253,10 @@ def test_compiled_and_per_firm_select_the_same_enterprises(world, specs, rule_li
             sql = set(compile_rule(rule, ctx, PARAMS).apply(qs).values_list("pk", flat=True))
             per_firm = {pk for pk in ids if evaluate(rule, facts[pk], PARAMS, AS_OF) is Tri.TRUE}
             assert sql == per_firm, rule
+            for pk in ids:  # the explanation's verdict is the evaluator's
+                assert explain(rule, facts[pk], PARAMS, AS_OF).status is evaluate(
+                    rule, facts[pk], PARAMS, AS_OF
+                )
             for pk in ids:
                 if all(v is not None for v in facts[pk].values()):
                     oracle = bool(json_logic.jsonLogic(_oracle_rule(rule), _oracle_data(facts[pk])))
