@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from django.core.management import call_command, get_commands
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from wenchuang.demo.generate import DEFAULT_ENTERPRISES, DEFAULT_SEED, DemoError, demo_generate
@@ -38,6 +39,9 @@ class Command(BaseCommand):
             )
         except DemoError as exc:
             raise CommandError(str(exc)) from exc
+        if result.status == "created" and "demo_execution" in get_commands():
+            # the plan-execution demo (projects, tasks, approval) sits on the demo enterprises
+            call_command("demo_execution", seed=seed, stdout=self.stderr)
         if options["json"]:
             payload = {
                 "status": result.status,
