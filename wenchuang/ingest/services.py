@@ -23,6 +23,7 @@ from django.utils import timezone
 
 from wenchuang.classify import classifier
 from wenchuang.classify.models import ClassificationDecision
+from wenchuang.core.districts import file_vintage
 from wenchuang.ingest import parsers, sqlwrite
 from wenchuang.ingest.errorfile import error_file_write
 from wenchuang.ingest.models import (
@@ -200,6 +201,9 @@ def batch_run(
 
     scope = import_scope(batch.user)
     ctx = _context(kind, mapping, table, scope)
+    if "district" in mapping.positions:
+        pos = mapping.positions["district"]
+        ctx.district_vintage = file_vintage(v[pos] if pos < len(v) else "" for _, v in table.rows)
     validate = rows_validator(kind, ctx)
     good: list[tuple[int, dict[str, Any]]] = []
     bad: dict[int, list[Problem]] = {}
