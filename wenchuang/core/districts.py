@@ -90,7 +90,7 @@ def file_vintage(values: Iterable[str]) -> str:
     olds = {r.old_code for r in crosswalk() if r.old_code not in {x.new_code for x in crosswalk()}}
     news = {r.new_code for r in crosswalk() if r.new_code not in {x.old_code for x in crosswalk()}}
     old = new = False
-    for raw in values:
+    for raw in set(values):
         text = unicodedata.normalize("NFKC", str(raw or "")).strip()
         if not text:
             continue

@@ -612,6 +612,7 @@ class RegistrationWriter(Writer):
         decide = _decider(mapping, rules, pks)
         now = timezone.now()
         new: list[dict[str, Any]] = []
+        new_decisions: list[tuple[classifier.Decision, int | None, str]] = []
         new_rows: list[tuple] = []
         changed: list[tuple[int, tuple, tuple, dict[str, Any]]] = []
         changed_rows: list[tuple] = []
@@ -630,8 +631,10 @@ class RegistrationWriter(Writer):
             )
             cur = current.get(o["uscc"])
             if cur is None:
-                cat_id = decide(o["gbt_code"], reg[2])[1]
+                decided = decide(o["gbt_code"], reg[2])
+                cat_id = decided[1]
                 new.append(o)
+                new_decisions.append(decided)
                 new_rows.append((o["uscc"], *reg, cat_id, False, now, now))
                 continue
             pk, cur_vals = cur
@@ -711,8 +714,7 @@ class RegistrationWriter(Writer):
         )
         decisions = []
         to_review = 0
-        for pk, o in inserted:
-            d, cat_id, h = decide(o["gbt_code"], o.get("business_scope", ""))
+        for (pk, o), (d, cat_id, h) in zip(inserted, new_decisions, strict=True):
             to_review += d.needs_review
             decisions.append(
                 (pk, cat_id, d.confidence, d.reason, d.method, o["gbt_code"], h, d.needs_review, now)
