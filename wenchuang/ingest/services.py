@@ -25,6 +25,7 @@ from wenchuang.accounts.audit import audit_record
 from wenchuang.approval.selectors import LockedError, assert_unlocked_rows, locked_district_years
 from wenchuang.classify import classifier
 from wenchuang.classify.models import ClassificationDecision
+from wenchuang.core.districts import file_vintage
 from wenchuang.core.errors import DomainError
 from wenchuang.core.scope import Scope
 from wenchuang.ingest import parsers, sqlwrite
@@ -355,6 +356,9 @@ def _batch_run(
 
     scope = import_scope(batch.user)
     ctx = _context(kind, mapping, table, scope)
+    if "district" in mapping.positions:
+        pos = mapping.positions["district"]
+        ctx.district_vintage = file_vintage(v[pos] if pos < len(v) else "" for _, v in table.rows)
     validate = rows_validator(kind, ctx)
     good: list[tuple[int, dict[str, Any]]] = []
     bad: dict[int, list[Problem]] = {}
@@ -771,6 +775,7 @@ class RegistrationWriter(Writer):
         decide = _decider(mapping, rules, pks)
         now = timezone.now()
         new: list[dict[str, Any]] = []
+        new_decisions: list[tuple[classifier.Decision, int | None, str]] = []
         new_rows: list[tuple] = []
         changed: list[tuple[int, tuple, tuple, dict[str, Any]]] = []
         changed_rows: list[tuple] = []
@@ -789,8 +794,10 @@ class RegistrationWriter(Writer):
             )
             cur = current.get(o["uscc"])
             if cur is None:
-                cat_id = decide(o["gbt_code"], reg[2])[1]
+                decided = decide(o["gbt_code"], reg[2])
+                cat_id = decided[1]
                 new.append(o)
+                new_decisions.append(decided)
                 new_rows.append((o["uscc"], *reg, cat_id, False, now, now))
                 continue
             pk, cur_vals = cur
@@ -870,8 +877,7 @@ class RegistrationWriter(Writer):
         )
         decisions = []
         to_review = 0
-        for pk, o in inserted:
-            d, cat_id, h = decide(o["gbt_code"], o.get("business_scope", ""))
+        for (pk, o), (d, cat_id, h) in zip(inserted, new_decisions, strict=True):
             to_review += d.needs_review
             decisions.append(
                 (pk, cat_id, d.confidence, d.reason, d.method, o["gbt_code"], h, d.needs_review, now)
