@@ -9,5 +9,9 @@ urlpatterns = [
     path("stats/", include("wenchuang.stats.urls")),
     path("reports/", include("wenchuang.reports.urls")),
     path("api/v1/", include("wenchuang.api.urls")),
+    path("api/tokens/", include("wenchuang.api.token_urls")),
     path("", include("wenchuang.web.urls")),
 ]
+
+# API paths answer 404 in JSON like every other API error; other paths get the 404 page.
+handler404 = "wenchuang.api.exceptions.not_found"
