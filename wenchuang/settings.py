@@ -145,6 +145,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "wenchuang.accounts.validators.CharacterClassesValidator", "OPTIONS": {"min_classes": 3}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "wenchuang.accounts.validators.StrengthValidator", "OPTIONS": {"min_score": 3}},
+    {"NAME": "wenchuang.accounts.validators.PasswordHistoryValidator", "OPTIONS": {"count": 5}},
 ]
 WENCHUANG_ADMIN_PASSWORD_MAX_AGE_DAYS = env_int("WENCHUANG_ADMIN_PASSWORD_MAX_AGE_DAYS", 90)
 
@@ -249,10 +251,15 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 10 * 1024 *
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"denials_one_line": {"()": "wenchuang.core.logging.ExpectedDenialFilter"}},
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     # Audit rows live in the database; echoing each to the console is opt-in (AUDIT_LOG_LEVEL=INFO).
-    "loggers": {"wenchuang.audit": {"level": env_str("AUDIT_LOG_LEVEL", "WARNING")}},
+    "loggers": {
+        "wenchuang.audit": {"level": env_str("AUDIT_LOG_LEVEL", "WARNING")},
+        # A refused request is audited already: one log line, no traceback.
+        "django.request": {"filters": ["denials_one_line"]},
+    },
 }
 
 # Security headers. CSP: same-origin only (assets come from npm, never a CDN); inline scripts and styles
@@ -351,6 +358,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "wenchuang.api.exceptions.document_errors",
+    ],
 }
 
 WENCHUANG_BACKUP_DIR = Path(env_str("WENCHUANG_BACKUP_DIR", str(VAR_DIR / "backups")))

@@ -78,4 +78,15 @@ RULES: list[Rule] = [
     _batch_rule("api:import-detail", "GET", "批次状态"),
     _batch_rule("api:import-undo", "POST", "撤销批次（POST；无法撤销时409并说明原因）"),
     _batch_rule("api:import-errors", "GET", "错误行xlsx（无错误行文件时404）"),
+    Rule(
+        "api_tokens:list",
+        grant(DENY, **dict.fromkeys(_READERS, ALLOW)),
+        note="接口令牌：列出、签发（须双因素认证的角色只能在通过双因素认证的会话中签发）",
+    ),
+    Rule(
+        "api_tokens:revoke",
+        grant(DENY, **{actor: {"GET": METHOD, "POST": DENY} for actor in _READERS}),
+        kwargs={"pk": 999999},
+        note="撤销本人令牌（他人令牌与不存在同样403）",
+    ),
 ]

@@ -296,6 +296,18 @@ def indicator_values_recompute(*, plan_code: str, years: Iterable[int] | None = 
     (default: every year with micro data or an official figure, plus the plan's base year), choose one
     value per indicator-year (official over computed), derive ratios and series from the chosen values
     of their inputs, assess progress on the chosen value, and store all of it. Idempotent."""
+    rows, target_years, now = _indicator_values_evaluate(plan_code=plan_code, years=years)
+    with transaction.atomic():
+        IndicatorValue.objects.filter(plan_code=plan_code, year__in=target_years).delete()
+        IndicatorValue.objects.bulk_create(rows, batch_size=500)
+        _snapshots_write(plan_code=plan_code, years=target_years, now=now)
+    return rows
+
+
+def _indicator_values_evaluate(
+    *, plan_code: str, years: Iterable[int] | None
+) -> tuple[list[IndicatorValue], list[int], datetime]:
+    """The indicator values a recompute would store now (nothing written)."""
     from wenchuang.plan.models import Plan  # plan imports nothing from stats; keep the edge one-way
 
     plan = Plan.objects.get(code=plan_code)
@@ -325,11 +337,43 @@ def indicator_values_recompute(*, plan_code: str, years: Iterable[int] | None = 
     rows += _evaluate_defs(city_defs, plan, target_years, indicators.CITY, now, officials)
     for unit_defs, scope in _spatial_unit_defs(plan):
         rows += _evaluate_defs(unit_defs, plan, target_years, scope, now, officials)
-    with transaction.atomic():
-        IndicatorValue.objects.filter(plan_code=plan_code, year__in=target_years).delete()
-        IndicatorValue.objects.bulk_create(rows, batch_size=500)
-        _snapshots_write(plan_code=plan_code, years=target_years, now=now)
-    return rows
+    return rows, target_years, now
+
+
+def indicator_values_reconcile(*, years: Iterable[int] | None = None) -> list[str]:
+    """Compare the stored indicator values of every loaded plan with what the current rollup and
+    official figures give (a recompute interrupted between the rollup and the values leaves them stale).
+    Returns the differences in Chinese; empty when they agree."""
+    from wenchuang.plan.models import Plan
+
+    problems: list[str] = []
+    for plan_code in Plan.objects.values_list("code", flat=True):
+        stored_qs = IndicatorValue.objects.filter(plan_code=plan_code)
+        if years is not None:
+            stored_qs = stored_qs.filter(year__in=list(years))
+        stored = {(v.indicator_code, v.spatial_unit_code, v.year): v for v in stored_qs}
+        want_years = sorted({y for _, _, y in stored}) if years is None else sorted(set(years))
+        if years is None:
+            want_years = sorted(set(want_years) | set(indicators.years_with_data([], plan_code=plan_code)))
+        rows, _, _ = _indicator_values_evaluate(plan_code=plan_code, years=want_years)
+        fresh = {(v.indicator_code, v.spatial_unit_code, v.year): v for v in rows}
+        for key in sorted(set(stored) | set(fresh), key=str):
+            have, want = stored.get(key), fresh.get(key)
+            where = f"{plan_code} {key[0]}{'@' + key[1] if key[1] else ''} {key[2]}年"
+            if have is None or want is None:
+                problems.append(f"{where}：{'缺少已存指标值' if have is None else '多出已存指标值'}")
+                continue
+            for field in ("computed_value", "headline_value", "headline_source"):
+                a, b = getattr(want, field), getattr(have, field)
+                if isinstance(a, Decimal) and isinstance(b, Decimal):
+                    same = a.quantize(Decimal("0.0001")) == b.quantize(Decimal("0.0001"))
+                else:
+                    same = a == b
+                if not same:
+                    problems.append(
+                        f"{where}：{field} 应为 {a}，已存 {b}（请运行 wenchuang stats recompute）"
+                    )
+    return problems
 
 
 def _snapshots_write(*, plan_code: str, years: list[int], now: datetime) -> None:

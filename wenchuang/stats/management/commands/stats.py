@@ -55,7 +55,10 @@ class Command(BaseCommand):
 
     def _reconcile(self, options: dict[str, Any]) -> None:
         r = services.rollup_reconcile(years=options["years"])
-        mismatches = [str(m) for m in r.mismatches[:50]]
+        # The stored indicator values must equal what the rollup gives now (a recompute interrupted
+        # between the rollup and the values leaves them stale).
+        stale_values = services.indicator_values_reconcile(years=options["years"]) if r.ok else []
+        mismatches = [str(m) for m in r.mismatches[:50]] + stale_values[:50]
         data = {
             "ok": r.ok,
             "years": r.years,
@@ -65,18 +68,22 @@ class Command(BaseCommand):
             "stale_years": r.stale_years,
             "mismatches": mismatches,
             "mismatch_count": len(r.mismatches),
+            "indicator_values_ok": r.ok and not stale_values,
+            "indicator_value_mismatches": len(stale_values),
         }
         gaps = services.official_gap(years=options["years"])
         floor = options.get("min_coverage")
         low = [g for g in gaps if floor is not None and (g["coverage"] is None or g["coverage"] < floor)]
         data["official_gap"] = gaps
         data["coverage_ok"] = not low
+        ok = r.ok and not stale_values
+        data["ok"] = ok
         if options["json"]:
             self.stdout.write(json.dumps(data, ensure_ascii=False, indent=2))
-        elif r.ok:
+        elif ok:
             self.stdout.write(
                 f"核对通过：{len(r.years)} 个年度，"
-                f"{r.cells_checked} 个汇总单元与 {r.micro_rows} 条微观记录一致"
+                f"{r.cells_checked} 个汇总单元与 {r.micro_rows} 条微观记录一致，已存指标值与汇总表一致"
             )
         if not options["json"]:
             if not gaps:
@@ -94,11 +101,12 @@ class Command(BaseCommand):
                 + f"{floor * 100:.0f}%："
                 + "、".join(f"{g['indicator']} {g['year']}年" for g in low)
             )
-        if not r.ok:
+        if not ok:
             for line in mismatches:
                 self.stderr.write(line)
             raise CommandError(
-                f"核对未通过：{len(r.mismatches)} 处不一致；"
+                f"核对未通过：{len(r.mismatches)} 处汇总单元不一致，"
+                f"{len(stale_values)} 处指标值与汇总表不一致；"
                 f"未汇总年度 {r.missing_years}；过期年度 {r.stale_years}"
             )
 
