@@ -97,6 +97,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "wenchuang.web.context_processors.platform",
+                "wenchuang.web.context_processors.navigation",
             ],
         },
     },
@@ -222,10 +223,18 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 10 * 1024 *
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # A 403 is one line (it is in the audit log already), never a traceback.
+    "filters": {"one_line_denials": {"()": "wenchuang.core.logfilters.OneLineDenials"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["one_line_denials"]}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    # Audit rows live in the database; echoing each to the console is opt-in (AUDIT_LOG_LEVEL=INFO).
-    "loggers": {"wenchuang.audit": {"level": env_str("AUDIT_LOG_LEVEL", "WARNING")}},
+    "loggers": {
+        # Audit rows live in the database; echoing each to the console is opt-in (AUDIT_LOG_LEVEL=INFO).
+        "wenchuang.audit": {"level": env_str("AUDIT_LOG_LEVEL", "WARNING")},
+        # Libraries' progress and debug chatter (jieba's dictionary load, WeasyPrint's layout steps).
+        "jieba": {"level": "WARNING"},
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+    },
 }
 
 # Security headers. CSP: same-origin only (assets come from npm, never a CDN); inline scripts and styles
