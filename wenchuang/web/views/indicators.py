@@ -10,7 +10,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from wenchuang.core.exports import csv_response, neutralise_row
+from wenchuang.core.exports import csv_response, export_value, neutralise_row
 from wenchuang.plan.models import Indicator, Plan
 from wenchuang.web import charts, presenters, selectors
 from wenchuang.web.views.common import staff_required
@@ -177,12 +177,6 @@ def _float(text: str) -> float | None:
         return None
 
 
-def _cell(value: Any) -> Any:
-    """Numbers back to numbers for Excel ("2,852.76" → 2852.76); other text unchanged."""
-    number = _float(value) if isinstance(value, str) else None
-    return value if number is None else number
-
-
 @staff_required
 @require_GET
 def indicator_export(request: HttpRequest, code: str, fmt: str) -> HttpResponse:
@@ -196,7 +190,7 @@ def indicator_export(request: HttpRequest, code: str, fmt: str) -> HttpResponse:
         for t in tables:
             rows.append([f"# {t['title']}"])
             rows.append([str(h) for h in t["header"]])
-            rows.extend(t["rows"])
+            rows.extend([export_value(c)[0] for c in row] for row in t["rows"])
             rows.append([])
         return csv_response(f"{filename}.csv", [indicator.name], rows)
     if fmt == "xlsx":
@@ -208,7 +202,11 @@ def indicator_export(request: HttpRequest, code: str, fmt: str) -> HttpResponse:
             ws = wb.create_sheet(title=str(t["title"])[:31])
             ws.append(neutralise_row([str(h) for h in t["header"]]))
             for row in t["rows"]:
-                ws.append(neutralise_row([_cell(c) for c in row]))
+                values = [export_value(c) for c in row]
+                ws.append(neutralise_row([v for v, _ in values]))
+                for cell, (_, fmt) in zip(ws[ws.max_row], values, strict=True):
+                    if fmt:
+                        cell.number_format = fmt
         buf = io.BytesIO()
         wb.save(buf)
         response = HttpResponse(
