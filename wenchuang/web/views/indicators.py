@@ -203,8 +203,8 @@ def indicator_export(request: HttpRequest, code: str, fmt: str) -> HttpResponse:
             ws.append(neutralise_row([str(h) for h in t["header"]]))
             for row in t["rows"]:
                 values = [export_value(c) for c in row]
-                ws.append(neutralise_row([v for v, _ in values]))
-                for cell, (_, fmt) in zip(ws[ws.max_row], values, strict=True):
+                ws.append(neutralise_row([value for value, _fmt in values]))
+                for cell, (_value, fmt) in zip(ws[ws.max_row], values, strict=True):
                     if fmt:
                         cell.number_format = fmt
         buf = io.BytesIO()
