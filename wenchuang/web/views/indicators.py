@@ -204,9 +204,9 @@ def indicator_export(request: HttpRequest, code: str, fmt: str) -> HttpResponse:
             for row in t["rows"]:
                 values = [export_value(c) for c in row]
                 ws.append(neutralise_row([value for value, _fmt in values]))
-                for cell, (_value, fmt) in zip(ws[ws.max_row], values, strict=True):
-                    if fmt:
-                        cell.number_format = fmt
+                for cell, (_value, number_format) in zip(ws[ws.max_row], values, strict=True):
+                    if number_format:
+                        cell.number_format = number_format
         buf = io.BytesIO()
         wb.save(buf)
         response = HttpResponse(
