@@ -111,6 +111,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "wenchuang.web.context_processors.platform",
+                "wenchuang.web.context_processors.navigation",
             ],
         },
     },
@@ -251,14 +252,18 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 10 * 1024 *
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    # A refused request is audited already: one log line, no traceback.
     "filters": {"denials_one_line": {"()": "wenchuang.core.logging.ExpectedDenialFilter"}},
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    # Audit rows live in the database; echoing each to the console is opt-in (AUDIT_LOG_LEVEL=INFO).
     "loggers": {
+        # Audit rows live in the database; echoing each to the console is opt-in (AUDIT_LOG_LEVEL=INFO).
         "wenchuang.audit": {"level": env_str("AUDIT_LOG_LEVEL", "WARNING")},
-        # A refused request is audited already: one log line, no traceback.
         "django.request": {"filters": ["denials_one_line"]},
+        # Libraries' progress and debug chatter (jieba's dictionary load, WeasyPrint's layout steps).
+        "jieba": {"level": "WARNING"},
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
     },
 }
 
