@@ -20,6 +20,7 @@ from rest_framework.views import exception_handler as drf_exception_handler
 
 from wenchuang.accounts.audit import audit_record
 from wenchuang.accounts.models import AuditEvent
+from wenchuang.core.errors import DomainError
 from wenchuang.ingest.services import ImportError_
 from wenchuang.registry.selectors import ObjectNotAccessible
 from wenchuang.stats.selectors import UnsupportedQuery
@@ -65,6 +66,10 @@ def _body(detail: str, code: str, **extra: Any) -> dict[str, Any]:
 
 def _translate(exc: Exception) -> Exception:
     """Domain exceptions → the API error (or DRF exception) that stands for them."""
+    if isinstance(exc, DomainError):
+        error = ApiError(exc.message)
+        error.status_code, error.code = exc.status, exc.code
+        return error
     if isinstance(exc, ObjectNotAccessible):
         # Same answer for "elsewhere" and "missing": a denial never reveals that an object exists.
         return drf.PermissionDenied(str(exc.args[0]) if exc.args else None, code="not_accessible")
