@@ -48,6 +48,7 @@ lint: deps
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/wenchuang makemigrations --check --dry-run
+	$(BIN)/lint-imports --no-cache
 
 typecheck: deps
 	$(BIN)/mypy wenchuang

@@ -32,7 +32,7 @@ def _clear_cache():
 
 @pytest.fixture
 def reference(db):
-    from wenchuang.core.services import reference_load
+    from wenchuang.classify.reference import reference_load
 
     return reference_load()
 

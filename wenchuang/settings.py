@@ -9,7 +9,7 @@ import dj_database_url
 from csp.constants import NONCE as _csp_nonce
 from django.core.exceptions import ImproperlyConfigured
 
-from wenchuang.env import env_bool, env_int, env_list, env_str
+from wenchuang.env import env_bool, env_choice, env_date, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("WENCHUANG_VAR_DIR", str(BASE_DIR / "var")))
@@ -53,10 +53,17 @@ INSTALLED_APPS = [
     "wenchuang.registry",
     "wenchuang.plan",
     "wenchuang.stats",
+    "wenchuang.approval",  # data approval, publication lock, reporting completeness
     "wenchuang.ingest",
+    "wenchuang.rules",
+    "wenchuang.policy",
     "wenchuang.finance",
+    "wenchuang.projects",  # key-project library
+    "wenchuang.assessment",  # tasks of the six programmes, annual assessment
     "wenchuang.reports",
     "wenchuang.web",
+    "wenchuang.demo",
+    "wenchuang.ops",
     "rest_framework",
     "django_filters",
     "drf_spectacular",
@@ -76,6 +83,7 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "wenchuang.accounts.middleware.AccountPolicyMiddleware",  # idle timeout, mandatory 2FA, password age
+    "wenchuang.web.middleware.DomainErrorMiddleware",  # a refusal no view handled → Chinese page
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -201,17 +209,36 @@ TASKS = {
     }
 }
 
+# Statistical confidentiality of published aggregates (stats.disclosure): threshold rule (fewer
+# respondents are withheld) and (n, k) dominance rule (the n largest above k % are withheld; k=0 off).
+WENCHUANG_DISCLOSURE_MIN_COUNT = env_int("WENCHUANG_DISCLOSURE_MIN_COUNT", 3)
+WENCHUANG_DISCLOSURE_DOMINANCE_N = env_int("WENCHUANG_DISCLOSURE_DOMINANCE_N", 1)
+WENCHUANG_DISCLOSURE_DOMINANCE_K = env_int("WENCHUANG_DISCLOSURE_DOMINANCE_K", 85)
 # Hangzhou's 14th plan is the built-in default; another city or plan is another file.
 WENCHUANG_DEFAULT_PLAN = env_str("WENCHUANG_DEFAULT_PLAN", "hangzhou-14th-culture")
 WENCHUANG_CITY_CODE = env_str("WENCHUANG_CITY_CODE", "330100")
 WENCHUANG_MAP_GEOJSON = Path(
     env_str("WENCHUANG_MAP_GEOJSON", f"{DATA_DIR}/reference/hangzhou-330100.geojson")
 )
+# Documents to submit (GB/T 9704-2012): the issuing office printed on the cover, the date (成文日期;
+# empty = the day the version is finalised), and which font names a DOCX declares ("free": the installed
+# stand-ins, "official": 方正小标宋简体 / 仿宋_GB2312 / 黑体 / 楷体_GB2312 for offices that have them).
+WENCHUANG_REPORT_ISSUER = env_str("WENCHUANG_REPORT_ISSUER", "杭州市文化创意产业办公室")
+WENCHUANG_REPORT_DATE = env_date("WENCHUANG_REPORT_DATE")
+WENCHUANG_REPORT_DOCX_FONTS = env_choice("WENCHUANG_REPORT_DOCX_FONTS", "free", ("free", "official"))
 # Key for personal-data encryption at rest; falls back to one derived from SECRET_KEY locally.
 WENCHUANG_FIELD_KEYS = env_list("WENCHUANG_FIELD_KEYS", [])
 
 # Imports larger than this are refused with a message (a 2 GB upload never reaches the parser).
 WENCHUANG_IMPORT_MAX_BYTES = env_int("WENCHUANG_IMPORT_MAX_BYTES", 200 * 1024 * 1024)
+# Upload limits checked while reading, before the work (ingest.limits), and the stuck-batch timeout.
+WENCHUANG_IMPORT_MAX_UNPACKED_BYTES = env_int("WENCHUANG_IMPORT_MAX_UNPACKED_BYTES", 300 * 1024 * 1024)
+WENCHUANG_IMPORT_MAX_RATIO = env_int("WENCHUANG_IMPORT_MAX_RATIO", 200)
+WENCHUANG_IMPORT_MAX_ROWS = env_int("WENCHUANG_IMPORT_MAX_ROWS", 250_000)
+WENCHUANG_IMPORT_MAX_COLUMNS = env_int("WENCHUANG_IMPORT_MAX_COLUMNS", 300)
+WENCHUANG_IMPORT_MAX_CELL_CHARS = env_int("WENCHUANG_IMPORT_MAX_CELL_CHARS", 32767)
+WENCHUANG_IMPORT_MAX_ERROR_ROWS = env_int("WENCHUANG_IMPORT_MAX_ERROR_ROWS", 20_000)
+WENCHUANG_IMPORT_STALE_MINUTES = env_int("WENCHUANG_IMPORT_STALE_MINUTES", 30)
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 10 * 1024 * 1024)
 
 LOGGING = {

@@ -7,8 +7,12 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("import/", include("wenchuang.ingest.urls")),
     path("stats/", include("wenchuang.stats.urls")),
+    path("projects/", include("wenchuang.projects.urls")),
+    path("assessment/", include("wenchuang.assessment.urls")),
+    path("approval/", include("wenchuang.approval.urls")),
     path("reports/", include("wenchuang.reports.urls")),
     path("finance/", include("wenchuang.finance.urls")),
+    path("policy/", include("wenchuang.policy.urls")),
     path("api/v1/", include("wenchuang.api.urls")),
     path("", include("wenchuang.web.urls")),
 ]

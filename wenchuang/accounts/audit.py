@@ -27,6 +27,7 @@ from django.utils import timezone
 
 from wenchuang.accounts.models import AuditEvent, AuditLogError
 from wenchuang.core.backup import sha256_file
+from wenchuang.core.errors import DomainError
 
 logger = logging.getLogger("wenchuang.audit")
 
@@ -102,7 +103,7 @@ ARCHIVE_COLUMNS = (
 PURGE_ACTOR = "system"
 
 
-class AuditPurgeRefused(Exception):
+class AuditPurgeRefused(DomainError):
     """A purge that would break the retention rule; the message is for the user (Chinese)."""
 
 

@@ -33,10 +33,6 @@ class Role(models.TextChoices):
 ADMINISTRATOR_ROLES = frozenset({Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN, Role.AUDIT_ADMIN})
 # Two-factor authentication is mandatory for these; every other role may enable it.
 TWO_FACTOR_ROLES = ADMINISTRATOR_ROLES | {Role.CITY_ADMIN}
-# Roles that see city-wide micro data (all districts).
-CITY_WIDE_ROLES = frozenset({Role.CITY_ADMIN, Role.DATA_MANAGER})
-# Roles that may see personal data unmasked (each unmasked view is audited).
-UNMASK_ROLES = frozenset({Role.CITY_ADMIN, Role.DATA_MANAGER})
 # Roles whose accounts may use the Django admin site.
 STAFF_ROLES = frozenset({Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN, Role.AUDIT_ADMIN})
 
@@ -105,10 +101,6 @@ class User(AbstractUser):
     @property
     def requires_two_factor(self) -> bool:
         return self.role in TWO_FACTOR_ROLES or self.is_superuser
-
-    @property
-    def is_city_wide(self) -> bool:
-        return self.role in CITY_WIDE_ROLES
 
     def password_expired(self, *, now: Any = None, max_age_days: int = 90) -> bool:
         if not self.is_administrator:

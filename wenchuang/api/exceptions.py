@@ -1,8 +1,9 @@
 """The API's errors and the one place they become responses.
 
 Every error body is `{"detail": "<中文说明>", "code": "<machine code>"}` (validation errors add
-"errors": {field: [messages]}). Domain exceptions (out-of-scope objects, unsupported statistics
-queries, refused imports) are translated here, so views never build error responses themselves.
+"errors": {field: [messages]}). Domain exceptions (out-of-scope objects and every
+`core.errors.DomainError`: unsupported statistics queries, refused imports, …) are translated here,
+so views never build error responses themselves.
 Denials (403) and rate limits (429) are audited by RequestContextMiddleware like any web page; a caller
 without credentials or with a bad token gets 401 with `WWW-Authenticate: Token`, audited here (the
 middleware audits 403 only).
@@ -21,9 +22,7 @@ from rest_framework.views import exception_handler as drf_exception_handler
 from wenchuang.accounts.audit import audit_record
 from wenchuang.accounts.models import AuditEvent
 from wenchuang.core.errors import DomainError
-from wenchuang.ingest.services import ImportError_
 from wenchuang.registry.selectors import ObjectNotAccessible
-from wenchuang.stats.selectors import UnsupportedQuery
 
 
 class ApiError(Exception):
@@ -36,6 +35,13 @@ class ApiError(Exception):
     def __init__(self, detail: str | None = None) -> None:
         self.detail = detail or self.default_detail
         super().__init__(self.detail)
+
+    @classmethod
+    def from_domain(cls, exc: DomainError) -> ApiError:
+        """A service's refusal as the API's answer: its status, code and Chinese message."""
+        error = cls(exc.message)
+        error.status_code, error.code = exc.status, exc.code
+        return error
 
 
 class BadRequest(ApiError):
@@ -66,10 +72,6 @@ def _body(detail: str, code: str, **extra: Any) -> dict[str, Any]:
 
 def _translate(exc: Exception) -> Exception:
     """Domain exceptions → the API error (or DRF exception) that stands for them."""
-    if isinstance(exc, DomainError):
-        error = ApiError(exc.message)
-        error.status_code, error.code = exc.status, exc.code
-        return error
     if isinstance(exc, ObjectNotAccessible):
         # Same answer for "elsewhere" and "missing": a denial never reveals that an object exists.
         return drf.PermissionDenied(str(exc.args[0]) if exc.args else None, code="not_accessible")
@@ -77,10 +79,8 @@ def _translate(exc: Exception) -> Exception:
         return drf.PermissionDenied()
     if isinstance(exc, Http404):
         return NotFound(str(exc) if str(exc) else None)
-    if isinstance(exc, UnsupportedQuery):
-        return BadRequest(str(exc))
-    if isinstance(exc, ImportError_):
-        return BadRequest(str(exc))
+    if isinstance(exc, DomainError):
+        return ApiError.from_domain(exc)
     return exc
 
 

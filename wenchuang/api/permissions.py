@@ -7,17 +7,11 @@ from typing import Any
 
 from rest_framework.permissions import BasePermission
 
+from wenchuang.core.scope import ENTERPRISE, STATISTICS_ROLES, role_of
 from wenchuang.ingest.selectors import IMPORT_ROLES
 
-# Roles that see enterprise micro data (each within its scope, see registry.selectors).
-ENTERPRISE_ROLES = ("city_admin", "district_admin", "data_manager", "enterprise")
-CITY_WIDE_ROLES = ("city_admin", "data_manager")
-
-
-def role_of(user: Any) -> str | None:
-    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
-        return None
-    return user.role
+# Roles that see enterprise micro data (each within its scope, see core.scope).
+ENTERPRISE_ROLES = (*sorted(STATISTICS_ROLES), ENTERPRISE)
 
 
 class _HasRole(BasePermission):

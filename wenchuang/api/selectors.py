@@ -19,8 +19,8 @@ from wenchuang.classify.models import CultureCategory
 from wenchuang.plan.models import Plan
 from wenchuang.plan.selectors import plan_spatial_units
 from wenchuang.registry.models import District
+from wenchuang.stats import confidentiality, valueadded
 from wenchuang.stats import selectors as stats
-from wenchuang.stats import valueadded
 
 MIN_PUBLIC_COUNT = 3
 
@@ -145,7 +145,7 @@ def measure_breakdown(
     else:
         raise stats.UnsupportedQuery(f"不支持的分组维度：{by}")
     measure_name, measure_unit = MEASURES[measure]
-    return {
+    result = {
         "year": year,
         "measure": measure,
         "measure_name": measure_name,
@@ -157,6 +157,9 @@ def measure_breakdown(
         "groups": groups,
         "overlapping": by == "spatial_unit",
     }
+    if suppress:  # statistical confidentiality: primary + complementary suppression across all queries
+        result = confidentiality.protect_breakdown(result, plan=plan)
+    return result
 
 
 def district_get(*, code: str) -> District | None:
@@ -166,7 +169,12 @@ def district_get(*, code: str) -> District | None:
 def district_measures(*, district: District, year: int, suppress: bool) -> list[Group]:
     """A district's totals for the year (the plan sets no district targets, so no progress)."""
     t = stats.totals(year=year, districts=[district.pk])
-    return [_group(measure, MEASURES[measure][0], t.sums, t.as_of, measure, suppress) for measure in MEASURES]
+    groups = [
+        _group(measure, MEASURES[measure][0], t.sums, t.as_of, measure, suppress) for measure in MEASURES
+    ]
+    if suppress:  # statistical confidentiality, as in measure_breakdown
+        groups = confidentiality.protect_district(groups, year=year, district_code=district.code)
+    return groups
 
 
 def spatial_unit_exists(*, plan: Plan, code: str) -> bool:

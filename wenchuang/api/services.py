@@ -12,13 +12,14 @@ from django.utils import timezone
 from wenchuang.accounts.audit import audit_record
 from wenchuang.accounts.models import AuditEvent
 from wenchuang.api.models import ApiToken
+from wenchuang.core.errors import DomainError
 
 KEY_PREFIX = "wc_"
 # last_used_at is written at most this often, so that a busy script does not write on every request.
 TOUCH_EVERY = timedelta(minutes=1)
 
 
-class TokenRefused(ValueError):
+class TokenRefused(DomainError, ValueError):
     pass
 
 

@@ -18,11 +18,12 @@ from wenchuang.classify.models import (
     KeywordRule,
     ReclassifyRun,
 )
+from wenchuang.core.errors import DomainError
 
 CHUNK = 2000
 
 
-class ClassifyError(ValueError):
+class ClassifyError(DomainError, ValueError):
     pass
 
 

@@ -24,10 +24,12 @@ from typing import Any
 from django.conf import settings
 from django.db import connections
 
+from wenchuang.core.errors import DomainError
+
 FORMAT = "wenchuang-backup/1"
 
 
-class BackupError(Exception):
+class BackupError(DomainError):
     pass
 
 

@@ -41,6 +41,18 @@ RULES: list[Rule] = [
         "ingest:batch_undo", grant(DENY, district_admin=_DISTRICT_BATCH_POST, **_POST), kwargs={"pk": 999999}
     ),
     Rule(
+        "ingest:batch_retry",
+        grant(DENY, district_admin=_DISTRICT_BATCH_POST, **_POST),
+        kwargs={"pk": 999999},
+        note="失败批次重新导入",
+    ),
+    Rule(
+        "ingest:batch_discard",
+        grant(DENY, district_admin=_DISTRICT_BATCH_POST, **_POST),
+        kwargs={"pk": 999999},
+        note="失败批次丢弃",
+    ),
+    Rule(
         "ingest:review",
         grant(DENY, district_admin=ALLOW, **_BOTH),
         note="分类审核队列（区县管理员：仅本区县企业）",

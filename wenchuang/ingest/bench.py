@@ -9,6 +9,7 @@ import csv
 import io
 import random
 import time
+from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -233,6 +234,174 @@ def run_floor(reg: bytes, ann: bytes, *, method: str) -> float:
     return time.perf_counter() - t0
 
 
+SCHEMA_FLOOR_TABLES = 5
+
+
+def run_schema_floor(reg: bytes, ann: bytes) -> float:
+    """The physical floor of *this* schema: the same rows in the same five tables our import writes
+    (enterprise, registration details, classification decision, enterprise-year, annual provenance),
+    with the same constraints, indexes and foreign keys, in one transaction — every value (district
+    ids, categories, decisions and their reasons, typed facts) computed before the clock starts, so
+    only the writes and the server's checks are timed. COPY on PostgreSQL, raw `executemany` (5,000
+    rows a call) on SQLite; keys of the new rows read back once per table, as ours does."""
+    from datetime import date
+
+    from django.utils import timezone
+
+    from wenchuang.classify import classifier
+    from wenchuang.classify.models import ClassificationDecision
+    from wenchuang.classify.services import classifier_inputs
+    from wenchuang.ingest.models import AnnualSource, EnterpriseRegistration, ImportBatch
+    from wenchuang.registry.models import District, Enterprise, EnterpriseYear
+
+    dist = dict(District.objects.values_list("code", "pk"))
+    mapping, rules, pks = classifier_inputs()
+    decided: dict[tuple[str, str], Any] = {}
+    regs = list(csv.reader(io.StringIO(reg.decode())))[1:]
+    anns = list(csv.reader(io.StringIO(ann.decode())))[1:]
+    for r in regs:
+        if (r[2], r[3]) not in decided:
+            d = classifier.classify(r[2], r[3], mapping=mapping, rules=rules)
+            cat = pks.get(d.category_code) if d.category_code else None
+            decided[(r[2], r[3])] = (d, cat, classifier.scope_hash(r[3]))
+    b1 = ImportBatch.objects.create(kind="registration", file_name="floor-reg.csv", status="done")
+    b2 = ImportBatch.objects.create(kind="annual", file_name="floor-annual.csv", status="done")
+    now: Any = timezone.now()
+    sqlite = connection.vendor == "sqlite"
+    stamp = connection.ops.adapt_datetimefield_value(now) if sqlite else now
+    ents = [
+        (
+            r[0],
+            r[1],
+            r[2],
+            r[3],
+            dist[r[4]],
+            r[5] if sqlite else date.fromisoformat(r[5]),
+            "active",
+            decided[(r[2], r[3])][1],
+            False,
+            stamp,
+            stamp,
+        )
+        for r in regs
+    ]
+    details = [(r[6], "", None, "", "", "", b1.pk) for r in regs]
+    years = [
+        (
+            2023,
+            Decimal(r[2].replace(",", "")),
+            *(Decimal(x) for x in r[3:8]),
+            int(r[8]),
+            Decimal(r[9]),
+            r[10] == "是",
+            False,
+            False,
+        )
+        for r in anns
+    ]
+    if sqlite:
+        years = [tuple(str(v) if isinstance(v, Decimal) else v for v in y) for y in years]
+
+    def cols(model: Any, names: Sequence[str]) -> str:
+        return ", ".join(connection.ops.quote_name(model._meta.get_field(n).column) for n in names)
+
+    ent_fields = (
+        "uscc",
+        "name",
+        "gbt_code",
+        "business_scope",
+        "district",
+        "founded_on",
+        "status",
+        "culture_category",
+        "is_demo",
+        "created_at",
+        "updated_at",
+    )
+    det_fields = (
+        "enterprise",
+        "enterprise_type",
+        "registered_address",
+        "registered_capital",
+        "capital_currency",
+        "district_original",
+        "district_note",
+        "batch",
+    )
+    dec_fields = (
+        "enterprise",
+        "category",
+        "confidence",
+        "reason",
+        "method",
+        "gbt_code",
+        "scope_hash",
+        "needs_review",
+        "decided_at",
+    )
+    year_fields = ("enterprise", "year", *ENTERPRISE_YEAR_FIELDS)
+    src_fields = ("enterprise_year", "batch")
+
+    def write(cur: Any, model: Any, names: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
+        table = connection.ops.quote_name(model._meta.db_table)
+        if sqlite:
+            marks = ", ".join(["%s"] * len(names))
+            sql = f"INSERT INTO {table} ({cols(model, names)}) VALUES ({marks})"  # noqa: S608
+            for start in range(0, len(rows), 5000):
+                cur.executemany(sql, rows[start : start + 5000])
+        else:
+            with cur.cursor.copy(f"COPY {table} ({cols(model, names)}) FROM STDIN") as cp:
+                for row in rows:
+                    cp.write_row(row)
+
+    t0 = time.perf_counter()
+    with transaction.atomic(), connection.cursor() as cur:
+        write(cur, Enterprise, ent_fields, ents)
+        cur.execute("SELECT uscc, id FROM registry_enterprise")
+        ids = dict(cur.fetchall())
+        eids = [ids[r[0]] for r in regs]
+        write(cur, EnterpriseRegistration, det_fields, [(e, *d) for e, d in zip(eids, details, strict=True)])
+        write(
+            cur,
+            ClassificationDecision,
+            dec_fields,
+            [
+                (
+                    e,
+                    dc[1],
+                    dc[0].confidence,
+                    dc[0].reason,
+                    dc[0].method,
+                    r[2],
+                    dc[2],
+                    dc[0].needs_review,
+                    stamp,
+                )
+                for e, r in zip(eids, regs, strict=True)
+                for dc in (decided[(r[2], r[3])],)
+            ],
+        )
+        write(cur, EnterpriseYear, year_fields, [(e, *y) for e, y in zip(eids, years, strict=True)])
+        cur.execute("SELECT id FROM registry_enterpriseyear")
+        write(cur, AnnualSource, src_fields, [(y, b2.pk) for (y,) in cur.fetchall()])
+    return time.perf_counter() - t0
+
+
+ENTERPRISE_YEAR_FIELDS = (
+    "revenue",
+    "labor_compensation",
+    "net_production_tax",
+    "depreciation",
+    "operating_surplus",
+    "total_output",
+    "employees",
+    "exports",
+    "is_above_scale",
+    "is_listed",
+    "is_leading",
+)
+
+
 def run_iie(reg: bytes, ann: bytes, rows: int) -> float | None:
     try:
         import tablib
@@ -284,7 +453,7 @@ class NotScratch(RuntimeError):
 
 
 def bench(n: int, iie_rows: int | None = None) -> dict[str, Any]:
-    from wenchuang.core.services import reference_load
+    from wenchuang.classify.reference import reference_load
     from wenchuang.registry.models import Enterprise
 
     if Enterprise.objects.exclude(uscc__startswith="91330106MA").exists():
@@ -302,6 +471,8 @@ def bench(n: int, iie_rows: int | None = None) -> dict[str, Any]:
     floor_method = methods[0]
     floor = floors[floor_method]
     _wipe()
+    schema_floor = run_schema_floor(reg, ann)
+    _wipe()
     ours = run_ours(reg, ann)
     _wipe()
     m = min(n, iie_rows or n)
@@ -314,8 +485,11 @@ def bench(n: int, iie_rows: int | None = None) -> dict[str, Any]:
         "ours_rows_per_s": round(total / ours),
         "floor_s": round(floor, 2),
         "floor_rows_per_s": round(total / floor),
+        "schema_floor_s": round(schema_floor, 2),
+        "schema_floor_method": f"{floor_method} into the same {SCHEMA_FLOOR_TABLES} tables, one transaction",
+        "ours_vs_schema_floor_time": round(ours / schema_floor, 2),
+        "goal_vs_schema_floor": "≤ 2×",
         "ours_vs_floor_time": round(ours / floor, 2),
-        "goal_vs_floor": "≤ 3×",
         "floor_method": floor_method,
         "ours_write_method": (
             "COPY (new rows, keys from the sequence) + INSERT … ON CONFLICT DO UPDATE (changed rows)"

@@ -3,11 +3,28 @@ tax and social-insurance years. Every fact points at the batch that last set it.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from wenchuang.registry.models import money_field
+
+
+def _resolve(stored: str) -> Path | None:
+    if not stored:
+        return None
+    path = Path(stored)
+    return path if path.is_absolute() else Path(settings.VAR_DIR) / path
+
+
+def var_relative(path: Path) -> str:
+    """How a file under VAR_DIR is stored on a batch: relative, so a restore elsewhere still finds it."""
+    try:
+        return str(Path(path).resolve().relative_to(Path(settings.VAR_DIR).resolve()))
+    except ValueError:
+        return str(path)
 
 
 class ImportBatch(models.Model):
@@ -18,6 +35,7 @@ class ImportBatch(models.Model):
         REJECTED = "rejected", _("未写入（有错误）")
         FAILED = "failed", _("文件无法导入")
         UNDONE = "undone", _("已撤销")
+        DISCARDED = "discarded", _("已丢弃")
 
     class Mode(models.TextChoices):
         ALL_OR_NOTHING = "all-or-nothing", _("全部成功才写入")
@@ -52,6 +70,14 @@ class ImportBatch(models.Model):
     years = models.JSONField(_("涉及年度"), default=list)
     classification = models.JSONField(_("分类结果"), default=dict)
     undone_at = models.DateTimeField(_("撤销时间"), null=True, blank=True)
+    # what the file carried besides its rows: "ignored_columns" (one Chinese line per column not
+    # imported, with the closest known column), "district_mapped" (rows whose district was read from a
+    # name or a pre-2021 code), "district_review" (row numbers whose split could not be resolved)
+    report = models.JSONField(_("导入说明"), default=dict, blank=True)
+    # The background job running the batch and its last sign of life (progress or state change): a
+    # batch whose job failed, or that shows no life for WENCHUANG_IMPORT_STALE_MINUTES, is failed.
+    task_id = models.CharField(_("后台任务编号"), max_length=64, blank=True)
+    heartbeat_at = models.DateTimeField(_("最近进展时间"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("导入批次")
@@ -60,6 +86,15 @@ class ImportBatch(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.pk} {self.kind} {self.file_name}"
+
+    @property
+    def error_path(self) -> Path | None:
+        """The rejected-rows workbook (stored relative to VAR_DIR; older rows hold absolute paths)."""
+        return _resolve(self.error_file)
+
+    @property
+    def upload_path(self) -> Path | None:
+        return _resolve(self.stored_path)
 
     @property
     def percent(self) -> int:
@@ -78,8 +113,11 @@ class ImportBatch(models.Model):
             "updated": self.updated,
             "unchanged": self.unchanged,
             "rejected": self.rejected,
-            "error_file": self.error_file or None,
+            "error_file": str(self.error_path) if self.error_path else None,
             "message": self.message,
+            "ignored_columns": list(self.report.get("ignored_columns", [])),
+            "district_mapped": self.report.get("district_mapped", 0),
+            "district_review": list(self.report.get("district_review", [])),
         }
 
 
@@ -113,6 +151,14 @@ class EnterpriseRegistration(models.Model):
     )
     enterprise_type = models.CharField(_("企业类型"), max_length=100, blank=True)
     registered_address = models.CharField(_("注册地址"), max_length=300, blank=True)
+    registered_capital = models.DecimalField(
+        _("注册资本（万，按币种）"), max_digits=18, decimal_places=2, null=True, blank=True
+    )
+    capital_currency = models.CharField(_("注册资本币种"), max_length=8, blank=True)
+    district_original = models.CharField(
+        _("文件中的区县"), max_length=300, blank=True, help_text=_("按名称或2021年前旧区划换算前的原值")
+    )
+    district_note = models.CharField(_("区县换算说明"), max_length=300, blank=True)
     batch = models.ForeignKey(
         ImportBatch, verbose_name=_("导入批次"), on_delete=models.PROTECT, related_name="+"
     )

@@ -11,7 +11,16 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from wenchuang.ingest.schema import Kind, header_index, normalise_header
+from wenchuang.core.errors import DomainError
+from wenchuang.ingest import limits
+from wenchuang.ingest.schema import (
+    Kind,
+    header_index,
+    header_rank,
+    normalise_header,
+    not_imported,
+    synonyms,
+)
 from wenchuang.ingest.values import UNIT_ALIASES, clean_text, unit_from_header
 
 XLSX_MAGIC = b"PK\x03\x04"
@@ -19,7 +28,7 @@ OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # encrypted xlsx and legacy .xl
 NOTES_SHEETS = {"说明", "填写说明", "notes", "readme"}
 
 
-class FileProblem(ValueError):
+class FileProblem(DomainError, ValueError):
     """The file as a whole cannot be imported; the message says why, in Chinese."""
 
 
@@ -39,6 +48,43 @@ class Mapping:
     positions: dict[str, int]
     units: dict[str, str]
     ignored: list[str]
+    # one Chinese line per ignored column: why, and for an unknown name the closest known column
+    notes: list[str] = field(default_factory=list)
+    labels: dict[str, str] = field(default_factory=dict)  # schema key → the file's own header
+
+
+def suggest(header: str, kind: Kind) -> str | None:
+    """The Chinese name of the known column closest to an unknown header, or None."""
+    import difflib
+
+    names: dict[str, str] = {}
+    for col in kind.columns:
+        for name in (col.zh, *col.aliases):
+            names.setdefault(normalise_header(name), col.zh)
+    for key, name, _note in synonyms(kind):
+        if key != "-":
+            names.setdefault(normalise_header(name), kind.column(key).zh)
+    text = normalise_header(header)
+    best, score = None, 0.0
+    for name, zh in names.items():
+        ratio = difflib.SequenceMatcher(None, text, name).ratio()
+        if name in text or text in name:
+            ratio = max(ratio, 0.6)
+        if ratio > score:
+            best, score = zh, ratio
+    return best if score >= 0.55 else None
+
+
+def ignored_note(header: str, kind: Kind, *, taken_by: str | None = None) -> str:
+    if taken_by is not None:
+        return f"列“{header}”与列“{taken_by}”对应同一项，只导入了“{taken_by}”"
+    reason = not_imported(kind).get(normalise_header(header))
+    if reason is not None:
+        return f"列“{header}”{reason}"
+    near = suggest(header, kind)
+    if near:
+        return f"未识别的列“{header}”，是否为“{near}”？（该列未导入）"
+    return f"未识别的列“{header}”，未导入"
 
 
 def read_table(data: bytes, filename: str, kind: Kind) -> Table:
@@ -47,6 +93,7 @@ def read_table(data: bytes, filename: str, kind: Kind) -> Table:
     if data.startswith(OLE_MAGIC):
         raise FileProblem("文件受密码保护或为旧版.xls格式，请取消密码并另存为.xlsx或CSV后再导入")
     if data.startswith(XLSX_MAGIC) or filename.lower().endswith((".xlsx", ".xlsm")):
+        limits.check_xlsx_archive(data, FileProblem)  # zip bomb, XXE: refused before anything expands
         return _read_xlsx(data, kind)
     return _read_csv(data)
 
@@ -66,13 +113,13 @@ def _decode(data: bytes) -> tuple[str, str]:
 
 def _read_csv(data: bytes) -> Table:
     text, encoding = _decode(data)
-    if "\x00" in text[:4096]:
+    if "\x00" in text:  # anywhere, not only in the head (one C-level scan)
         raise FileProblem("文件不是CSV文本，也不是有效的xlsx工作簿")
-    reader = csv.reader(io.StringIO(text, newline=""))
+    reader = limits.guard_rows(enumerate(csv.reader(io.StringIO(text, newline="")), start=1), FileProblem)
     # a row of empty or blank cells is no row (what Excel leaves below a table); joined, the test is
     # one C-level call instead of a generator per row
     found: list[tuple[int, list[Any]]] = [
-        (lineno, record) for lineno, record in enumerate(reader, start=1) if "".join(record).strip()
+        (lineno, record) for lineno, record in reader if "".join(record).strip()
     ]
     headers: list[str] | None = found[0][1] if found else None
     rows = found[1:]
@@ -103,6 +150,9 @@ def _read_xlsx(data: bytes, kind: Kind) -> Table:
         rows: list[tuple[int, list[Any]]] = []
         formulas: dict[tuple[int, int], str] = {}
         for rowno, cells in enumerate(ws.iter_rows(), start=1):
+            limits.check_row(rowno, [c.value for c in cells], FileProblem)  # upload limits, streaming
+            if len(rows) >= limits.max_rows():
+                raise FileProblem(f"文件超过{limits.max_rows()}个数据行的上限，请拆分后分批导入")
             values = []
             for ci, cell in enumerate(cells):
                 v = cell.value
@@ -128,26 +178,47 @@ def _read_xlsx(data: bytes, kind: Kind) -> Table:
 
 def map_columns(table: Table, kind: Kind, *, default_unit: str = "万元") -> Mapping:
     index = header_index(kind)
+    rank = header_rank(kind)
     positions: dict[str, int] = {}
     units: dict[str, str] = {}
-    ignored: list[str] = []
+    labels: dict[str, str] = {}
+    found: dict[int, str] = {}  # column position → key
+    # when two columns mean the same (所属行业 and 国标行业), the one listed first in the synonym table wins
     for i, raw in enumerate(table.headers):
-        name, unit = unit_from_header(str(raw or ""))
+        name, _unit = unit_from_header(str(raw or ""))
         key = index.get(normalise_header(name)) or index.get(normalise_header(str(raw or "")))
-        if key is None or key in positions:
-            if str(raw or "").strip():
-                ignored.append(str(raw))
+        if key is None:
             continue
-        positions[key] = i
-        if kind.column(key).type == "money":
-            units[key] = unit or default_unit
+        held = positions.get(key)
+        if held is None or rank(str(raw or "")) < rank(str(table.headers[held] or "")):
+            if held is not None:
+                found.pop(held)
+            positions[key] = i
+            found[i] = key
+    ignored: list[str] = []
+    notes: list[str] = []
+    for i, raw in enumerate(table.headers):
+        if i in found:
+            key = found[i]
+            labels[key] = clean_text(raw)
+            _name, unit = unit_from_header(str(raw or ""))
+            if kind.column(key).type in ("money", "capital"):
+                units[key] = unit or ("" if kind.column(key).type == "capital" else default_unit)
+        elif str(raw or "").strip():
+            name, _unit = unit_from_header(str(raw or ""))
+            key = index.get(normalise_header(name)) or index.get(normalise_header(str(raw or "")))
+            taken = clean_text(table.headers[positions[key]]) if key else None
+            ignored.append(str(raw))
+            notes.append(ignored_note(str(raw).strip(), kind, taken_by=taken))
     missing = [c.zh for c in kind.columns if c.required and c.key not in positions]
     if missing:
         where = f"工作表“{table.sheet}”" if table.sheet else "文件"
         sheets = getattr(table, "sheet_names", None)
         hint = f"（工作簿中的工作表：{'、'.join(sheets)}）" if sheets and len(sheets) > 1 else ""
-        raise FileProblem(f"{where}缺少必填列：{'、'.join(missing)}{hint}")
-    return Mapping(positions, units, ignored)
+        unknown = "；".join(notes)
+        also = f"。{unknown}" if unknown else ""
+        raise FileProblem(f"{where}缺少必填列：{'、'.join(missing)}{hint}{also}")
+    return Mapping(positions, units, ignored, notes, labels)
 
 
 def normalise_unit(text: str) -> str:

@@ -4,9 +4,15 @@ Templates, header matching, validation and the rejected-rows file all read these
 
 from __future__ import annotations
 
+import csv
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
 
-from wenchuang.ingest.values import clean_text
+from wenchuang.ingest.values import clean_text, unit_from_header
+
+SYNONYMS_FILE = Path(__file__).with_name("data") / "header-synonyms.csv"
 
 
 @dataclass(frozen=True)
@@ -72,7 +78,8 @@ REGISTRATION = Kind(
             "gbt",
             True,
             ("gbt_code", "industry_code", "行业代码"),
-            "GB/T 4754-2017 四位小类代码，如6513",
+            "GB/T 4754-2017代码（如6513，也可写“I6513 应用软件开发”）或行业名称；"
+            "只到大类/中类的代码分类需审核",
             "6513",
         ),
         Column(
@@ -90,7 +97,7 @@ REGISTRATION = Kind(
             "district",
             False,
             ("district_code", "district", "所在区县代码"),
-            "杭州市13个区县的6位代码；与注册地址二选一",
+            "杭州市区县的6位代码或名称（西湖区、杭州市西湖区、萧山）；2021年前的旧代码/旧区名按区划调整对照表换算；与注册地址二选一",
             "330106",
         ),
         Column(
@@ -124,9 +131,21 @@ REGISTRATION = Kind(
         Column(
             "enterprise_type", "企业类型", "text", False, ("enterprise_type", "type"), "", "有限责任公司", 100
         ),
+        Column(
+            "capital",
+            "注册资本",
+            "capital",
+            False,
+            ("registered_capital", "capital"),
+            "可带单位和币种，如“1000万元人民币”“50万美元”；未注明单位按列名中的单位，再按万元",
+            "1000万元人民币",
+        ),
     ),
     ("uscc",),
-    ("区划代码与注册地址至少填一项。", "同一文件中统一社会信用代码不能重复。"),
+    (
+        "区划代码与注册地址至少填一项。",
+        "同一文件中统一社会信用代码不能重复：重复的各行都不写入（无法判断哪一行是准确的），错误行文件列出每组重复的行号。",
+    ),
 )
 
 ANNUAL = Kind(
@@ -237,14 +256,70 @@ OFFICIAL = Kind(
 KINDS: dict[str, Kind] = {k.code: k for k in (REGISTRATION, ANNUAL, TAX, SOCIAL, OFFICIAL)}
 
 
+@lru_cache(maxsize=1)
+def _synonym_rows() -> tuple[tuple[str, str, str, str], ...]:
+    with SYNONYMS_FILE.open(encoding="utf-8", newline="") as fh:
+        rows = [r for r in csv.reader(fh) if r and not r[0].startswith("#")]
+    return tuple((r[0], r[1], r[2], r[3] if len(r) > 3 else "") for r in rows[1:])
+
+
+def synonyms(kind: Kind) -> list[tuple[str, str, str]]:
+    """(key or "-", header, note) of the synonym table (`ingest/data/header-synonyms.csv`) for `kind`."""
+    keys = {c.key for c in kind.columns}
+    return [
+        (key, header, note)
+        for k, key, header, note in _synonym_rows()
+        if (k == kind.code or k == "*") and (key == "-" or key in keys)
+    ]
+
+
 def header_index(kind: Kind) -> dict[str, str]:
-    """Normalised header text → column key (Chinese name, English key, aliases)."""
+    """Normalised header text → column key (Chinese name, English key, aliases, the synonym table)."""
     out: dict[str, str] = {}
+    for key, header, _note in synonyms(kind):
+        if key != "-":
+            out[normalise_header(header)] = key
     for col in kind.columns:
         for name in (col.zh, col.key, *col.aliases):
             out[normalise_header(name)] = col.key
     return out
 
 
+def header_rank(kind: Kind) -> Callable[[str], int]:
+    """Preference among headers that mean the same column: the schema's own names first, then the
+    synonym table in its order (国标行业 before 所属行业)."""
+    order: dict[str, int] = {}
+    for col in kind.columns:
+        for name in (col.zh, col.key, *col.aliases):
+            order.setdefault(normalise_header(name), len(order))
+    for key, header, _note in synonyms(kind):
+        if key != "-":
+            order.setdefault(normalise_header(header), len(order))
+
+    def rank(header: str) -> int:
+        name, _unit = unit_from_header(header)
+        return min(order.get(normalise_header(name), 10**6), order.get(normalise_header(header), 10**6))
+
+    return rank
+
+
+def not_imported(kind: Kind) -> dict[str, str]:
+    """Normalised header → why a recognised column is not imported (法定代表人, 所属城市 …)."""
+    index = header_index(kind)
+    return {
+        normalise_header(h): note or "不导入"
+        for key, h, note in synonyms(kind)
+        if key == "-" and normalise_header(h) not in index
+    }
+
+
 def normalise_header(text: str) -> str:
-    return clean_text(text).lower().replace(" ", "").replace("_", "").replace("*", "")
+    return (
+        clean_text(text)
+        .lower()
+        .replace(" ", "")
+        .replace("_", "")
+        .replace("*", "")
+        .replace("（", "(")
+        .replace("）", ")")
+    )

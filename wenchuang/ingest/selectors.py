@@ -9,13 +9,13 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
+from wenchuang.core.scope import CITY_WIDE_ROLES, STATISTICS_ROLES
 from wenchuang.ingest.models import ImportBatch
 from wenchuang.registry.selectors import ObjectNotAccessible, district_list_for_user
 
-CITY_WIDE_ROLES = ("data_manager", "city_admin")
 # Who may import, on the web page and through the API (wenchuang/api/access.py) alike: a district office
 # too, its rows limited to its own districts by ingest.scope.import_scope in the import service.
-IMPORT_ROLES = (*CITY_WIDE_ROLES, "district_admin")
+IMPORT_ROLES = tuple(sorted(STATISTICS_ROLES))
 
 
 def _check(user: Any) -> None:

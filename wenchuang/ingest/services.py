@@ -10,7 +10,7 @@ import json
 import logging
 from collections import defaultdict
 from collections.abc import Callable, Sequence
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from operator import itemgetter
 from pathlib import Path
@@ -21,8 +21,12 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Lookup, Model, QuerySet
 from django.utils import timezone
 
+from wenchuang.accounts.audit import audit_record
+from wenchuang.approval.selectors import LockedError, assert_unlocked_rows, locked_district_years
 from wenchuang.classify import classifier
 from wenchuang.classify.models import ClassificationDecision
+from wenchuang.core.errors import DomainError
+from wenchuang.core.scope import Scope
 from wenchuang.ingest import parsers, sqlwrite
 from wenchuang.ingest.errorfile import error_file_write
 from wenchuang.ingest.models import (
@@ -33,9 +37,10 @@ from wenchuang.ingest.models import (
     OfficialSource,
     SocialInsuranceYear,
     TaxYear,
+    var_relative,
 )
 from wenchuang.ingest.schema import KINDS, Kind
-from wenchuang.ingest.scope import ImportScope, import_scope
+from wenchuang.ingest.scope import import_scope
 from wenchuang.ingest.validation import Context, Problem, rows_validator
 from wenchuang.registry.models import ENTERPRISE_YEAR_FACTS, District, Enterprise, EnterpriseYear
 
@@ -49,7 +54,7 @@ Progress = Callable[[int, int, str], None]
 FactModel: TypeAlias = type[EnterpriseYear] | type[TaxYear] | type[SocialInsuranceYear]
 
 
-class ImportError_(ValueError):
+class ImportError_(DomainError, ValueError):
     pass
 
 
@@ -97,8 +102,131 @@ def batch_create(
     if store:
         path = import_dir() / f"batch-{batch.pk}.upload"
         path.write_bytes(data)
-        batch.stored_path = str(path)
+        batch.stored_path = var_relative(path)
         batch.save(update_fields=["stored_path"])
+    return batch
+
+
+def batch_enqueue(batch: ImportBatch) -> ImportBatch:
+    """Hand the batch to the background worker and remember the job, whose fate the batch follows."""
+    from wenchuang.ingest.tasks import import_batch_task
+
+    result = import_batch_task.enqueue(batch.pk)
+    ImportBatch.objects.filter(pk=batch.pk).update(task_id=str(result.id), heartbeat_at=timezone.now())
+    batch.task_id = str(result.id)
+    return batch
+
+
+def stale_minutes() -> int:
+    return int(getattr(settings, "WENCHUANG_IMPORT_STALE_MINUTES", 30))
+
+
+STALE_MESSAGE = (
+    "后台导入任务已{minutes}分钟无进展（处理进程可能已退出或被终止），本批次已标记为失败，未写入任何数据；"
+    "可重新导入或丢弃本批次"
+)
+WORKER_DIED_MESSAGE = "后台任务处理进程意外退出，本批次未写入任何数据；可重新导入或丢弃本批次"
+TASK_FAILED_MESSAGE = "后台导入任务异常结束（{error}），本批次未写入任何数据；可重新导入或丢弃本批次"
+
+
+def batches_reap(*, now: Any = None, worker_died: bool = False) -> int:
+    """Fail the batches left 排队中/导入中 whose job failed or finished without them, or that showed no
+    sign of life for `stale_minutes()` while running (worker killed). Returns how many were failed."""
+    from django_tasks.base import TaskResultStatus
+    from django_tasks_db.models import DBTaskResult
+
+    now = now or timezone.now()
+    live = (ImportBatch.Status.PENDING, ImportBatch.Status.RUNNING)
+    batches = list(ImportBatch.objects.filter(status__in=live).exclude(task_id=""))
+    # A worker known dead (its supervisor saw it exit) held every running batch: no need to wait.
+    stale_cut = now if worker_died else now - timedelta(minutes=stale_minutes())
+    running = list(ImportBatch.objects.filter(status=ImportBatch.Status.RUNNING, heartbeat_at__lt=stale_cut))
+    tasks = {
+        str(t.id): t
+        for t in DBTaskResult.objects.filter(id__in=[b.task_id for b in batches]).only(
+            "id", "status", "exception_class_path"
+        )
+    }
+    failed = 0
+    for batch in batches:
+        task = tasks.get(batch.task_id)
+        if task is not None and task.status in (TaskResultStatus.FAILED, TaskResultStatus.SUCCESSFUL):
+            error = (task.exception_class_path or "").rsplit(".", 1)[-1] or "任务已结束"
+            failed += _fail_if_live(batch.pk, TASK_FAILED_MESSAGE.format(error=error))
+    for batch in running:
+        message = WORKER_DIED_MESSAGE if worker_died else STALE_MESSAGE.format(minutes=stale_minutes())
+        if _fail_if_live(batch.pk, message):
+            failed += 1
+            if batch.task_id:
+                DBTaskResult.objects.filter(id=batch.task_id, status=TaskResultStatus.RUNNING).update(
+                    status=TaskResultStatus.FAILED, finished_at=now
+                )
+    return failed
+
+
+def _fail_if_live(pk: int, message: str) -> int:
+    live = (ImportBatch.Status.PENDING, ImportBatch.Status.RUNNING)
+    n = ImportBatch.objects.filter(pk=pk, status__in=live).update(
+        status=ImportBatch.Status.FAILED, message=message, finished_at=timezone.now()
+    )
+    if n:
+        log.warning("import batch %s failed: %s", pk, message)
+    return n
+
+
+def _batch_for_action(batch_id: int) -> ImportBatch:
+    batch = ImportBatch.objects.select_for_update().filter(pk=batch_id).first()
+    if batch is None:
+        raise ImportError_(f"批次#{batch_id}不存在")
+    if batch.status not in (ImportBatch.Status.FAILED, ImportBatch.Status.REJECTED):
+        raise ImportError_(
+            f"批次#{batch_id}状态为“{batch.get_status_display()}”，只有失败或未写入的批次可以重新导入或丢弃"
+        )
+    return batch
+
+
+def batch_retry(*, batch_id: int, user: Any = None) -> ImportBatch:
+    """Run a failed (or rejected) batch again from its stored upload, as a fresh job."""
+    with transaction.atomic():
+        batch = _batch_for_action(batch_id)
+        path = batch.upload_path
+        if path is None or not path.is_file():
+            raise ImportError_(f"批次#{batch_id}的上传文件已不存在，请重新上传")
+        batch.status = ImportBatch.Status.PENDING
+        batch.message = ""
+        batch.finished_at = None
+        batch.total = batch.processed = batch.inserted = batch.updated = batch.unchanged = batch.rejected = 0
+        batch.error_file = ""
+        batch.save()
+        audit_record(
+            event="data_change",
+            user=user,
+            object_type="import_batch",
+            object_id=str(batch.pk),
+            detail={"action": "import_retry"},
+        )
+        transaction.on_commit(lambda: batch_enqueue(batch))
+    return batch
+
+
+def batch_discard(*, batch_id: int, user: Any = None) -> ImportBatch:
+    """Give up a failed (or rejected) batch: its upload and rejected-rows workbook are deleted."""
+    with transaction.atomic():
+        batch = _batch_for_action(batch_id)
+        for path in (batch.upload_path, batch.error_path):
+            if path is not None and path.is_file():
+                path.unlink()
+        batch.status = ImportBatch.Status.DISCARDED
+        batch.message = "已丢弃"
+        batch.stored_path = batch.error_file = ""
+        batch.save()
+        audit_record(
+            event="data_change",
+            user=user,
+            object_type="import_batch",
+            object_id=str(batch.pk),
+            detail={"action": "import_discard"},
+        )
     return batch
 
 
@@ -124,13 +252,15 @@ def import_file(
 def _finish(batch: ImportBatch, status: str, message: str = "") -> ImportBatch:
     batch.status = status
     batch.message = message
-    batch.finished_at = timezone.now()
+    batch.finished_at = batch.heartbeat_at = timezone.now()
+    if status in (ImportBatch.Status.DONE, ImportBatch.Status.REJECTED):
+        batch.processed = batch.total
     batch.save()
     return batch
 
 
 def _context(
-    kind: Kind, mapping: parsers.Mapping, table: parsers.Table, scope: ImportScope | None = None
+    kind: Kind, mapping: parsers.Mapping, table: parsers.Table, scope: Scope | None = None
 ) -> Context:
     city = getattr(settings, "WENCHUANG_CITY_CODE", "330100")
     districts = list(District.objects.values_list("code", "name", "pk"))
@@ -143,7 +273,23 @@ def _context(
         units=mapping.units,
         formulas=table.formulas,
         positions=mapping.positions,
+        labels=mapping.labels,
+        industry_names=_industry_names() if kind.code == "registration" else {},
     )
+
+
+def _industry_names() -> dict[str, str]:
+    """GB/T 4754-2017 name → code, for files that give the industry by name: 门类 (a letter) and 大类
+    (2 digits) from the reference file, 小类 (4 digits) as far as the culture mapping names them."""
+    import csv
+
+    from wenchuang.classify.models import GbtIndustryMapping
+
+    path = Path(settings.DATA_DIR) / "reference" / "gbt-4754-2017-sections-divisions.csv"
+    with path.open(encoding="utf-8", newline="") as fh:
+        names = {r["name"]: r["code"] for r in csv.DictReader(fh)}
+    names.update(GbtIndustryMapping.objects.values_list("gbt_name", "gbt_code"))
+    return names
 
 
 def data_years() -> tuple[int, int]:
@@ -157,14 +303,38 @@ def data_years() -> tuple[int, int]:
     return plan.base_year - 5, max(plan.end_year, timezone.now().year)
 
 
+INTERNAL_ERROR = (
+    "导入时发生内部错误（{error}），本批次未写入任何数据；可重新导入或丢弃本批次，如仍失败请联系管理员"
+)
+
+
 def batch_run(
     *, batch: ImportBatch, data: bytes | None = None, progress: Progress | None = None, recompute: bool = True
 ) -> ImportBatch:
+    """Run a batch; whatever happens, it ends 已完成, 未写入 or 失败 with a Chinese message (never stays
+    导入中): an unexpected error fails the batch, and the write and the 已完成 state commit together."""
+    try:
+        return _batch_run(batch=batch, data=data, progress=progress, recompute=recompute)
+    except Exception as exc:
+        log.exception("import batch %s failed", batch.pk)
+        batch.refresh_from_db()
+        if batch.status in (ImportBatch.Status.PENDING, ImportBatch.Status.RUNNING):
+            return _finish(batch, ImportBatch.Status.FAILED, INTERNAL_ERROR.format(error=type(exc).__name__))
+        return batch
+
+
+def _batch_run(
+    *, batch: ImportBatch, data: bytes | None = None, progress: Progress | None = None, recompute: bool = True
+) -> ImportBatch:
     if data is None:
-        data = Path(batch.stored_path).read_bytes()
+        path = batch.upload_path
+        if path is None or not path.is_file():
+            return _finish(batch, ImportBatch.Status.FAILED, "上传文件已不存在，请重新上传")
+        data = path.read_bytes()
     kind = KINDS[batch.kind]
     batch.status = ImportBatch.Status.RUNNING
-    batch.save(update_fields=["status"])
+    batch.heartbeat_at = timezone.now()
+    batch.save(update_fields=["status", "heartbeat_at"])
     problem = size_problem(len(data))
     if problem:
         return _finish(batch, ImportBatch.Status.FAILED, problem)
@@ -174,12 +344,14 @@ def batch_run(
     except parsers.FileProblem as exc:
         return _finish(batch, ImportBatch.Status.FAILED, str(exc))
     batch.total = len(table.rows)
-    batch.save(update_fields=["total"])
+    batch.report = {"ignored_columns": mapping.notes}
+    batch.save(update_fields=["total", "report"])
 
     def tick(done: int, phase: str) -> None:
         if progress:
             progress(done, batch.total, phase)
-        ImportBatch.objects.filter(pk=batch.pk).update(processed=done)
+        batch.processed = done
+        ImportBatch.objects.filter(pk=batch.pk).update(processed=done, heartbeat_at=timezone.now())
 
     scope = import_scope(batch.user)
     ctx = _context(kind, mapping, table, scope)
@@ -191,14 +363,17 @@ def batch_run(
         good += part_good
         bad.update(part_bad)
         tick(min(start + PROGRESS_EVERY, batch.total), "校验")
-    good = _reject_duplicates(kind, good, bad)
+    good = _reject_duplicates(kind, good, bad, ctx)
     writer = WRITERS[kind.code]
     good = writer.resolve(good, bad, scope)
     tick(batch.total, "校验")
+    if kind.code == "registration":
+        batch.report["district_mapped"] = sum(1 for _, o in good if o.get("district_original"))
+        batch.report["district_review"] = [r for r, o in good if o.get("district_review")]
     rejected = len(bad)
     batch.rejected = rejected
     if rejected:
-        batch.error_file = str(
+        batch.error_file = var_relative(
             error_file_write(batch=batch, table=table, kind=kind, bad=bad, mapping=mapping)
         )
     if rejected and batch.mode == ImportBatch.Mode.ALL_OR_NOTHING:
@@ -213,6 +388,17 @@ def batch_run(
     try:
         with transaction.atomic():
             counts = writer.write(batch, good, set(mapping.positions))
+            # The 已完成 state commits with the data: a worker killed before the commit leaves neither.
+            batch.inserted, batch.updated, batch.unchanged = (
+                counts["inserted"],
+                counts["updated"],
+                counts["unchanged"],
+            )
+            batch.years = sorted(counts.get("years", []))
+            batch.classification = counts.get("classification", {})
+            assert batch.inserted + batch.updated + batch.unchanged + batch.rejected == batch.total
+            msg = f"{rejected}行有错误未写入，见错误行文件" if rejected else ""
+            _finish(batch, ImportBatch.Status.DONE, msg)
     except IntegrityError:
         # rows read as absent were committed by another import meanwhile (new rows go in without
         # ON CONFLICT); the transaction rolled back, so nothing of this batch was written
@@ -222,16 +408,6 @@ def batch_run(
             ImportBatch.Status.FAILED,
             "导入期间其他批次写入了相同的企业或年度数据，本批次未写入任何数据；请重新导入",
         )
-    batch.inserted, batch.updated, batch.unchanged = (
-        counts["inserted"],
-        counts["updated"],
-        counts["unchanged"],
-    )
-    batch.years = sorted(counts.get("years", []))
-    batch.classification = counts.get("classification", {})
-    assert batch.inserted + batch.updated + batch.unchanged + batch.rejected == batch.total
-    msg = f"{rejected}行有错误未写入，见错误行文件" if rejected else ""
-    _finish(batch, ImportBatch.Status.DONE, msg)
     if recompute and (batch.inserted or batch.updated):
         _recompute(batch)
     return batch
@@ -251,8 +427,14 @@ def _recompute(batch: ImportBatch) -> None:
 
 
 def _reject_duplicates(
-    kind: Kind, good: list[tuple[int, dict[str, Any]]], bad: dict[int, list[Problem]]
+    kind: Kind,
+    good: list[tuple[int, dict[str, Any]]],
+    bad: dict[int, list[Problem]],
+    ctx: Context | None = None,
 ) -> list[tuple[int, dict[str, Any]]]:
+    """Rows that repeat the file's key (a USCC; a USCC and year) are all held back: nothing in the file
+    says which of them is right, and keeping the first or the last would silently drop the other. Each
+    gets a message naming every row of its group, with the repeated value in the value cell."""
     if len(kind.key) == 1:
         k = kind.key[0]
         keys: list[Any] = [out.get(k, "") for _, out in good]
@@ -263,12 +445,22 @@ def _reject_duplicates(
     by_key: dict[Any, list[int]] = defaultdict(list)
     for (rowno, _out), key in zip(good, keys, strict=True):
         by_key[key].append(rowno)
-    dups = {r: rows for rows in by_key.values() if len(rows) > 1 for r in rows}
-    label = "+".join(kind.column(k).zh for k in kind.key)
-    for rowno, rows in dups.items():
-        others = "、".join(str(r) for r in rows if r != rowno)
-        key = kind.key[0]
-        bad[rowno] = [Problem(key, "", f"{label}在文件中重复（另见第{others}行），请只保留一行")]
+    dups = {r: (rows, key) for key, rows in by_key.items() if len(rows) > 1 for r in rows}
+    label = "+".join(ctx.label(k, kind.column(k).zh) if ctx else kind.column(k).zh for k in kind.key)
+    for rowno, (rows, key) in dups.items():
+        # At most five rows named: listing all n copies in each of n messages is O(n²).
+        shown = [r for r in rows[:6] if r != rowno][:5]
+        more = f"等，共{len(rows)}行" if len(rows) > len(shown) + 1 else ""
+        group = "、".join(map(str, sorted({rowno, *shown}))) + more
+        value = "+".join(map(str, key)) if isinstance(key, tuple) else str(key)
+        bad[rowno] = [
+            Problem(
+                kind.key[0],
+                value,
+                f"{label}“{value}”在文件中重复（另见第{'、'.join(map(str, shown))}行{more}）：第{group}行"
+                "都未写入（无法判断哪一行准确），请核对后只保留一行",
+            )
+        ]
     return [(r, o) for r, o in good if r not in dups]
 
 
@@ -353,7 +545,7 @@ class Writer(abc.ABC):
         self,
         good: list[tuple[int, dict[str, Any]]],
         bad: dict[int, list[Problem]],
-        scope: ImportScope | None = None,
+        scope: Scope | None = None,
     ) -> list[tuple[int, dict[str, Any]]]:
         return good
 
@@ -376,6 +568,8 @@ class EnterpriseFactsWriter(Writer):
 
     def resolve(self, good, bad, scope=None):
         ids = _enterprise_ids(sorted({o["uscc"] for _, o in good}), with_district=scope is not None)
+        # publication lock: rows in an approved (locked) district-year are refused
+        locked = locked_district_years(years={o["year"] for _, o in good})
         kept = []
         for rowno, out in good:
             hit = ids.get(out["uscc"])
@@ -384,7 +578,9 @@ class EnterpriseFactsWriter(Writer):
                     Problem("uscc", out["uscc"], "该统一社会信用代码的企业尚未登记，请先导入工商登记")
                 ]
             elif scope is not None and hit[1] not in scope.district_ids:
-                bad[rowno] = [Problem("uscc", out["uscc"], scope.outside_enterprise())]
+                bad[rowno] = [Problem("uscc", out["uscc"], scope.outside("该企业所在区县"))]
+            elif (hit[1], out["year"]) in locked:
+                bad[rowno] = [Problem("year", out["year"], locked[(hit[1], out["year"])])]
             else:
                 out["enterprise_id"] = hit[0]
                 kept.append((rowno, out))
@@ -508,7 +704,29 @@ class SocialWriter(EnterpriseFactsWriter):
 
 REG_FIELDS = ("name", "gbt_code", "business_scope", "district_id", "founded_on", "status")
 REG_DEFAULTS = {"business_scope": "", "founded_on": None, "status": Enterprise.Status.ACTIVE}
-DETAIL_FIELDS = ("enterprise_type", "registered_address")
+DETAIL_FIELDS = (
+    "enterprise_type",
+    "registered_address",
+    "registered_capital",
+    "capital_currency",
+    "district_original",
+    "district_note",
+)
+DETAIL_BLANK = ("", "", None, "", "", "")
+
+
+def _detail(o: dict[str, Any]) -> tuple[Any, ...]:
+    capital = o.get("capital") or (None, "")
+    return (
+        o.get("enterprise_type", ""),
+        o.get("address", ""),
+        capital[0],
+        capital[1],
+        o.get("district_original", ""),
+        o.get("district_note", ""),
+    )
+
+
 ENTERPRISE_COLUMNS = ("uscc", *REG_FIELDS, "culture_category_id", "is_demo", "created_at", "updated_at")
 DECISION_COLUMNS = (
     "enterprise_id",
@@ -530,6 +748,10 @@ class RegistrationWriter(Writer):
             present.add("district_id")
         if "address" in present:
             present.add("registered_address")
+        if "capital" in present:
+            present.update(("registered_capital", "capital_currency"))
+        if "district" in present or "address" in present:
+            present.update(("district_original", "district_note"))
         reg_fields = [f for f in REG_FIELDS if f in present]
         reg_idx = [REG_FIELDS.index(f) for f in reg_fields]
         det_fields = [f for f in DETAIL_FIELDS if f in present]
@@ -573,10 +795,10 @@ class RegistrationWriter(Writer):
                 continue
             pk, cur_vals = cur
             det = details.get(pk)
-            det_new = tuple((o.get("enterprise_type", ""), address)[i] for i in det_idx)
+            det_new = tuple(_detail(o)[i] for i in det_idx)
             det_old = tuple(det[i] for i in det_idx) if det else None
             if all(reg[i] == cur_vals[i] for i in reg_idx) and (
-                det_old == det_new or (det_old is None and not any(det_new))
+                det_old == det_new or (det_old is None and not any(v not in ("", None) for v in det_new))
             ):
                 unchanged += 1
                 continue
@@ -604,8 +826,12 @@ class RegistrationWriter(Writer):
                     pk,
                     {
                         "fields": {f: _jsonable(v) for f, v in zip(REG_FIELDS, cur_vals, strict=True)},
-                        "detail": dict(zip(DETAIL_FIELDS, det[:2], strict=True)) if det else None,
-                        "batch": det[2] if det else None,
+                        "detail": (
+                            {f: _jsonable(v) for f, v in zip(DETAIL_FIELDS, det[:-1], strict=True)}
+                            if det
+                            else None
+                        ),
+                        "batch": det[-1] if det else None,
                     },
                 )
                 for pk, cur_vals, det, _o in changed
@@ -626,12 +852,13 @@ class RegistrationWriter(Writer):
         sqlwrite.insert(
             EnterpriseRegistration,
             ("enterprise_id", *DETAIL_FIELDS, "batch"),
-            [(pk, o.get("enterprise_type", ""), o["registered_address"], batch.pk) for pk, o in inserted],
+            [(pk, *_detail(o), batch.pk) for pk, o in inserted],
         )
         det_rows = []
         for pk, _, det, o in changed:
-            kept = det or ("", "")
-            values = [(o.get(f, "") if f in det_fields else kept[i]) for i, f in enumerate(DETAIL_FIELDS)]
+            kept = det[:-1] if det else DETAIL_BLANK
+            given = _detail(o)
+            values = [(given[i] if f in det_fields else kept[i]) for i, f in enumerate(DETAIL_FIELDS)]
             det_rows.append((pk, *values, batch.pk))
         sqlwrite.upsert(
             EnterpriseRegistration,
@@ -715,7 +942,7 @@ class OfficialWriter(Writer):
             if area and area not in codes:
                 bad[rowno] = [Problem("area", area, f"区划代码{area}不在本市（{city}）范围内")]
             elif scope is not None and codes.get(area) not in scope.district_ids:
-                bad[rowno] = [Problem("area", area, scope.outside_code(area or city))]
+                bad[rowno] = [Problem("area", area, scope.outside(f"区划代码{area or city}"))]
             else:
                 kept.append((rowno, o))
         return kept
@@ -926,6 +1153,13 @@ def _undo_facts(
             model.objects.filter(batch=batch).exclude(pk__in=changed_ids).values_list("pk", flat=True)
         )
     _refuse_later({b for b in prov.values() if b != batch.pk})
+    touched = model.objects.filter(pk__in=[*inserted, *changed_ids]).values_list(
+        "enterprise__district_id", "year"
+    )
+    try:  # publication lock: an undo must not change an approved district-year either
+        assert_unlocked_rows(touched.distinct())
+    except LockedError as exc:
+        raise UndoRefused(exc.message) from exc
     years = set(
         model.objects.filter(pk__in=[*inserted, *changed_ids]).values_list("year", flat=True).distinct()
     )

@@ -15,6 +15,7 @@ from operator import itemgetter, methodcaller, mul
 from typing import Any
 
 from wenchuang.core import uscc as uscc_mod
+from wenchuang.core.districts import district_resolve
 from wenchuang.ingest.schema import Kind
 from wenchuang.ingest.values import (
     UNIT_TO_WAN,
@@ -22,6 +23,7 @@ from wenchuang.ingest.values import (
     clean_text,
     is_blank,
     parse_bool,
+    parse_capital,
     parse_date,
     parse_decimal,
     parse_int,
@@ -29,21 +31,44 @@ from wenchuang.ingest.values import (
 )
 
 GRADES = {"A", "B", "M", "C", "D"}
+# Status words of registration extracts and enterprise-information exports → our four states. A firm
+# that still exists in the register (停业, 歇业, 清算 included) counts as 存续; "吊销，已注销" is 注销.
 STATUS_WORDS = {
     "存续": "active",
     "在营": "active",
+    "在业": "active",
     "开业": "active",
+    "在册": "active",
+    "正常": "active",
+    "登记成立": "active",
+    "确立": "active",
     "存续（在营、开业、在册）": "active",
+    "停业": "active",
+    "歇业": "active",
+    "清算": "active",
     "active": "active",
     "注销": "deregistered",
+    "已注销": "deregistered",
+    "撤销": "deregistered",
+    "已撤销": "deregistered",
+    "吊销，已注销": "deregistered",
+    "吊销,已注销": "deregistered",
     "deregistered": "deregistered",
     "吊销": "revoked",
+    "已吊销": "revoked",
     "吊销，未注销": "revoked",
+    "吊销,未注销": "revoked",
+    "吊销未注销": "revoked",
     "revoked": "revoked",
     "迁出": "moved_out",
+    "已迁出": "moved_out",
+    "迁往外地": "moved_out",
     "moved_out": "moved_out",
 }
+_STATUS_HEAD = re.compile(r"^(存续|在营|在业|开业|注销|吊销|迁出|撤销)")
 _GBT = re.compile(r"^\d{4}$")
+_GBT_DIGITS = re.compile(r"(?<!\d)(\d{2,4})(?!\d)")
+_GBT_LETTER = re.compile(r"^([A-T])(?![A-Za-z])")
 _SLUG = re.compile(r"^[-a-zA-Z0-9_]+$")
 MAX_MONEY = Decimal("9999999999999999")
 
@@ -64,7 +89,18 @@ class Context:
     units: dict[str, str] = field(default_factory=dict)
     formulas: dict[tuple[int, int], str] = field(default_factory=dict)
     positions: dict[str, int] = field(default_factory=dict)
-    scope: Any = None  # ImportScope of a district office; None = city-wide
+    scope: Any = None  # core.scope.Scope of a district office; None = city-wide
+    labels: dict[str, str] = field(default_factory=dict)  # schema key → the file's own header
+    industry_names: dict[str, str] = field(default_factory=dict)  # GB/T 门类/大类/小类 name → code
+
+    def label(self, key: str, default: str) -> str:
+        """The column as the file names it: a message never blames a column the file calls otherwise."""
+        return self.labels.get(key, default)
+
+    def current(self) -> dict[str, str]:
+        """Today's districts, code → name."""
+        by_pk = {pk: name for name, pk in self.district_names.items()}
+        return {code: by_pk.get(pk, code) for code, pk in self.districts.items()}
 
 
 RowsValidator = Callable[
@@ -235,13 +271,14 @@ def _cell(col: Any, raw: Any, rowno: int, pos: int, ctx: Context) -> Any:
     optional) or a `Problem`."""
     if ctx.formulas and (rowno, pos) in ctx.formulas:
         return Problem(col.key, ctx.formulas[(rowno, pos)], "单元格含公式，请复制后“选择性粘贴为数值”再导入")
+    label = ctx.label(col.key, col.zh)
     if is_blank(raw):
-        return Problem(col.key, "", f"{col.zh}不能为空") if col.required else ABSENT
+        return Problem(col.key, "", f"{label}不能为空") if col.required else ABSENT
     try:
         return _parse(col.type, col.key, raw, ctx, col.max_length)
     except ValueProblem as exc:
         msg = str(exc)
-        return Problem(col.key, raw, msg if msg.startswith(col.zh) else f"{col.zh}：{msg}")
+        return Problem(col.key, raw, msg if msg.startswith(label) else f"{label}：{msg}")
 
 
 def rows_validator(kind: Kind, ctx: Context) -> RowsValidator:
@@ -336,15 +373,16 @@ def validate_row(
                 Problem(col.key, ctx.formulas[(rowno, pos)], "单元格含公式，请复制后“选择性粘贴为数值”再导入")
             )
             continue
+        label = ctx.label(col.key, col.zh)
         if is_blank(raw):
             if col.required:
-                problems.append(Problem(col.key, "", f"{col.zh}不能为空"))
+                problems.append(Problem(col.key, "", f"{label}不能为空"))
             continue
         try:
             out[col.key] = _parse(col.type, col.key, raw, ctx, col.max_length)
         except ValueProblem as exc:
             problems.append(
-                Problem(col.key, raw, f"{col.zh}：{exc}" if not str(exc).startswith(col.zh) else str(exc))
+                Problem(col.key, raw, f"{label}：{exc}" if not str(exc).startswith(label) else str(exc))
             )
     if kind.code == "registration" and not problems:
         _district(out, cells, ctx, problems)
@@ -394,22 +432,23 @@ def _parse(typ: str, key: str, raw: Any, ctx: Context, max_length: int) -> Any:
             raise ValueProblem(f"“{clean_text(raw)}”不是纳税信用等级（A、B、M、C、D）")
         return grade
     if typ == "gbt":
-        code = clean_text(raw)
-        if code.isdigit() and len(code) < 4:
-            code = code.zfill(4)
-        if not _GBT.match(code):
-            raise ValueProblem(f"“{code}”不是GB/T 4754的4位小类代码")
-        return code
+        return parse_industry(raw, ctx.industry_names)
+    if typ == "capital":
+        return parse_capital(raw, ctx.units.get(key) or "万元")
     if typ == "status":
         text = clean_text(raw)
         status = STATUS_WORDS.get(text) or STATUS_WORDS.get(text.lower())
         if status is None:
-            raise ValueProblem(f"“{text}”不是可识别的登记状态（存续、注销、吊销、迁出）")
+            m = _STATUS_HEAD.match(text)
+            status = STATUS_WORDS.get(m.group(1)) if m else None
+        if status is None:
+            raise ValueProblem(f"“{text}”不是可识别的登记状态（存续/在业、注销、吊销、迁出）")
         return status
     if typ == "district":
+        # a code or a name; which district it is today is decided with the address (`_district`)
         code = clean_text(raw)
-        if code not in ctx.districts:
-            raise ValueProblem(f"区划代码{code}不在本市（{ctx.city_code}）范围内")
+        if code.isdigit() and len(code) != 6:
+            raise ValueProblem(f"“{code}”不是6位区划代码")
         return code
     if typ == "slug":
         code = clean_text(raw)
@@ -419,20 +458,53 @@ def _parse(typ: str, key: str, raw: Any, ctx: Context, max_length: int) -> Any:
     raise AssertionError(typ)  # pragma: no cover
 
 
+def parse_industry(raw: Any, names: dict[str, str]) -> str:
+    """An industry cell as exports write it → a GB/T 4754 code: "6513", "I6513", "6513 应用软件开发",
+    "应用软件开发（6513）", a 2/3-digit 大类/中类 code (kept partial: the classifier sends it to review),
+    a 小类 name the mapping knows, a 门类 letter or name (kept as the letter: review)."""
+    if isinstance(raw, int | float) and not isinstance(raw, bool):
+        digits = str(int(raw))
+        # a number cell lost its leading zero: 111 is 0111 (agriculture 小类 run from 0111 to 0539)
+        return digits.zfill(4) if len(digits) == 3 and digits[0] in "12345" else digits
+    text = clean_text(raw)
+    m = _GBT_DIGITS.search(text)
+    if m:
+        return m.group(1)
+    # a name, or a path "门类 > 大类 > 中类 > 小类": the most specific part the tables know
+    for candidate in (text, *reversed(re.split(r"\s*[>/|]\s*", text))):
+        candidate = candidate.strip()
+        if candidate in names:
+            return names[candidate]
+    m = _GBT_LETTER.match(text)
+    if m and (len(text) == 1 or not text[1].isascii()):
+        return m.group(1)
+    raise ValueProblem(f"“{text}”不是GB/T 4754行业代码或可识别的行业名称（可写6513、I6513或行业小类名称）")
+
+
 def _district(out: dict[str, Any], cells: dict[str, Any], ctx: Context, problems: list[Problem]) -> None:
-    if out.get("district"):
-        out["district_id"] = ctx.districts[out["district"]]
-        if ctx.scope is not None and out["district_id"] not in ctx.scope.district_ids:
-            problems.append(Problem("district", out["district"], ctx.scope.outside_code(out["district"])))
-        return
+    value = out.get("district", "")
     address = out.get("address", "")
-    if not address:
-        problems.append(Problem("district", "", "区划代码与注册地址至少填一项"))
+    d_label, a_label = ctx.label("district", "区划代码"), ctx.label("address", "注册地址")
+    if not value and not address:
+        problems.append(Problem("district", "", f"{d_label}与{a_label}至少填一项"))
         return
-    hits = {pk for name, pk in ctx.district_names.items() if name in address}
-    if len(hits) == 1:
-        out["district_id"] = hits.pop()
-        if ctx.scope is not None and out["district_id"] not in ctx.scope.district_ids:
-            problems.append(Problem("address", address, ctx.scope.outside_address()))
-    else:
-        problems.append(Problem("address", address, "无法从注册地址判定所在区县，请填写区划代码"))
+    res = district_resolve(value, address, ctx.current())
+    if res.code is None or res.code not in ctx.districts:
+        if value:
+            problems.append(
+                Problem("district", value, f"{d_label}：“{value}”不是本市（{ctx.city_code}）的区县代码或名称")
+            )
+        else:
+            problems.append(Problem("address", address, f"无法从{a_label}判定所在区县，请填写{d_label}"))
+        return
+    out["district"] = res.code
+    out["district_id"] = ctx.districts[res.code]
+    out["district_original"] = res.original if res.original != res.code else ""
+    out["district_note"] = res.note
+    if res.review:
+        out["district_review"] = True
+    if ctx.scope is not None and out["district_id"] not in ctx.scope.district_ids:
+        if value:
+            problems.append(Problem("district", value, ctx.scope.outside(f"区划代码{res.code}")))
+        else:
+            problems.append(Problem("address", address, ctx.scope.outside("注册地址所在区县")))

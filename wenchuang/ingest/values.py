@@ -9,6 +9,8 @@ import unicodedata
 from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 
+from wenchuang.core.errors import DomainError
+
 # Money is stored in 万元; the factor converts a value in the given unit to 万元.
 UNIT_TO_WAN = {"元": Decimal("0.0001"), "万元": Decimal(1), "亿元": Decimal(10000)}
 UNIT_ALIASES = {
@@ -30,7 +32,7 @@ TRUE_WORDS = {"是", "1", "y", "yes", "true", "t", "√", "✓", "规上", "规�
 FALSE_WORDS = {"否", "0", "n", "no", "false", "f", "×", "规下", "规模以下"}
 
 
-class ValueProblem(ValueError):
+class ValueProblem(DomainError, ValueError):
     """A cell that cannot be read; the message is the Chinese reason shown to the user."""
 
 
@@ -120,3 +122,51 @@ def unit_from_header(header: str) -> tuple[str, str | None]:
         unit = UNIT_ALIASES.get(m.group(2).strip().lower())
         return m.group(1).strip(), unit if unit else None
     return text, None
+
+
+CURRENCIES = {
+    "人民币": "人民币",
+    "元人民币": "人民币",
+    "美元": "美元",
+    "港元": "港元",
+    "港币": "港元",
+    "欧元": "欧元",
+    "日元": "日元",
+    "英镑": "英镑",
+    "澳元": "澳元",
+    "新加坡元": "新加坡元",
+    "新台币": "新台币",
+}
+_CAPITAL = re.compile(
+    r"^(?P<cur1>人民币|美元|港元|港币|欧元|日元|英镑|澳元|新加坡元|新台币)?"
+    r"(?P<num>[+-]?[\d,]*\.?\d+)(?P<mag>万|亿)?(?P<yuan>元)?"
+    r"(?P<cur2>人民币|美元|港元|港币|欧元|日元|英镑|澳元|新加坡元|新台币)?$"
+)
+
+
+def parse_capital(raw: object, unit: str = "万元") -> tuple[Decimal, str]:
+    """Registered capital as exports write it → (amount in 万 of its currency, currency):
+    "1000万元人民币", "1000万人民币", "50万美元", "人民币100万元", "1,000.5万", "500000元", 1000 (a bare
+    number is in `unit`, the column header's unit or 万元)."""
+    if isinstance(raw, int | float | Decimal) and not isinstance(raw, bool):
+        return parse_money(raw, unit), "人民币"
+    text = clean_text(raw).replace(" ", "").replace("(", "").replace(")", "")
+    m = _CAPITAL.match(text)
+    if m is None:
+        raise ValueProblem(f"“{clean_text(raw)}”不是可识别的注册资本（如1000万元人民币、50万美元）")
+    number = m.group("num")
+    if "," in number and not _GROUPED.match(number):
+        raise ValueProblem(f"“{clean_text(raw)}”不是可识别的注册资本（如1000万元人民币、50万美元）")
+    if m.group("mag") == "万":
+        cell_unit = "万元"
+    elif m.group("mag") == "亿":
+        cell_unit = "亿元"
+    elif m.group("yuan"):
+        cell_unit = "元"
+    else:
+        cell_unit = unit or "万元"
+    value = parse_money(number, cell_unit)
+    if value < 0:
+        raise ValueProblem("注册资本不能为负数")
+    currency = CURRENCIES[m.group("cur1") or m.group("cur2") or "人民币"]
+    return value, currency

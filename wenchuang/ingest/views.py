@@ -4,7 +4,6 @@ the keyword rules (city-wide, not for district offices). Thin: parse input, call
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 from django import forms
@@ -51,8 +50,6 @@ class UploadForm(forms.Form):
 def home(request: HttpRequest) -> HttpResponse:
     form = UploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        from wenchuang.ingest.tasks import import_batch_task
-
         upload = form.cleaned_data["file"]
         with transaction.atomic():
             batch = services.batch_create(
@@ -64,8 +61,9 @@ def home(request: HttpRequest) -> HttpResponse:
                 unit=form.cleaned_data["unit"],
                 store=True,
             )
-            transaction.on_commit(lambda: import_batch_task.enqueue(batch.pk))
+            transaction.on_commit(lambda: services.batch_enqueue(batch))
         return redirect("ingest:batch", pk=batch.pk)
+    services.batches_reap()
     batches = selectors.batch_list(user=request.user)[:20]
     return render(request, "ingest/home.html", {"form": form, "batches": batches, "kinds": KINDS.values()})
 
@@ -83,6 +81,7 @@ def template_download(request: HttpRequest, kind: str) -> HttpResponse:
 @role_required(*ROLES)
 @require_GET
 def batch_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    services.batches_reap()
     batch = selectors.batch_get(user=request.user, pk=pk)
     return render(request, "ingest/batch.html", {"batch": batch})
 
@@ -90,6 +89,7 @@ def batch_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @role_required(*ROLES)
 @require_GET
 def batch_progress(request: HttpRequest, pk: int) -> HttpResponse:
+    services.batches_reap()
     batch = selectors.batch_get(user=request.user, pk=pk)
     return render(request, "ingest/_progress.html", {"batch": batch})
 
@@ -98,11 +98,10 @@ def batch_progress(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def batch_errors(request: HttpRequest, pk: int) -> HttpResponseBase:
     batch = selectors.batch_get(user=request.user, pk=pk)
-    if not batch.error_file or not Path(batch.error_file).is_file():
+    path = batch.error_path
+    if path is None or not path.is_file():
         raise Http404("该批次没有错误行文件")
-    return FileResponse(
-        open(batch.error_file, "rb"), as_attachment=True, filename=f"batch-{batch.pk}-errors.xlsx"
-    )
+    return FileResponse(open(path, "rb"), as_attachment=True, filename=f"batch-{batch.pk}-errors.xlsx")
 
 
 @role_required(*ROLES)
@@ -113,6 +112,30 @@ def batch_undo(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         services.batch_undo(batch_id=pk, user=request.user)
         messages.success(request, f"批次#{pk}已撤销")
+    except services.ImportError_ as exc:
+        messages.error(request, str(exc))
+    return redirect("ingest:home")
+
+
+@role_required(*ROLES)
+@require_POST
+def batch_retry(request: HttpRequest, pk: int) -> HttpResponse:
+    selectors.batch_get(user=request.user, pk=pk)  # scoped: a district office acts on what it may see
+    try:
+        services.batch_retry(batch_id=pk, user=request.user)
+        messages.success(request, f"批次#{pk}已重新排队导入")
+    except services.ImportError_ as exc:
+        messages.error(request, str(exc))
+    return redirect("ingest:batch", pk=pk)
+
+
+@role_required(*ROLES)
+@require_POST
+def batch_discard(request: HttpRequest, pk: int) -> HttpResponse:
+    selectors.batch_get(user=request.user, pk=pk)
+    try:
+        services.batch_discard(batch_id=pk, user=request.user)
+        messages.success(request, f"批次#{pk}已丢弃")
     except services.ImportError_ as exc:
         messages.error(request, str(exc))
     return redirect("ingest:home")

@@ -30,6 +30,8 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from wenchuang.core.errors import DomainError
+
 FORMAT_VERSION = "wenchuang-plan/1"
 
 Loc = tuple[str | int, ...]
@@ -54,7 +56,7 @@ class PlanIssue:
         return f"{where}{path}：{self.message}"
 
 
-class PlanFileError(Exception):
+class PlanFileError(DomainError):
     """A plan file that cannot be loaded; carries every problem found, not just the first."""
 
     def __init__(self, issues: list[PlanIssue], *, file: str = "") -> None:
@@ -236,18 +238,20 @@ def _check_filter(filter_: dict[str, FilterValue], model: str) -> None:
 
 
 class Operand(_Spec):
-    """One side of a ratio: a micro-data aggregate, or an official published series."""
+    """One side of a ratio: a micro-data aggregate, an official published series, or another indicator
+    of the plan (its chosen value: the official figure where one exists, else the computed one)."""
 
     measure: Measure | None = None
     official: OfficialSeries | None = None
+    indicator: Code | None = None
     filter: dict[str, FilterValue] = Field(default_factory=dict)
 
     @model_validator(mode="after")
     def _one_source(self) -> Operand:
-        if (self.measure is None) == (self.official is None):
-            raise PydanticCustomError("operand", "measure 与 official 须且只能填一个")
-        if self.official and self.filter:
-            raise PydanticCustomError("operand", "official 序列不能带 filter")
+        if sum(x is not None for x in (self.measure, self.official, self.indicator)) != 1:
+            raise PydanticCustomError("operand", "measure、official 与 indicator 须且只能填一个")
+        if (self.official or self.indicator) and self.filter:
+            raise PydanticCustomError("operand", "official 序列或 indicator 引用不能带 filter")
         _check_filter(self.filter, "enterprise_year")
         return self
 
@@ -290,8 +294,16 @@ class OfficialFormula(_Spec):
     series: Code
 
 
+class SeriesFormula(_Spec):
+    """The same series as another indicator of the plan, judged against this indicator's own target
+    (e.g. the 2035 vision: value added against a second target). Never a second series."""
+
+    kind: Literal["series"]
+    indicator: Code
+
+
 Formula = Annotated[
-    AggregateFormula | RatioFormula | CountFormula | OfficialFormula,
+    AggregateFormula | RatioFormula | CountFormula | OfficialFormula | SeriesFormula,
     Field(discriminator="kind"),
 ]
 
@@ -448,6 +460,20 @@ class ParsedPlan:
     sha256: str
 
 
+def _indicator_refs(formula: Any) -> list[tuple[tuple[str, ...], Any]]:
+    """(path inside the formula, code) of every other indicator a formula refers to."""
+    if not isinstance(formula, dict):
+        return []
+    refs: list[tuple[tuple[str, ...], Any]] = []
+    if formula.get("kind") == "series" and "indicator" in formula:
+        refs.append((("indicator",), formula["indicator"]))
+    for side in ("numerator", "denominator"):
+        operand = formula.get(side)
+        if isinstance(operand, dict) and "indicator" in operand:
+            refs.append(((side, "indicator"), operand["indicator"]))
+    return refs
+
+
 # --- pydantic errors in Chinese ---------------------------------------------------------------
 
 _TYPE_MESSAGES = {
@@ -581,7 +607,13 @@ def _cross_check(
     indicators = list(_items(data, "indicators"))
     unique(("indicators",), "code", "指标代码", indicators)
     unique(("indicators",), ("category", "seq"), "指标序号", indicators)
+    indicator_codes = {item.get("code") for _, item in indicators}
     for path, item in indicators:
+        for ref_path, ref in _indicator_refs(item.get("formula")):
+            if ref == item.get("code"):
+                problems.append(((*path, "formula", *ref_path), f"指标 {ref} 不能引用自身"))
+            elif ref not in indicator_codes:
+                problems.append(((*path, "formula", *ref_path), f"引用的指标 {ref} 未在 indicators 中定义"))
         target, base = item.get("target"), item.get("base")
         if isinstance(target, dict):
             in_period((*path, "target", "year"), target.get("year"), vision=item.get("category") == "vision")

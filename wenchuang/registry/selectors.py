@@ -20,7 +20,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 
-from wenchuang.core.masking import mask_id_number, mask_phone
+from wenchuang.core.scope import user_scope
 from wenchuang.registry.models import District, Enterprise, EnterpriseYear, ExportItem, Platform, Talent
 
 
@@ -35,35 +35,9 @@ def demo_data_present() -> bool:
     return Enterprise.objects.filter(is_demo=True).exists() or Platform.objects.filter(is_demo=True).exists()
 
 
-def _role(user: Any) -> str | None:
-    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
-        return None
-    return user.role
-
-
-def _is_city_wide(user: Any) -> bool:
-    return _role(user) in {"city_admin", "data_manager"}
-
-
-def _district_ids(user: Any) -> list[int]:
-    # Cached on the user object for the request: selectors are called several times per page.
-    cached = getattr(user, "_scoped_district_ids", None)
-    if cached is None:
-        cached = list(user.districts.values_list("pk", flat=True))
-        user._scoped_district_ids = cached
-    return cached
-
-
 def _scope(user: Any, *, district_field: str, enterprise_field: str | None) -> Q | None:
-    """A filter for the user's scope; None means everything, Q(pk__in=[]) nothing."""
-    role = _role(user)
-    if role in {"city_admin", "data_manager"}:
-        return None
-    if role == "district_admin":
-        return Q(**{f"{district_field}__in": _district_ids(user)})
-    if role == "enterprise" and enterprise_field is not None and user.enterprise_id:
-        return Q(**{enterprise_field: user.enterprise_id})
-    return Q(pk__in=[])
+    """A filter for the user's scope; None means everything, a Q matching nothing means nothing."""
+    return user_scope(user).filter(district_field=district_field, enterprise_field=enterprise_field)
 
 
 def _apply(qs: QuerySet[Any], scope: Q | None) -> QuerySet[Any]:
@@ -72,14 +46,14 @@ def _apply(qs: QuerySet[Any], scope: Q | None) -> QuerySet[Any]:
 
 def district_list_for_user(*, user: Any) -> QuerySet[District]:
     """The districts whose micro data the user may see (the reference list itself is public)."""
-    role = _role(user)
+    scope = user_scope(user)
     qs = District.objects.all()
-    if role in {"city_admin", "data_manager"}:
+    if scope.city_wide:
         return qs
-    if role == "district_admin":
-        return qs.filter(pk__in=_district_ids(user))
-    if role == "enterprise" and user.enterprise_id:
-        return qs.filter(enterprises__pk=user.enterprise_id)
+    if scope.district_ids:
+        return qs.filter(pk__in=sorted(scope.district_ids))
+    if scope.is_enterprise and scope.enterprise_id:
+        return qs.filter(enterprises__pk=scope.enterprise_id)
     return qs.none()
 
 
@@ -127,18 +101,3 @@ def platform_list_for_user(*, user: Any) -> QuerySet[Platform]:
 def export_item_list_for_user(*, user: Any) -> QuerySet[ExportItem]:
     """National export bases, key enterprises and projects are published lists: everyone sees them."""
     return ExportItem.objects.all()
-
-
-def personal_data_unmask_allowed(*, user: Any) -> bool:
-    return _role(user) in {"city_admin", "data_manager"}
-
-
-def talent_personal_data_for_user(*, user: Any, talent: Talent, reveal: bool = False) -> dict[str, str]:
-    """ID number and phone for display or export: masked (3301**********1234) unless the role may see
-    them in full and asks to; every unmasked read is written to the audit log."""
-    from wenchuang.accounts.audit import audit_record  # accounts imports registry models; avoid a cycle
-
-    if reveal and personal_data_unmask_allowed(user=user):
-        audit_record(event="unmasked_view", user=user, obj=talent, detail={"fields": ["id_number", "phone"]})
-        return {"id_number": talent.id_number, "phone": talent.phone, "masked": "no"}
-    return {"id_number": mask_id_number(talent.id_number), "phone": mask_phone(talent.phone), "masked": "yes"}

@@ -9,7 +9,6 @@ is assessed for a district).
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -19,13 +18,14 @@ from typing import Any
 from django.utils import timezone
 
 from wenchuang.classify.models import CultureCategory
+from wenchuang.core.errors import DomainError
 from wenchuang.plan import selectors as plan_selectors
 from wenchuang.plan.models import Indicator, Plan
 from wenchuang.registry.models import District, EnterpriseYear
-from wenchuang.stats import indicators as stats_indicators
-from wenchuang.stats import progress as stats_progress
+from wenchuang.stats import readmodel
 from wenchuang.stats import selectors as stats_selectors
-from wenchuang.stats.presenters import target_display
+from wenchuang.stats.presenters import COMPLETION_LABELS, pct, target_display
+from wenchuang.stats.readmodel import IndicatorRow
 
 WAN_PER_YI = Decimal(10000)
 CENT = Decimal("0.01")
@@ -51,12 +51,17 @@ MAJOR_NAMES_FALLBACK = {
 PROGRESS_METHOD_NOTE = (
     "进度评估采用联合国亚太经社会（UN ESCAP）/Open SDG方法：以基期（2020年）至最新年度的实际年均增速与"
     "实现目标所需年均增速之比R判断状态（R≥0.95进展顺利，0.60–0.95需加快进度，0–0.60进展有限，<0出现倒退；"
-    "已达到目标值的为已实现目标）；同时按规划惯例给出时序进度：目标完成度＝（最新值−基期值）/（目标值−基期值），"
+    "已达到目标值的为已实现目标）；同时按规划惯例给出时序进度：增量完成度＝（最新值−基期值）/（目标值−基期值），"
     "时间进度＝（报告年度−基期年）/（目标年−基期年），完成度不低于时间进度即达到时序进度。"
+    "目标完成率＝最新值/目标值。到目标年（规划期末）不再判断“进展顺利”，只判定已实现或未实现（并列出差距）。"
+)
+GROWTH_RULE_NOTE = (
+    "增速只在同一来源的两个数值之间计算（官方数据与官方数据、微观数据计算值与微观数据计算值）；"
+    "来源不同的标注“口径不同”，不给出增速。以规划公布的基期值与微观数据计算值计算的年均增速已逐项标注。"
 )
 
 
-class ReportError(ValueError):
+class ReportError(DomainError, ValueError):
     """A parameter the report cannot be made with (unknown plan, bad year, bad format)."""
 
 
@@ -65,34 +70,6 @@ Progress = Callable[[int, str], None]
 
 def _noop(pct: int, msg: str) -> None:
     return None
-
-
-@dataclass
-class IndicatorRow:
-    code: str
-    name: str
-    unit: str
-    category: str
-    year: int
-    value: Decimal | None
-    source_label: str = ""
-    base_year: int | None = None
-    base_value: Decimal | None = None
-    target_year: int | None = None
-    target_value: Decimal | None = None
-    target_display: str = ""
-    status: str = ""
-    status_label: str = ""
-    target_met: bool = False
-    completion: float | None = None
-    time_share: float | None = None
-    on_schedule: bool | None = None
-    observed_rate: float | None = None
-    required_rate: float | None = None
-    rate_still_required: float | None = None
-    projected_value: float | None = None
-    coverage: float | None = None
-    explanation: str = ""
 
 
 @dataclass
@@ -132,6 +109,8 @@ class ReportData:
     programmes: list[dict[str, Any]] = field(default_factory=list)
     notes: list[tuple[str, str]] = field(default_factory=list)
     years: list[int] = field(default_factory=list)
+    coverage: list[readmodel.CoverageYear] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
 
     @property
     def title(self) -> str:
@@ -186,123 +165,44 @@ def scope_districts(district_codes: Sequence[str] | None) -> tuple[list[int] | N
     return [d.pk for d in found], [d.code for d in found], "、".join(d.name for d in found)
 
 
-def data_years() -> list[int]:
-    return sorted(r.year for r in stats_selectors.rollup_years())
+def data_years(plan: Plan | None = None) -> list[int]:
+    """Years with micro data, or (for a plan) with a chosen indicator value — official figures alone
+    make a year reportable."""
+    years = {r.year for r in stats_selectors.rollup_years()}
+    if plan is not None:
+        years |= set(readmodel.years_with_values(plan_code=plan.code))
+    return sorted(years)
 
 
 # --- indicators ---------------------------------------------------------------------------------
 
 
-def _row_from_api(d: dict[str, Any], category: str) -> IndicatorRow:
-    p = d["progress"]
-    return IndicatorRow(
-        code=d["code"],
-        name=d["name"],
-        unit=d["unit"],
-        category=category,
-        year=d["year"],
-        value=_dec(d["value"]),
-        source_label=d["source_label"],
-        base_year=d["base"]["year"],
-        base_value=_dec(d["base"]["value"]),
-        target_year=d["target"]["year"],
-        target_value=_dec(d["target"]["value"]),
-        target_display=d["target"]["display"],
-        status=p["status"],
-        status_label=p["status_label"] or "—",
-        target_met=bool(p["target_met"]),
-        completion=p["completion"],
-        time_share=p["time_share"],
-        on_schedule=p["on_schedule"],
-        observed_rate=p["observed_rate"],
-        required_rate=p["required_rate"],
-        rate_still_required=p["rate_still_required"],
-        projected_value=p["projected_value"],
-        coverage=d["computed"]["coverage"],
-        explanation=p["explanation"],
-    )
-
-
-def api_indicator_rows(plan: Plan, year: int) -> dict[str, dict[str, Any]]:
-    """The indicator endpoint's city-level values for a year, by indicator code."""
-    body = json.loads(stats_selectors.indicator_values_json(plan_code=plan.code, year=year))
-    return {d["code"]: d for d in body["indicators"]}
-
-
 def _city_rows(plan: Plan, year: int, defs: list[Indicator]) -> list[IndicatorRow]:
-    api = api_indicator_rows(plan, year)
-    rows = []
-    for ind in defs:
-        if ind.code in api:
-            rows.append(_row_from_api(api[ind.code], ind.category))
-        else:
-            rows.append(_empty_row(ind, year))
-    return rows
+    return readmodel.indicator_rows(plan=plan, year=year)
 
 
 def _empty_row(ind: Indicator, year: int) -> IndicatorRow:
-    return IndicatorRow(
+    return readmodel.empty_row(
         code=ind.code,
         name=ind.name,
         unit=ind.unit,
         category=ind.category,
         year=year,
-        value=None,
-        source_label="暂无数据",
         base_year=ind.base_year,
         base_value=ind.base_value,
         target_year=ind.target_year,
+        target_op=ind.target_op,
         target_value=ind.target_value,
-        target_display=ind.target_display,
-        status="no_data",
-        status_label="暂无数据",
     )
 
 
-def _scoped_rows(plan: Plan, year: int, defs: list[Indicator], district_ids: list[int]) -> list[IndicatorRow]:
-    """A district office's own figures: each formula evaluated over its districts, base and latest.
-    The plan's targets are city targets, so only the growth since the base year is shown."""
-    scope = stats_indicators.Scope(districts=district_ids)
-    officials = stats_indicators.OfficialIndex(plan.code)
-    rows = []
-    for ind in defs:
-        value = base = None
-        if ind.formula:
-            ev = stats_indicators.evaluate(
-                ind.formula, year=year, scope=scope, plan_code=plan.code, officials=officials
-            )
-            bev = stats_indicators.evaluate(
-                ind.formula, year=plan.base_year, scope=scope, plan_code=plan.code, officials=officials
-            )
-            value = None if ev.value is None else ev.value.quantize(CENT)
-            base = None if bev.value is None else bev.value.quantize(CENT)
-        rate = None
-        if value is not None and base is not None and year > plan.base_year:
-            rate = stats_progress.cagr(float(base), float(value), year - plan.base_year)
-        rows.append(
-            IndicatorRow(
-                code=ind.code,
-                name=ind.name,
-                unit=ind.unit,
-                category=ind.category,
-                year=year,
-                value=value,
-                source_label="微观数据计算" if value is not None else "暂无数据",
-                base_year=plan.base_year,
-                base_value=base,
-                status="district" if value is not None else "no_data",
-                status_label="区县不设规划目标" if value is not None else "暂无数据",
-                observed_rate=rate,
-            )
-        )
-    return rows
-
-
-def indicator_rows(plan: Plan, year: int, district_ids: list[int] | None) -> list[IndicatorRow]:
+def indicator_rows(
+    plan: Plan, year: int, district_ids: list[int] | None, label: str = ""
+) -> list[IndicatorRow]:
     defs = plan_selectors.plan_indicators(plan=plan)
     if district_ids is None:
         return _city_rows(plan, year, defs)
-    return _scoped_rows(plan, year, defs, district_ids)
+    return readmodel.district_indicator_rows(plan=plan, year=year, district_ids=district_ids, label=label)
 
 
 # --- breakdowns ----------------------------------------------------------------------------------
@@ -312,18 +212,21 @@ def _trend(plan: Plan, years: list[int], district_ids: list[int] | None) -> list
     if not years:
         return []
     if district_ids is None:
-        stored = stats_selectors.indicator_value_list(plan_code=plan.code).filter(
-            indicator_code__in=["value_added", "total_output"]
-        )
-        by = {(v.indicator_code, v.year): v.headline_value for v in stored}
-        return [
-            {
-                "year": y,
-                "value_added": _q(by.get(("value_added", y))),
-                "total_output": _q(by.get(("total_output", y))),
-            }
-            for y in years
-        ]
+        by = {
+            (r.code, r.year): r
+            for code in ("value_added", "total_output")
+            for r in readmodel.indicator_series(plan_code=plan.code, code=code, until=max(years))
+        }
+        out = []
+        for y in years:
+            item: dict[str, Any] = {"year": y}
+            for code in ("value_added", "total_output"):
+                r = by.get((code, y))
+                item[code] = _q(r.value) if r else None
+                item[f"{code}_source"] = r.source_label if r else "暂无数据"
+                item[f"{code}_yoy"] = r.yoy if r else None
+            out.append(item)
+        return out
     rows = stats_selectors.breakdown(year=years, by=["year"], districts=district_ids)
     got = {r["year"]: r for r in rows}
     return [
@@ -550,19 +453,12 @@ def _fmt_plain(value: Decimal | None) -> str:
 def _evaluation(
     plan: Plan, rows: list[IndicatorRow], vision: list[IndicatorRow], is_city: bool
 ) -> list[EvaluationRow]:
-    met_years: dict[str, int] = {}
-    if is_city:
-        stored = (
-            stats_selectors.indicator_value_list(plan_code=plan.code)
-            .filter(target_met=True, year__gt=plan.base_year)
-            .order_by("year")
-            .values_list("indicator_code", "year")
-        )
-        for code, year in stored:
-            met_years.setdefault(code, year)
+    """The final evaluation's rows: the first met year is read from the series up to the report's year
+    only (`readmodel.indicator_rows`), the 2035 outlook is the vision row of the same series."""
     by_code = {v.code: v for v in vision}
     return [
-        EvaluationRow(r, met_years.get(r.code), by_code.get(f"{r.code}_{plan.vision_year}")) for r in rows
+        EvaluationRow(r, r.first_year_met if is_city else None, by_code.get(f"{r.code}_{plan.vision_year}"))
+        for r in rows
     ]
 
 
@@ -580,17 +476,26 @@ def report_data(
         raise ReportError(f"未知报告类型“{kind}”（monitoring 或 final-evaluation）")
     plan = plan_for_report(plan_code)
     district_ids, codes, label = scope_districts(district_codes)
-    years = data_years()
+    years = data_years(plan if district_ids is None else None)
+    warnings: list[str] = []
     if kind == MONITORING:
         if year is None:
             raise ReportError("统计监测报告须指定年度（--year）")
         year = check_year(year)
+        if not plan.base_year <= year <= plan.end_year:
+            warnings.append(
+                f"报告年度{year}年不在规划基期至期末（{plan.base_year}–{plan.end_year}年）之内，进度评估仅供参考。"
+            )
     else:
         in_period = [y for y in years if plan.base_year < y <= plan.end_year]
         year = check_year(year) if year is not None else (in_period[-1] if in_period else plan.end_year)
+        if not plan.base_year < year <= plan.end_year:
+            raise ReportError(
+                f"终期评估年度须在规划期内（{plan.start_year}–{plan.end_year}年），{year}年不在其中"
+            )
     has_data = year in years
     progress(10, "读取指标值")
-    rows = indicator_rows(plan, year, district_ids) if has_data else []
+    rows = indicator_rows(plan, year, district_ids, label) if has_data else []
     main = [r for r in rows if r.category != Indicator.Category.VISION]
     vision = [r for r in rows if r.category == Indicator.Category.VISION]
     if not has_data:
@@ -599,6 +504,9 @@ def report_data(
         vision = [_empty_row(i, year) for i in defs if i.category == Indicator.Category.VISION]
     trend_years = [y for y in years if y <= max(year, plan.base_year)]
     as_of = stats_selectors.totals(year=year, districts=district_ids).as_of if has_data else None
+    if has_data and district_ids is None:
+        chosen_as_of = readmodel.as_of(plan_code=plan.code, year=year)
+        as_of = max((t for t in (as_of, chosen_as_of) if t is not None), default=None)
     data = ReportData(
         kind=kind,
         plan_code=plan.code,
@@ -615,7 +523,10 @@ def report_data(
         indicators=main,
         vision=vision,
         years=years,
+        warnings=warnings,
     )
+    if district_ids is None:
+        data.coverage = readmodel.value_added_coverage(plan_code=plan.code, until=year)
     progress(25, "汇总趋势与区县数据")
     data.trend = _trend(plan, trend_years, district_ids)
     if has_data:
@@ -640,29 +551,48 @@ def report_data(
 
 
 def _notes(data: ReportData) -> list[tuple[str, str]]:
-    official = [r.name for r in data.indicators if r.source_label == "官方数据"]
-    computed = [r.name for r in data.indicators if r.source_label == "微观数据计算"]
+    rows = [*data.indicators, *data.vision]
+    official = [r.name for r in data.indicators if r.source == "official" and r.value is not None]
+    computed = [r.name for r in data.indicators if r.source == "computed" and r.value is not None]
+    provisional = [f"{r.name}（{r.reliability_label or r.source_label}）" for r in rows if r.is_provisional]
+    mixed = [r.name for r in data.indicators if r.mixed_sources]
     va = data.indicator("value_added")
     coverage = f"{va.coverage * 100:.1f}%" if va is not None and va.coverage is not None else "暂无数据"
     as_of = timezone.localtime(data.as_of).strftime("%Y-%m-%d %H:%M:%S") if data.as_of else "暂无数据"
-    return [
+    db_coverage = (
+        "；".join(
+            f"{c.year}年{pct(c.coverage)}（微观{c.micro.quantize(CENT) if c.micro is not None else '—'}亿元／"
+            f"官方{c.official.quantize(CENT) if c.official is not None else '—'}亿元）"
+            for c in data.coverage
+        )
+        or "暂无同时具有官方数据和微观数据的年度"
+    )
+    notes = [
         ("报告范围", data.scope_label + ("" if data.is_city else "（按账号所辖区县，仅含本区数据）")),
         ("报告年度", f"{data.year}年"),
         (
             "数据来源",
             "规划指标的基期值与目标值取自《" + data.plan_name + "》；年度数值来自文化产业数据库的企业年度数据"
             "（登记、统计、税务、社保数据导入），按《文化及相关产业分类（2018）》归类后汇总；"
-            "录入的官方统计数据（附来源文件）优先于微观数据计算值。",
+            "录入的官方统计数据（附来源文件）优先于微观数据计算值；占GDP比重、远景目标等派生指标"
+            "由其输入指标的采用值计算。",
         ),
         ("采用官方数据的指标", "、".join(official) or "无"),
         ("采用微观数据计算的指标", "、".join(computed) or "无"),
+        ("初步数与估算数", "、".join(provisional) or "无"),
+        ("口径不同的比较", ("、".join(mixed) + "：" + GROWTH_RULE_NOTE) if mixed else GROWTH_RULE_NOTE),
         (
             "增加值核算",
             "增加值按收入法（劳动者报酬＋生产税净额＋固定资产折旧＋营业盈余）计算；缺少构成项的企业按同小类"
             f"同年度的增加值率推算。本年度增加值中直接计算部分占比（覆盖率）：{coverage}。",
         ),
+        ("数据库覆盖率（微观数据增加值÷官方增加值）", db_coverage),
         ("数据截至", as_of),
+        ("完成度口径", "；".join(COMPLETION_LABELS.values())),
         ("进度评估方法", PROGRESS_METHOD_NOTE),
         ("重点项目与任务考核", "重点项目库与年度任务考核数据尚未建立，相关章节显示“暂无数据”。"),
         ("金额单位", "亿元（另注明者除外）；比重、增速为百分比。"),
     ]
+    if data.warnings:
+        notes.insert(2, ("年度提示", "".join(data.warnings)))
+    return notes

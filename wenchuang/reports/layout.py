@@ -4,7 +4,7 @@ own sheet with the raw numbers. So all three formats carry the same numbers and 
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
@@ -13,6 +13,7 @@ from typing import Any
 from django.utils import timezone
 
 from wenchuang.reports import narrative as n
+from wenchuang.reports import sections as editable
 from wenchuang.reports.data import FINAL, IndicatorRow, ReportData
 
 TEXT, NUM, INT, RATIO, PCT = "text", "num", "int", "ratio", "pct"  # RATIO 0.794 → 79.4%; PCT 64.43 → 64.43%
@@ -67,10 +68,22 @@ def display(value: Any, kind: str) -> str:
     return str(value)
 
 
+@dataclass(frozen=True)
+class Cover:
+    """The cover: title, issuing office, date (成文日期) and what the document is based on."""
+
+    title: str
+    issuer: str
+    date: str
+    lines: list[str] = field(default_factory=list)
+    state: str = ""  # 草稿 / 审核中 / 定稿, printed on the cover unless 定稿
+
+
 @dataclass
 class Document:
     title: str
     blocks: list[Block] = field(default_factory=list)
+    cover: Cover | None = None
 
     def add(self, kind: str, text: str = "", **kw: Any) -> None:
         self.blocks.append(Block(kind, text, **kw))
@@ -92,7 +105,8 @@ def indicator_table(data: ReportData) -> Table:
         Col(f"{by}年基期值", NUM),
         Col(f"{data.year}年数值", NUM),
         Col("规划目标", width=0.9),
-        Col("目标完成度", RATIO),
+        Col("目标完成率", RATIO),
+        Col("增量完成度", RATIO),
         Col("时间进度", RATIO),
         Col("进度状态", width=1.1),
         Col("数据来源", width=1.0),
@@ -109,13 +123,17 @@ def indicator_table(data: ReportData) -> Table:
                 _val(r, r.base_value),
                 _val(r, r.value),
                 target,
+                r.target_ratio if data.is_city else None,
                 r.completion if data.is_city else None,
                 r.time_share if data.is_city else None,
                 n.status_text(r),
-                r.source_label,
+                r.source_label
+                + (f"（{r.reliability_label}）" if r.is_provisional and r.reliability_label else ""),
             ]
         )
     note = "" if data.is_city else f"区县账号：数值按所辖区县计算；基期值为本区{by}年数值。"
+    if data.is_city:
+        note = "目标完成率＝最新值÷目标值；增量完成度＝（最新值−基期值）÷（目标值−基期值）。"
     return Table("主要指标", f"表1 {data.year}年{data.scope_label}“十四五”规划主要指标监测", cols, rows, note)
 
 
@@ -128,9 +146,11 @@ def evaluation_table(data: ReportData) -> Table:
         Col("规划目标", width=0.9),
         Col("是否实现", width=0.7),
         Col("首次达标年份", width=0.8),
+        Col("目标完成率", RATIO),
         Col(f"{data.base_year}年以来年均增速", RATIO),
         Col("目标所需年均增速", RATIO),
         Col(f"{data.vision_year}年展望：每年还需增长", RATIO),
+        Col("数据来源", width=1.0),
     ]
     rows = []
     for e in data.evaluation:
@@ -146,12 +166,21 @@ def evaluation_table(data: ReportData) -> Table:
                 else "—",
                 n.evaluation_verdict(r),
                 f"{e.first_year_met}年" if e.first_year_met else "—",
+                r.target_ratio if data.is_city else None,
                 r.observed_rate,
                 r.required_rate if data.is_city else None,
                 e.outlook_2035.rate_still_required if e.outlook_2035 else None,
+                r.source_label
+                + (f"（{r.reliability_label}）" if r.is_provisional and r.reliability_label else ""),
             ]
         )
-    return Table("终期评估", f"表1 “十四五”规划指标终期评估（截至{data.year}年）", cols, rows)
+    mixed = [e.indicator.name for e in data.evaluation if e.indicator.mixed_sources]
+    note = "目标完成率＝最新值÷目标值。"
+    if mixed:
+        note += (
+            "年均增速跨口径（规划公布的基期值与微观数据计算值）的指标：" + "、".join(mixed) + "，仅供参考。"
+        )
+    return Table("终期评估", f"表1 “十四五”规划指标终期评估（截至{data.year}年）", cols, rows, note)
 
 
 def vision_table(data: ReportData) -> Table:
@@ -305,15 +334,44 @@ def _table_or_empty(doc: Document, table: Table, empty_text: str = "") -> None:
         doc.add("empty", empty_text or f"{table.title}：{NO_DATA}。")
 
 
+def _paragraphs(doc: Document, text: str) -> None:
+    paras = [p.strip() for p in text.splitlines() if p.strip()]
+    if not paras:
+        doc.add("empty", "（本节尚未填写）")
+    for p in paras:
+        doc.add("p", p)
+
+
 def build(
-    data: ReportData, *, charts: list[tuple[str, bytes]], generated_at: datetime | None = None
+    data: ReportData,
+    *,
+    charts: list[tuple[str, bytes]],
+    generated_at: datetime | None = None,
+    sections: Mapping[str, str] | None = None,
+    issuer: str = "",
+    date: str = "",
+    state: str = "",
 ) -> Document:
+    """The blocks of the report. For the final evaluation the sections a person writes (主要成效,
+    存在问题, 对策建议, “十五五”思路) come from `sections` (a report version's edited text) or, when
+    none is given, from the drafts written from the numbers."""
     doc = Document(data.title)
-    doc.add("title", data.title)
     as_of = timezone.localtime(data.as_of).strftime("%Y-%m-%d %H:%M:%S") if data.as_of else NO_DATA
-    doc.add("meta", f"依据：《{data.plan_name}》 · 范围：{data.scope_label} · 数据截至：{as_of}")
-    doc.add("meta", "生成时间：" + (generated_at.strftime("%Y-%m-%d %H:%M:%S") if generated_at else "—"))
+    doc.cover = Cover(
+        title=data.title,
+        issuer=issuer,
+        date=date,
+        lines=[
+            f"依据：《{data.plan_name}》 · 范围：{data.scope_label} · 数据截至：{as_of}",
+            "生成时间：" + (generated_at.strftime("%Y-%m-%d %H:%M:%S") if generated_at else "—"),
+        ],
+        state=state,
+    )
+    doc.add("title", data.title)
     section = _Numberer()
+    written: Mapping[str, str] = {}
+    if data.kind == FINAL:
+        written = {**editable.drafts(data), **(sections or {})}
 
     def chart(prefix: str) -> None:
         for caption, png in charts:
@@ -325,6 +383,8 @@ def build(
         doc.add("p", para)
 
     if data.kind == FINAL:
+        doc.add("h1", section(editable.TITLES[editable.ACHIEVEMENTS]))
+        _paragraphs(doc, written[editable.ACHIEVEMENTS])
         doc.add("h1", section("规划指标完成情况"))
         if data.has_data:
             doc.add("table", table=evaluation_table(data))
@@ -406,13 +466,18 @@ def build(
         ),
     )
 
+    if data.kind == FINAL:
+        for key in editable.CLOSING:
+            doc.add("h1", section(editable.TITLES[key]))
+            _paragraphs(doc, written[key])
+
     doc.add("h1", section("数据说明"))
     doc.add("table", table=_notes_table(data))
     return doc
 
 
 class _Numberer:
-    NUMERALS = "一二三四五六七八九十"
+    NUMERALS = ["一", "二", "三", "四", "五", "六", "七", "八", "九", "十", "十一", "十二", "十三", "十四"]
 
     def __init__(self) -> None:
         self.i = 0

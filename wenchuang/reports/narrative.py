@@ -6,23 +6,24 @@ from __future__ import annotations
 from decimal import Decimal
 
 from wenchuang.reports.data import FINAL, IndicatorRow, ReportData
+from wenchuang.stats.presenters import places_for
 
-COUNT_UNITS = {"个", "家", "人", "位", "处", "届"}
 NO_DATA = "暂无数据"
-
-
-def places_for(unit: str) -> int:
-    return 0 if unit in COUNT_UNITS else 2
+__all__ = [
+    "evaluation_summary",
+    "evaluation_verdict",
+    "fmt_num",
+    "fmt_pct",
+    "places_for",
+    "status_text",
+    "summary",
+]
 
 
 def fmt_num(value: Decimal | float | int | None, places: int = 2) -> str:
     if value is None:
         return "—"
     return f"{Decimal(str(value)):,.{places}f}"
-
-
-def fmt_value(row: IndicatorRow, value: Decimal | None) -> str:
-    return fmt_num(value, places_for(row.unit))
 
 
 def fmt_pct(ratio: float | None, places: int = 1) -> str:
@@ -35,12 +36,14 @@ def fmt_share(pct: Decimal | None) -> str:
     return "—" if pct is None else f"{pct:.2f}%"
 
 
-def _yoy(data: ReportData, key: str) -> float | None:
-    by_year = {t["year"]: t[key] for t in data.trend}
-    now, before = by_year.get(data.year), by_year.get(data.year - 1)
-    if now is None or not before:
-        return None
-    return float(now / before - 1)
+def _yoy_clause(row: IndicatorRow) -> str:
+    """同比 under the same-source rule: a rate between two values of one source, else 口径不同."""
+    g = row.yoy
+    if g is None:
+        return ""
+    if not g.comparable or g.rate is None:
+        return f"（{g.note}）"
+    return f"，同比{'增长' if g.rate >= 0 else '下降'}{abs(g.rate) * 100:.1f}%"
 
 
 def _target_clause(row: IndicatorRow, year: int) -> str:
@@ -50,11 +53,27 @@ def _target_clause(row: IndicatorRow, year: int) -> str:
         plan_word = "“十四五”" if row.target_year and row.target_year <= 2025 else f"{row.target_year}年"
         early = "提前" if row.target_year and year < row.target_year else ""
         return f"，已{early}完成{plan_word}目标（{row.target_display}{row.unit}）"
-    parts = f"，完成{row.target_year}年目标（{row.target_display}{row.unit}）的{fmt_pct(row.completion)}"
+    if row.status == "not_achieved":
+        return (
+            f"，未实现{row.target_year}年目标（{row.target_display}{row.unit}），"
+            f"目标完成率{fmt_pct(row.target_ratio)}，差距{fmt_num(_gap(row))}{row.unit}"
+        )
+    parts = (
+        f"，{row.target_year}年目标（{row.target_display}{row.unit}）的目标完成率（最新值÷目标值）"
+        f"{fmt_pct(row.target_ratio)}"
+    )
+    if row.completion is not None:
+        parts += f"，增量完成度（较基期的增量÷目标增量）{fmt_pct(row.completion)}"
     if row.time_share is not None:
         parts += f"，时间进度{fmt_pct(row.time_share)}"
         parts += "，达到时序进度" if row.on_schedule else "，未达到时序进度"
     return parts
+
+
+def _gap(row: IndicatorRow) -> Decimal | None:
+    if row.value is None or row.target_value is None:
+        return None
+    return abs(row.target_value - row.value)
 
 
 def summary(data: ReportData) -> list[str]:
@@ -68,17 +87,13 @@ def summary(data: ReportData) -> list[str]:
     va, to = data.indicator("value_added"), data.indicator("total_output")
     first = []
     if va is not None and va.value is not None:
-        text = f"{y}年{scope}文化产业增加值{fmt_num(va.value)}亿元"
-        g = _yoy(data, "value_added")
-        if g is not None:
-            text += f"，同比{'增长' if g >= 0 else '下降'}{abs(g) * 100:.1f}%"
+        text = f"{y}年{scope}文化产业增加值{fmt_num(va.value)}亿元（{va.source_label}）"
+        text += _yoy_clause(va)
         text += _target_clause(va, y)
         first.append(text)
     if to is not None and to.value is not None:
-        text = f"文化产业总产出{fmt_num(to.value)}亿元"
-        g = _yoy(data, "total_output")
-        if g is not None:
-            text += f"，同比{'增长' if g >= 0 else '下降'}{abs(g) * 100:.1f}%"
+        text = f"文化产业总产出{fmt_num(to.value)}亿元（{to.source_label}）"
+        text += _yoy_clause(to)
         text += _target_clause(to, y)
         first.append(text)
     if first:
@@ -92,9 +107,15 @@ def summary(data: ReportData) -> list[str]:
         behind = [
             r.name for r in judged if r.status in ("acceleration_needed", "limited_progress", "deterioration")
         ]
+        not_met = [r.name for r in judged if r.status in ("not_achieved", "below_target")]
         missing = [r.name for r in data.indicators if r.value is None]
         text = f"规划{len(data.indicators)}项指标中，{len(met)}项已实现目标"
-        text += f"，{len(on_track)}项进展顺利，{len(behind)}项需加快进度或进展有限"
+        if on_track:
+            text += f"，{len(on_track)}项进展顺利"
+        if behind:
+            text += f"，{len(behind)}项需加快进度或进展有限"
+        if not_met:
+            text += f"，{len(not_met)}项未实现目标（{'、'.join(not_met)}）"
         if missing:
             text += f"，{len(missing)}项{NO_DATA}（{'、'.join(missing)}）"
         paras.append(text + "。")
@@ -139,13 +160,34 @@ def evaluation_summary(data: ReportData) -> list[str]:
         + f"，{len(judged) - len(met)}项尚未实现。"
     )
     out = [text]
+    for e in data.evaluation:
+        r = e.indicator
+        if (
+            r.value is not None
+            and r.target_value is not None
+            and not r.target_met
+            and r.status == "not_achieved"
+        ):
+            out.append(
+                f"{r.name}{data.year}年为{fmt_num(r.value)}{r.unit}，未实现目标（{r.target_display}{r.unit}），"
+                f"差距{fmt_num(_gap(r))}{r.unit}，目标完成率{fmt_pct(r.target_ratio)}。"
+            )
+    provisional = [
+        f"{r.name}（{r.reliability_label or r.source_label}）"
+        for r in [*data.indicators, *data.vision]
+        if r.is_provisional
+    ]
+    if provisional:
+        out.append("以下数据为初步数或估算数，待正式数公布后更新：" + "、".join(provisional) + "。")
     for v in data.vision:
         if v.value is not None and v.rate_still_required is not None:
-            out.append(
+            text = (
                 f"面向{v.target_year}年远景目标，{v.name}须达到{v.target_display}{v.unit}，"
                 f"{data.year + 1}–{v.target_year}年每年还需增长{fmt_pct(v.rate_still_required, 2)}"
-                f"（{data.base_year}年以来实际年均增长{fmt_pct(v.observed_rate, 2)}）。"
+                f"（{data.base_year}年以来实际年均增长{fmt_pct(v.observed_rate, 2)}"
             )
+            text += f"；{v.basis_note}）。" if v.basis_note else "）。"
+            out.append(text)
     return out
 
 

@@ -1,5 +1,6 @@
-"""The report as PDF: the same blocks rendered to HTML (a Django template) and laid out by WeasyPrint
-with the Noto CJK fonts (Debian's fonts-noto-cjk, found through fontconfig)."""
+"""The report as PDF: the same blocks rendered to HTML (a Django template) and laid out by WeasyPrint after
+GB/T 9704-2012 (A4 portrait, cover, “— 1 —” page numbers), with the free fonts of `gbt9704` found
+through fontconfig (Debian's fonts-noto-cjk, fonts-arphic-uming, fonts-arphic-ukai)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,32 @@ from typing import Any
 
 from django.template.loader import render_to_string
 
+from wenchuang.reports import gbt9704 as g
 from wenchuang.reports.layout import TEXT, Document, display
+
+
+def _family(face: g.Face) -> str:
+    names = [face.free, *(f for f in g.FALLBACK if f != face.free)]
+    return ", ".join(f'"{n}"' for n in names) + ", serif"
+
+
+def typesetting() -> dict[str, Any]:
+    """What the stylesheet needs from the standard: fonts, sizes and the page geometry."""
+    return {
+        "title_font": _family(g.TITLE),
+        "body_font": _family(g.BODY),
+        "h1_font": _family(g.HEADING1),
+        "h2_font": _family(g.HEADING2),
+        "page_font": _family(g.PAGE_NUMBER),
+        "table_font": _family(g.TABLE),
+        "size_title": g.SIZE_TITLE,
+        "size_body": g.SIZE_BODY,
+        "size_page": g.SIZE_PAGE_NUMBER,
+        "size_table": g.SIZE_TABLE_SMALL,
+        "pitch": g.LINE_PITCH,
+        "margin": f"{g.MARGIN_TOP_MM}mm {g.MARGIN_RIGHT_MM}mm {g.MARGIN_BOTTOM_MM}mm {g.MARGIN_LEFT_MM}mm",
+        "page_below": g.PAGE_NUMBER_BELOW_MM,
+    }
 
 
 def html(doc: Document) -> str:
@@ -35,7 +61,9 @@ def html(doc: Document) -> str:
         if b.png:
             item["src"] = "data:image/png;base64," + base64.b64encode(b.png).decode()
         blocks.append(item)
-    return render_to_string("reports/pdf.html", {"title": doc.title, "blocks": blocks})
+    return render_to_string(
+        "reports/pdf.html", {"title": doc.title, "blocks": blocks, "cover": doc.cover, "t": typesetting()}
+    )
 
 
 def render(doc: Document) -> bytes:

@@ -5,13 +5,17 @@ from __future__ import annotations
 
 from django import forms
 from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
 from wenchuang.accounts.decorators import role_required
+from wenchuang.core.errors import DomainError
 from wenchuang.plan import selectors as plan_selectors
+from wenchuang.reports import sections as editable
 from wenchuang.reports import selectors, services
 from wenchuang.reports.data import FINAL, MONITORING, ReportError
 from wenchuang.reports.models import GeneratedReport
@@ -66,8 +70,19 @@ def home(request: HttpRequest) -> HttpResponse:
             return redirect("reports:detail", pk=report.pk)
     reports = selectors.report_list_for_user(user=request.user)[:50]
     scope = selectors.report_scope_for_user(user=request.user)
+    versions = selectors.version_list_for_user(user=request.user)[:20]
     return render(
-        request, "reports/home.html", {"form": form, "reports": reports, "scope": scope, "FINAL": FINAL}
+        request,
+        "reports/home.html",
+        {
+            "form": form,
+            "reports": reports,
+            "scope": scope,
+            "FINAL": FINAL,
+            "versions": versions,
+            "can_edit": request.user.role in services.EDITOR_ROLES,  # type: ignore[union-attr]
+            "version_form": VersionForm(),
+        },
     )
 
 
@@ -100,3 +115,125 @@ def download(request: HttpRequest, pk: int) -> HttpResponseBase:
     )
     response["X-Content-SHA256"] = report.sha256
     return response
+
+
+# --- the final evaluation's written sections: versions 草稿 → 审核 → 定稿 -------------------------
+
+
+class VersionForm(forms.Form):
+    plan = forms.ChoiceField(label="规划")
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        plan_field = self.fields["plan"]
+        assert isinstance(plan_field, forms.ChoiceField)
+        plan_field.choices = [(p.code, p.name) for p in plan_selectors.plan_list()]
+        plan_field.initial = settings.WENCHUANG_DEFAULT_PLAN
+
+
+class SectionsForm(forms.Form):
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        for key, title in editable.TITLES.items():
+            self.fields[key] = forms.CharField(
+                label=title,
+                required=False,
+                max_length=editable.MAX_LENGTH,
+                strip=False,
+                widget=forms.Textarea(attrs={"rows": 8, "class": "form-control wc-section-text"}),
+            )
+
+
+@role_required(*services.EDITOR_ROLES)
+@require_POST
+def version_new(request: HttpRequest) -> HttpResponse:
+    form = VersionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "请选择规划")
+        return redirect("reports:home")
+    try:
+        version = services.report_version_create(
+            user=request.user,
+            plan_code=form.cleaned_data["plan"],
+            district_codes=selectors.report_scope_for_user(user=request.user),
+        )
+    except (ReportError, DomainError) as exc:
+        messages.error(request, str(exc))
+        return redirect("reports:home")
+    messages.success(request, f"已按最新数据起草第{version.number}版，请修改后保存")
+    return redirect("reports:version", pk=version.pk)
+
+
+@role_required(*ROLES)
+def version(request: HttpRequest, pk: int) -> HttpResponse:
+    user = request.user
+    editor = user.role in services.EDITOR_ROLES  # type: ignore[union-attr]
+    if request.method == "POST" and not editor:
+        raise PermissionDenied
+    obj = selectors.version_get_for_user(user=user, pk=pk)
+    form = SectionsForm(request.POST or None, initial=obj.sections)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.report_version_sections_save(
+                user=user, version=obj, sections={k: form.cleaned_data[k] for k in editable.KEYS}
+            )
+        except (ReportError, DomainError) as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, "已保存")
+            return redirect("reports:version", pk=obj.pk)
+    actions = [
+        (name, label)
+        for name, (label, roles) in services.TRANSITIONS.items()
+        if user.role in roles  # type: ignore[union-attr]
+        and name in {t.name for t in obj.get_available_state_transitions()}  # type: ignore[attr-defined]
+    ]
+    return render(
+        request,
+        "reports/version.html",
+        {
+            "version": obj,
+            "form": form,
+            "editable": obj.editable and editor,
+            "sections": [(editable.TITLES[k], obj.sections.get(k, "")) for k in editable.KEYS],
+            "actions": actions,
+            "history": selectors.version_history(version=obj),
+            "documents": obj.documents.select_related("created_by").order_by("-created_at")[:20],
+        },
+    )
+
+
+@role_required(*services.EDITOR_ROLES)
+@require_POST
+def version_transition(request: HttpRequest, pk: int, name: str) -> HttpResponse:
+    obj = selectors.version_get_for_user(user=request.user, pk=pk)
+    try:
+        obj = services.report_version_transition(
+            user=request.user, version=obj, name=name, note=request.POST.get("note", "")[:500]
+        )
+    except (ReportError, DomainError) as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, f"第{obj.number}版：{obj.get_state_display()}")
+    return redirect("reports:version", pk=obj.pk)
+
+
+@role_required(*ROLES)
+@require_POST
+def version_generate(request: HttpRequest, pk: int) -> HttpResponse:
+    obj = selectors.version_get_for_user(user=request.user, pk=pk)
+    fmt = request.POST.get("format", "docx")
+    try:
+        report = services.report_request(
+            user=request.user,
+            kind=obj.kind,
+            plan_code=obj.plan_code,
+            fmt=fmt,
+            year=None,
+            district_codes=obj.district_codes,
+            version=obj,
+        )
+    except ReportError as exc:
+        messages.error(request, str(exc))
+        return redirect("reports:version", pk=obj.pk)
+    return redirect("reports:detail", pk=report.pk)

@@ -16,6 +16,7 @@ from typing import Any
 
 from django.db.models import Q
 
+from wenchuang.core.errors import DomainError
 from wenchuang.registry.models import Enterprise, ExportItem, Platform, Talent
 from wenchuang.stats import selectors
 from wenchuang.stats.models import OfficialFigure
@@ -25,7 +26,7 @@ QUANTUM = Decimal("0.000001")
 TO_WAN = {"万元": Decimal(1), "亿元": Decimal(10000), "元": Decimal("0.0001")}
 
 
-class FormulaError(ValueError):
+class FormulaError(DomainError, ValueError):
     pass
 
 
@@ -50,8 +51,28 @@ class Evaluation:
     components: dict[str, Any] = field(default_factory=dict)
 
 
+@dataclass(frozen=True)
+class Chosen:
+    """The chosen value of an indicator for a scope and year (see `services._choose`): what derived
+    indicators read as their inputs."""
+
+    value: Decimal | None
+    unit: str
+    source: str  # official | computed | estimate | none
+    reliability: str = ""
+    document: str = ""
+    as_of: datetime | None = None
+
+
+ChosenIndex = Mapping[tuple[str, int], Chosen]
+
+
 def _q(value: Decimal | None) -> Decimal | None:
     return None if value is None else value.quantize(QUANTUM)
+
+
+def quantize(value: Decimal) -> Decimal:
+    return value.quantize(QUANTUM)
 
 
 def evaluate(
@@ -61,12 +82,15 @@ def evaluate(
     scope: Scope = CITY,
     plan_code: str = "",
     officials: OfficialIndex | None = None,
+    chosen: ChosenIndex | None = None,
 ) -> Evaluation:
+    """One year's value of a formula. Operands that name another indicator read its chosen value from
+    `chosen` (missing there: no value); a `series` formula is resolved by the caller, never here."""
     kind = formula.get("kind")
     if kind == "aggregate":
         return _aggregate(formula, year, scope)
     if kind == "ratio":
-        return _ratio(formula, year, scope, officials or OfficialIndex(plan_code))
+        return _ratio(formula, year, scope, officials or OfficialIndex(plan_code), chosen or {})
     if kind == "count":
         return _count(formula, year, scope)
     if kind == "unit_share":
@@ -130,12 +154,29 @@ def _revenue_used(t: selectors.Totals) -> int:
 
 
 def _operand(
-    spec: Mapping[str, Any], year: int, scope: Scope, officials: OfficialIndex
+    spec: Mapping[str, Any], year: int, scope: Scope, officials: OfficialIndex, chosen: ChosenIndex
 ) -> tuple[Decimal | None, datetime | None, float | None, dict[str, Any]]:
+    if spec.get("indicator"):
+        c = chosen.get((spec["indicator"], year))
+        if c is None or c.value is None:
+            return None, None, None, {"indicator": spec["indicator"], "missing": True, "source": "none"}
+        return (
+            c.value * TO_WAN.get(c.unit, Decimal(1)),
+            c.as_of,
+            None,
+            {
+                "indicator": spec["indicator"],
+                "value": str(c.value),
+                "unit": c.unit,
+                "source": c.source,
+                "reliability": c.reliability,
+                "document": c.document,
+            },
+        )
     if spec.get("official"):
         fig = officials.get(code=spec["official"], year=year, scope=scope)
         if fig is None:
-            return None, None, None, {"official": spec["official"], "missing": True}
+            return None, None, None, {"official": spec["official"], "missing": True, "source": "none"}
         factor = TO_WAN.get(fig.unit, Decimal(1))
         return (
             fig.value * factor,
@@ -145,7 +186,9 @@ def _operand(
                 "official": spec["official"],
                 "value": str(fig.value),
                 "unit": fig.unit,
-                "source": fig.source_document,
+                "source": "estimate" if fig.reliability == "estimate" else "official",
+                "reliability": fig.reliability,
+                "document": fig.source_document,
             },
         )
     t = _totals(spec.get("filter", {}), year, scope)
@@ -154,13 +197,20 @@ def _operand(
         value,
         t.as_of,
         t.coverage_for(spec["measure"]),
-        {"measure": spec["measure"], "filter": dict(spec.get("filter", {})), "value": str(value)},
+        {
+            "measure": spec["measure"],
+            "filter": dict(spec.get("filter", {})),
+            "value": None if value is None else str(value),
+            "source": "computed" if value is not None else "none",
+        },
     )
 
 
-def _ratio(formula: Mapping[str, Any], year: int, scope: Scope, officials: OfficialIndex) -> Evaluation:
-    num, num_as_of, num_cov, num_c = _operand(formula["numerator"], year, scope, officials)
-    den, den_as_of, den_cov, den_c = _operand(formula["denominator"], year, scope, officials)
+def _ratio(
+    formula: Mapping[str, Any], year: int, scope: Scope, officials: OfficialIndex, chosen: ChosenIndex
+) -> Evaluation:
+    num, num_as_of, num_cov, num_c = _operand(formula["numerator"], year, scope, officials, chosen)
+    den, den_as_of, den_cov, den_c = _operand(formula["denominator"], year, scope, officials, chosen)
     scale = Decimal(str(formula.get("scale", 1)))
     value = None if num is None or not den else num / den * scale
     covs = [c for c in (num_cov, den_cov) if c is not None]
@@ -169,7 +219,7 @@ def _ratio(formula: Mapping[str, Any], year: int, scope: Scope, officials: Offic
         _q(value),
         min(stamps) if stamps else None,
         min(covs) if covs else None,
-        {"kind": "ratio", "numerator": num_c, "denominator": den_c, "scale": str(scale)},
+        {"kind": "ratio", "numerator": num_c, "denominator": den_c, "scale": str(scale), "derived": True},
     )
 
 
@@ -191,11 +241,17 @@ def _count(formula: Mapping[str, Any], year: int, scope: Scope) -> Evaluation:
     filters = dict(formula.get("filter", {}))
     if model_name == "enterprise_year":
         t = _totals(filters, year, scope)
+        if not selectors.totals(year=year).cells:
+            # No micro data for the year at all: not zero firms, but nothing known.
+            return Evaluation(None, None, None, {"kind": "count", "model": model_name, "filter": filters})
         n = selectors.count_for(t, filters)
         return Evaluation(
             Decimal(n), t.as_of, None, {"kind": "count", "model": model_name, "filter": filters}
         )
     model = _COUNT_MODELS[model_name]
+    if not _has_records(model_name):
+        # No recognitions recorded at all (only the plan's names loaded): 暂无数据, not 0.
+        return Evaluation(None, None, None, {"kind": "count", "model": model_name, "filter": filters})
     qs = model.objects.all()
     for key, value in filters.items():
         name, _, lookup = key.partition("__")
@@ -220,6 +276,15 @@ def _count(formula: Mapping[str, Any], year: int, scope: Scope) -> Evaluation:
         None,
         {"kind": "count", "model": model_name, "filter": filters, "as_of_year": year},
     )
+
+
+def _has_records(model_name: str) -> bool:
+    """Whether the registry holds any data a count can be made of: an enterprise, or a recognition
+    year for platforms, talents and export items (plan-loaded platform names carry none)."""
+    model = _COUNT_MODELS[model_name]
+    if model_name == "enterprise":
+        return bool(model.objects.exists())
+    return bool(model.objects.filter(recognized_year__isnull=False).exists())
 
 
 def as_of_year(qs: Any, model_name: str, year: int) -> Any:
@@ -250,12 +315,11 @@ class OfficialIndex:
                 return fig
         return None
 
-
-def official_get(*, code: str, year: int, scope: Scope = CITY, plan_code: str = "") -> OfficialFigure | None:
-    """The official figure for a code and year in the scope's area: the plan's own entry first, then
-    a plan-independent series (e.g. GDP)."""
-    return OfficialIndex(plan_code).get(code=code, year=year, scope=scope)
+    def years(self) -> set[int]:
+        return {key[2] for key in self._by_key}
 
 
-def years_with_data(extra: Iterable[int] = ()) -> list[int]:
-    return sorted({r.year for r in selectors.rollup_years()} | set(extra))
+def years_with_data(extra: Iterable[int] = (), *, plan_code: str = "") -> list[int]:
+    """Every year with micro data or an official figure (of the plan or plan-independent)."""
+    official = OfficialFigure.objects.filter(plan_code__in=[plan_code, ""]).values_list("year", flat=True)
+    return sorted({r.year for r in selectors.rollup_years()} | set(official) | set(extra))

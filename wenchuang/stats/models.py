@@ -159,6 +159,11 @@ class OfficialFigure(models.Model):
         DISTRICT = "district", _("区县")
         SPATIAL_UNIT = "spatial_unit", _("空间布局单元")
 
+    class Reliability(models.TextChoices):
+        VERIFIED = "verified", _("正式数")
+        PROVISIONAL = "provisional", _("初步数")
+        ESTIMATE = "estimate", _("估算数")
+
     plan_code = models.CharField(
         _("规划代码"), max_length=64, blank=True, help_text=_("通用序列（如GDP）留空")
     )
@@ -170,6 +175,9 @@ class OfficialFigure(models.Model):
     area_code = models.CharField(_("范围代码"), max_length=64, blank=True, help_text=_("全市留空"))
     value = models.DecimalField(_("数值"), **VALUE)
     unit = models.CharField(_("单位"), max_length=20)
+    reliability = models.CharField(
+        _("数据可靠性"), max_length=12, choices=Reliability.choices, default=Reliability.VERIFIED
+    )
     source_document = models.CharField(_("来源文件"), max_length=300)
     source_url = models.URLField(_("来源链接"), blank=True)
     note = models.TextField(_("说明"), blank=True)
@@ -204,12 +212,14 @@ class OfficialFigure(models.Model):
 
 class IndicatorValue(models.Model):
     """An indicator's value for a year with every component of its progress, as computed by
-    `services.indicator_values_recompute`. `headline_*` is what screens show first: the official figure
-    where one exists, else the computed one; progress is assessed on the headline."""
+    `services.indicator_values_recompute`. `headline_*` is the chosen value — the one series every
+    screen, report and endpoint reads (precedence in docs/statistics.md: an entered official figure
+    over the computed value); progress is assessed on it."""
 
     class Source(models.TextChoices):
         OFFICIAL = "official", _("官方数据")
         COMPUTED = "computed", _("微观数据计算")
+        ESTIMATE = "estimate", _("估算数")
         NONE = "none", _("暂无数据")
 
     plan_code = models.CharField(_("规划代码"), max_length=64)
@@ -228,6 +238,11 @@ class IndicatorValue(models.Model):
     official_entered_at = models.DateTimeField(_("官方数据录入时间"), null=True, blank=True)
     headline_value = models.DecimalField(_("采用值"), null=True, blank=True, **VALUE)
     headline_source = models.CharField(_("采用值来源"), max_length=10, choices=Source.choices)
+    headline_reliability = models.CharField(_("采用值可靠性"), max_length=12, blank=True)
+    headline_document = models.CharField(_("采用值来源文件"), max_length=300, blank=True)
+    headline_as_of = models.DateTimeField(_("采用值数据截至"), null=True, blank=True)
+    base_source = models.CharField(_("基期值来源"), max_length=10, blank=True)
+    basis_note = models.TextField(_("口径说明"), blank=True)
 
     base_year = models.PositiveSmallIntegerField(_("基期年"), null=True, blank=True)
     base_value = models.DecimalField(_("基期值"), null=True, blank=True, **VALUE)
@@ -243,7 +258,9 @@ class IndicatorValue(models.Model):
     required_rate = models.FloatField(_("所需年均增速（增量）"), null=True, blank=True)
     ratio = models.FloatField(_("进度比R"), null=True, blank=True)
     score = models.FloatField(_("进度得分"), null=True, blank=True)
-    completion = models.FloatField(_("目标完成度"), null=True, blank=True)
+    completion = models.FloatField(_("增量完成度"), null=True, blank=True)
+    target_ratio = models.FloatField(_("目标完成率"), null=True, blank=True)
+    mixed_sources = models.BooleanField(_("增速跨口径"), default=False)
     time_share = models.FloatField(_("时间进度"), null=True, blank=True)
     on_schedule = models.BooleanField(_("达到时序进度"), null=True, blank=True)
     rate_still_required = models.FloatField(_("剩余年份所需年均增速（增量）"), null=True, blank=True)

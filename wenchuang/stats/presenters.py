@@ -1,4 +1,5 @@
-"""Plain-data views of stored statistics (for the CLI, the API and templates alike)."""
+"""Plain-data views of stored statistics (for the CLI, the API, the pages and the reports alike): the
+one place for source, reliability and status labels, target display and number formats."""
 
 from __future__ import annotations
 
@@ -11,8 +12,66 @@ from django.core.serializers.json import DjangoJSONEncoder
 
 from wenchuang.stats.models import IndicatorValue
 
-_SOURCE_LABELS = {"official": "官方数据", "computed": "微观数据计算", "none": "暂无数据"}
+_SOURCE_LABELS = {
+    "official": "官方数据",
+    "computed": "微观数据计算",
+    "estimate": "估算数",
+    "none": "暂无数据",
+}
+_DERIVED_LABELS = {"official": "据官方数据计算", "computed": "据微观数据计算", "estimate": "据估算数计算"}
+_RELIABILITY_LABELS = {"verified": "正式数", "provisional": "初步数", "estimate": "估算数"}
 _OPS = {">=": "", ">": ">", "<=": "≤", "<": "<", "~": "左右"}
+STATUS_LABELS = {
+    "achieved": "已实现目标",
+    "on_track": "进展顺利",
+    "acceleration_needed": "需加快进度",
+    "limited_progress": "进展有限",
+    "deterioration": "出现倒退",
+    "no_data": "暂无数据",
+    "baseline": "基期（尚无进展数据）",
+    "not_achieved": "未实现目标",
+    "below_target": "尚未达到目标",
+}
+COUNT_UNITS = {"个", "家", "人", "位", "处", "届"}
+COMPLETION_LABELS = {
+    "target_ratio": "目标完成率（最新值÷目标值）",
+    "completion": "增量完成度（（最新值−基期值）÷（目标值−基期值））",
+}
+
+
+def source_label(source: str, *, derived: bool = False) -> str:
+    """The label of a chosen value's source; a derived value says what it was computed from."""
+    if derived and source in _DERIVED_LABELS:
+        return _DERIVED_LABELS[source]
+    return _SOURCE_LABELS.get(source or "none", source)
+
+
+def reliability_label(reliability: str) -> str:
+    return _RELIABILITY_LABELS.get(reliability, "")
+
+
+def status_label(status: str) -> str:
+    return STATUS_LABELS.get(status, status or "暂无数据")
+
+
+def places_for(unit: str) -> int:
+    return 0 if unit in COUNT_UNITS else 2
+
+
+def num(value: Decimal | float | int | None, places: int = 2) -> str:
+    """12,345.67 / 2,285 — grouped, at most `places` decimals, no trailing zeros; — for missing."""
+    if value is None:
+        return "—"
+    d = Decimal(str(value)).quantize(Decimal(1).scaleb(-places))
+    text = f"{d:,.{places}f}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return text
+
+
+def pct(value: float | None, places: int = 1) -> str:
+    """A share (0.794) as a percentage text (79.4%)."""
+    return "—" if value is None else f"{value * 100:.{places}f}%"
 
 
 def _num(value: Decimal | None) -> str | None:
@@ -46,7 +105,12 @@ def indicator_value_dict(v: IndicatorValue) -> dict[str, Any]:
         "year": v.year,
         "value": _round(v.headline_value),
         "source": v.headline_source,
-        "source_label": _SOURCE_LABELS.get(v.headline_source, v.headline_source),
+        "source_label": source_label(v.headline_source, derived=bool(v.components.get("derived"))),
+        "reliability": v.headline_reliability,
+        "reliability_label": reliability_label(v.headline_reliability),
+        "document": v.headline_document,
+        "as_of": v.headline_as_of.isoformat() if v.headline_as_of else None,
+        "basis_note": v.basis_note,
         "computed": {
             "value": _round(v.computed_value),
             "exact": _num(v.computed_value),
@@ -63,7 +127,7 @@ def indicator_value_dict(v: IndicatorValue) -> dict[str, Any]:
             if v.official_value is not None
             else None
         ),
-        "base": {"year": v.base_year, "value": _num(v.base_value)},
+        "base": {"year": v.base_year, "value": _num(v.base_value), "source": v.base_source},
         "target": {
             "year": v.target_year,
             "op": v.target_op,
@@ -80,6 +144,8 @@ def indicator_value_dict(v: IndicatorValue) -> dict[str, Any]:
             "ratio": v.ratio,
             "score": v.score,
             "completion": v.completion,
+            "target_ratio": v.target_ratio,
+            "mixed_sources": v.mixed_sources,
             "time_share": v.time_share,
             "on_schedule": v.on_schedule,
             "rate_still_required": v.rate_still_required,

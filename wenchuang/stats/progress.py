@@ -7,7 +7,10 @@ Two readings, both stored with every component so a status can be explained on s
   limited progress 0 ≤ R < 0.60, deterioration R < 0. Score −5…+5, piecewise linear in R.
   Unlike Open SDG's default, our default direction is "higher is better".
 * 时序进度 (the Chinese planning idiom): completion (latest − base)/(target − base) against the elapsed
-  share of the period (year − base year)/(target year − base year).
+  share of the period (year − base year)/(target year − base year). Shown as 增量完成度, beside
+  目标完成率 = latest ÷ target.
+* At or after the target year there is no "on track": the target is 已实现 or 未实现 (with the gap).
+* Without a base value only the level can be judged: 已实现 / 未实现 (target year reached) or 尚未达到.
 
 Where a growth rate is undefined (a base of zero or below), the linear equivalent is used and said so.
 """
@@ -18,6 +21,10 @@ import itertools
 import math
 from dataclasses import dataclass
 from enum import StrEnum
+
+from wenchuang.stats.formulas import cagr, target_ratio
+
+__all__ = ["Progress", "Status", "Target", "assess", "cagr", "level_verdict", "target_ratio"]
 
 ON_TRACK, ACCELERATE, LIMITED = 0.95, 0.60, 0.0
 # (R, score) knots of the piecewise-linear score; clamped outside.
@@ -34,6 +41,8 @@ class Status(StrEnum):
     DETERIORATION = "deterioration"
     NO_DATA = "no_data"
     BASELINE = "baseline"  # the latest observation is the base year itself
+    NOT_ACHIEVED = "not_achieved"  # the target year is reached and the target is not met
+    BELOW_TARGET = "below_target"  # no base value: only the level is judged, not yet met
 
 
 STATUS_LABELS = {
@@ -44,6 +53,8 @@ STATUS_LABELS = {
     Status.DETERIORATION: "出现倒退",
     Status.NO_DATA: "暂无数据",
     Status.BASELINE: "基期（尚无进展数据）",
+    Status.NOT_ACHIEVED: "未实现目标",
+    Status.BELOW_TARGET: "尚未达到目标",
 }
 
 
@@ -91,12 +102,51 @@ class Progress:
     rate_still_required: float | None  # per year, from latest to target
     projected_value: float | None  # latest continued at the observed rate to the target year
     explanation: str
+    target_ratio: float | None = None  # 目标完成率: latest ÷ target
 
 
-def cagr(start: float, end: float, years: float) -> float | None:
-    if years <= 0 or start <= 0 or end < 0:
-        return None
-    return (end / start) ** (1.0 / years) - 1.0
+def gap_text(value: float, target: Target) -> str:
+    gap = target.value - value if target.higher_is_better else value - target.value
+    return f"距目标尚差{_num(abs(gap))}"
+
+
+def level_verdict(*, year: int, value: float, target: Target) -> Progress:
+    """No base value: judge the level only (met / not met, and at the target year 未实现 with the gap)."""
+    met = target.is_met_by(value)
+    op = {">": "高于", ">=": "达到", "<": "低于", "<=": "不高于", "~": "约为"}[target.op]
+    text = f"{year}年值{_num(value)}，目标为{target.year}年{op}{_num(target.value)}。"
+    text += "无基期值，只判断是否达到目标。"
+    if met:
+        status = Status.ACHIEVED
+        text += "已满足目标条件。"
+    elif year >= target.year:
+        status = Status.NOT_ACHIEVED
+        text += f"已到目标年，未实现目标，{gap_text(value, target)}。"
+    else:
+        status = Status.BELOW_TARGET
+        text += f"尚未达到目标，{gap_text(value, target)}。"
+    return Progress(
+        status,
+        STATUS_LABELS[status],
+        year,
+        value,
+        year,
+        value,
+        target,
+        met,
+        "none",
+        None,
+        None,
+        None,
+        5.0 if met else None,
+        None,
+        None,
+        None,
+        None,
+        None,
+        text,
+        target_ratio(value, target.value),
+    )
 
 
 def score_for_ratio(ratio: float) -> float:
@@ -183,6 +233,8 @@ def assess(
 
     if met:
         status = Status.ACHIEVED
+    elif remaining <= 0:
+        status = Status.NOT_ACHIEVED  # the period is over: no "on track", only met or not
     elif ratio is None:
         status = Status.NO_DATA
     else:
@@ -245,6 +297,7 @@ def assess(
             time_share,
             still,
         ),
+        target_ratio(latest_value, target.value),
     )
 
 
@@ -288,6 +341,7 @@ def _at_base(*, base_year: int, base_value: float, latest_value: float, target: 
         required,
         None,
         text,
+        target_ratio(latest_value, target.value),
     )
 
 
@@ -313,6 +367,8 @@ def _explain(
     ]
     if status is Status.ACHIEVED:
         parts.append("最新值已满足目标条件，状态判定为“已实现目标”（优先于增速比较）。")
+    elif status is Status.NOT_ACHIEVED:
+        parts.append(f"已到目标年，未实现目标，{gap_text(latest_value, target)}。")
     elif method == "cagr" and ratio is not None:
         parts.append(
             f"基期以来年均增速{_pct(observed)}，实现目标所需年均增速{_pct(required)}，"
@@ -325,8 +381,8 @@ def _explain(
         )
     if completion is not None and time_share is not None:
         verdict = "达到或超过时序进度" if completion >= time_share else "落后于时序进度"
-        parts.append(f"目标完成度{completion * 100:.1f}%，时间进度{time_share * 100:.1f}%，{verdict}。")
-    if still is not None and status is not Status.ACHIEVED:
+        parts.append(f"增量完成度{completion * 100:.1f}%，时间进度{time_share * 100:.1f}%，{verdict}。")
+    if still is not None and status not in (Status.ACHIEVED, Status.NOT_ACHIEVED):
         unit = "年均增速" if method == "cagr" else "年均增量"
         shown = _pct(still) if method == "cagr" else _num(still)
         parts.append(f"剩余年份需保持{unit}{shown}方可如期实现目标。")

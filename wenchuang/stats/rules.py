@@ -14,6 +14,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal, DivisionByZero, InvalidOperation
 
+from wenchuang.core.errors import DomainError
+
 FIELDS = frozenset(
     {
         "revenue",
@@ -32,7 +34,7 @@ PRESENCE = frozenset({"requires", "compulsory_pair", "exclusive_pair"})
 OPERATORS = COMPARISONS | PRESENCE
 
 
-class RuleError(ValueError):
+class RuleError(DomainError, ValueError):
     pass
 
 

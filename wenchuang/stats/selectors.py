@@ -16,6 +16,7 @@ from typing import Any
 
 from django.db.models import Count, Min, Q, QuerySet, Sum
 
+from wenchuang.core.errors import DomainError
 from wenchuang.stats import presenters, valueadded
 from wenchuang.stats.models import (
     FactCell,
@@ -66,7 +67,7 @@ CELL_FILTERS = {
 COUNT_FILTERS = {"listed": "n_listed", "leading": "n_leading", "listed_or_leading": "n_listed_or_leading"}
 
 
-class UnsupportedQuery(ValueError):
+class UnsupportedQuery(DomainError, ValueError):
     """A filter or measure the rollup cannot answer."""
 
 

@@ -14,6 +14,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from wenchuang.core.errors import DomainError
 from wenchuang.stats import indicators, presenters, progress, rollup, selectors, validation
 from wenchuang.stats.models import IndicatorSnapshot, IndicatorValue, OfficialFigure
 
@@ -28,7 +29,7 @@ def rollup_reconcile(*, years: Iterable[int] | None = None) -> rollup.ReconcileR
     return rollup.reconcile(years)
 
 
-class OfficialFigureError(ValueError):
+class OfficialFigureError(DomainError, ValueError):
     pass
 
 
@@ -44,6 +45,7 @@ def official_figure_enter(
     area_code: str = "",
     source_url: str = "",
     note: str = "",
+    reliability: str = OfficialFigure.Reliability.VERIFIED,
     user: Any = None,
 ) -> OfficialFigure:
     """Enter (or correct) a published figure. The source document is required: an official figure
@@ -54,6 +56,9 @@ def official_figure_enter(
         raise OfficialFigureError("全市数据不填范围代码")
     if area_kind != OfficialFigure.AreaKind.CITY and not area_code:
         raise OfficialFigureError("区县或空间单元数据须填范围代码")
+    if reliability not in OfficialFigure.Reliability.values:
+        labels = "、".join(f"{v}（{lbl}）" for v, lbl in OfficialFigure.Reliability.choices)
+        raise OfficialFigureError(f"数据可靠性“{reliability}”无效，可用：{labels}")
     with transaction.atomic():
         figure, _ = OfficialFigure.objects.update_or_create(
             plan_code=plan_code,
@@ -67,6 +72,7 @@ def official_figure_enter(
                 "source_document": source_document.strip(),
                 "source_url": source_url,
                 "note": note,
+                "reliability": reliability,
                 "entered_by": user if getattr(user, "pk", None) else None,
                 "entered_at": timezone.now(),
             },
@@ -100,14 +106,45 @@ def official_figure_delete(*, figure: OfficialFigure) -> None:
 
 # --- indicator values and progress -------------------------------------------------------------
 
+SOURCE_LABELS: dict[str, str] = {
+    IndicatorValue.Source.OFFICIAL: "官方数据",
+    IndicatorValue.Source.COMPUTED: "微观数据计算",
+    IndicatorValue.Source.ESTIMATE: "估算数",
+    IndicatorValue.Source.NONE: "暂无数据",
+}
+_RELIABILITY_RANK = {"verified": 0, "": 0, "provisional": 1, "estimate": 2}
 
-def _headline(computed: Decimal | None, official: OfficialFigure | None) -> tuple[Decimal | None, str]:
-    """The official figure is the headline where one exists; else the computed value."""
+
+def _choose(ev: indicators.Evaluation, official: OfficialFigure | None, unit: str) -> indicators.Chosen:
+    """The precedence (docs/statistics.md): an entered figure (official; `estimate` when entered as an
+    estimate) over the computed value; a derived value takes the weakest source of its inputs."""
     if official is not None:
-        return official.value, IndicatorValue.Source.OFFICIAL
-    if computed is not None:
-        return computed, IndicatorValue.Source.COMPUTED
-    return None, IndicatorValue.Source.NONE
+        source = (
+            IndicatorValue.Source.ESTIMATE
+            if official.reliability == OfficialFigure.Reliability.ESTIMATE
+            else IndicatorValue.Source.OFFICIAL
+        )
+        value = official.value
+        if official.unit != unit and official.unit in indicators.TO_WAN and unit in indicators.TO_WAN:
+            value = indicators.quantize(value * indicators.TO_WAN[official.unit] / indicators.TO_WAN[unit])
+        return indicators.Chosen(
+            value, unit, source, official.reliability, official.source_document, official.entered_at
+        )
+    if ev.value is None:
+        return indicators.Chosen(None, unit, IndicatorValue.Source.NONE)
+    if not ev.components.get("derived"):
+        return indicators.Chosen(ev.value, unit, IndicatorValue.Source.COMPUTED, "", "", ev.as_of)
+    inputs = [ev.components.get(side) or {} for side in ("numerator", "denominator")]
+    sources = {i.get("source", "computed") for i in inputs}
+    if IndicatorValue.Source.COMPUTED in sources:
+        source = IndicatorValue.Source.COMPUTED
+    elif IndicatorValue.Source.ESTIMATE in sources:
+        source = IndicatorValue.Source.ESTIMATE
+    else:
+        source = IndicatorValue.Source.OFFICIAL
+    reliability = max((i.get("reliability", "") for i in inputs), key=lambda r: _RELIABILITY_RANK.get(r, 0))
+    documents = "；".join(dict.fromkeys(i["document"] for i in inputs if i.get("document")))
+    return indicators.Chosen(ev.value, unit, source, reliability, documents, ev.as_of)
 
 
 def _progress_fields(
@@ -121,15 +158,29 @@ def _progress_fields(
     target_value: Decimal | None,
     higher_is_better: bool,
 ) -> dict[str, Any]:
-    if target_value is None or target_year is None or base_year is None or base_value is None:
-        return {"status": "", "status_label": "", "explanation": "无目标或基期值，不评估进度。"}
-    p = progress.assess(
-        base_year=base_year,
-        base_value=float(base_value),
-        latest_year=year if value is not None else None,
-        latest_value=float(value) if value is not None else None,
-        target=progress.Target(float(target_value), target_year, target_op or ">=", higher_is_better),
-    )
+    if target_value is None or target_year is None:
+        return {"status": "", "status_label": "", "explanation": "无目标，不评估进度。"}
+    target = progress.Target(float(target_value), target_year, target_op or ">=", higher_is_better)
+    if value is None:
+        p = progress.assess(
+            base_year=base_year or year, base_value=0.0, latest_year=None, latest_value=None, target=target
+        )
+    elif base_year is not None and year < base_year:
+        return {
+            "status": "",
+            "status_label": "",
+            "explanation": f"{year}年早于基期年{base_year}年，不评估进度。",
+        }
+    elif base_year is None or base_value is None:
+        p = progress.level_verdict(year=year, value=float(value), target=target)
+    else:
+        p = progress.assess(
+            base_year=base_year,
+            base_value=float(base_value),
+            latest_year=year,
+            latest_value=float(value),
+            target=target,
+        )
     return {
         "status": str(p.status),
         "status_label": p.label,
@@ -140,6 +191,7 @@ def _progress_fields(
         "ratio": _finite(p.ratio),
         "score": p.score,
         "completion": p.completion,
+        "target_ratio": _finite(p.target_ratio),
         "time_share": p.time_share,
         "on_schedule": p.on_schedule,
         "rate_still_required": _finite(p.rate_still_required),
@@ -168,16 +220,47 @@ class _Def:
     higher_is_better: bool = True
     spatial_unit_code: str = ""
 
+    @property
+    def refs(self) -> set[str]:
+        f = self.formula or {}
+        if f.get("kind") == "series":
+            return {f["indicator"]}
+        return {
+            op["indicator"]
+            for op in (f.get("numerator"), f.get("denominator"))
+            if isinstance(op, dict) and op.get("indicator")
+        }
+
+
+def _in_dependency_order(defs: list[_Def]) -> list[_Def]:
+    """Inputs before the indicators derived from them (the plan loader refuses unknown references;
+    a cycle is evaluated in file order, its references then reading no value)."""
+    done: set[str] = set()
+    out: list[_Def] = []
+    pending = list(defs)
+    while pending:
+        ready = [d for d in pending if d.refs <= done]
+        if not ready:
+            ready = pending
+        for d in ready:
+            out.append(d)
+            done.add(d.code)
+        pending = [d for d in pending if d.code not in done]
+    return out
+
 
 def indicator_values_recompute(*, plan_code: str, years: Iterable[int] | None = None) -> list[IndicatorValue]:
     """Evaluate every indicator of the plan (and every spatial unit's measures and targets) for `years`
-    (default: every year in the rollup plus the plan's base year), pair each computed value with the
-    official figure, assess progress on the headline, and store all of it. Idempotent."""
+    (default: every year with micro data or an official figure, plus the plan's base year), choose one
+    value per indicator-year (official over computed), derive ratios and series from the chosen values
+    of their inputs, assess progress on the chosen value, and store all of it. Idempotent."""
     from wenchuang.plan.models import Plan  # plan imports nothing from stats; keep the edge one-way
 
     plan = Plan.objects.get(code=plan_code)
     target_years = sorted(
-        set(years) if years is not None else set(indicators.years_with_data([plan.base_year]))
+        set(years)
+        if years is not None
+        else set(indicators.years_with_data([plan.base_year], plan_code=plan.code))
     )
     now = timezone.now()
     rows: list[IndicatorValue] = []
@@ -229,6 +312,18 @@ def _snapshots_write(*, plan_code: str, years: list[int], now: datetime) -> None
     )
 
 
+def basis_note(*, base_year: int, base_source: str, year: int, source: str, from_plan: bool) -> str:
+    """The 口径 note of a growth between the base and a later value of different sources ('' when the
+    sources agree or a value is missing): the figure is kept, marked and explained."""
+    if year <= base_year or not base_source or source in ("", "none") or base_source == source:
+        return ""
+    base_label = "规划公布的基期值（官方数据）" if from_plan else SOURCE_LABELS.get(base_source, base_source)
+    return (
+        f"口径不同：{base_year}年基期值为{base_label}，{year}年值为{SOURCE_LABELS.get(source, source)}，"
+        "年均增速与进度比R跨口径计算，仅供参考。"
+    )
+
+
 def _evaluate_defs(
     defs: list[_Def],
     plan: Any,
@@ -238,26 +333,50 @@ def _evaluate_defs(
     officials: indicators.OfficialIndex,
 ) -> list[IndicatorValue]:
     rows = []
-    for d in defs:
-        by_year: dict[int, tuple[indicators.Evaluation, OfficialFigure | None]] = {}
-        for year in sorted(set(years) | {plan.base_year}):
+    chosen: dict[tuple[str, int], indicators.Chosen] = {}
+    raw: dict[tuple[str, int], tuple[indicators.Evaluation, OfficialFigure | None]] = {}
+    all_years = sorted(set(years) | {plan.base_year})
+    for d in _in_dependency_order(defs):
+        formula = d.formula or {}
+        for year in all_years:
+            if formula.get("kind") == "series":
+                # The same series as another indicator: its raw values and its chosen value, untouched.
+                ref = formula["indicator"]
+                ev, official = raw.get((ref, year), (indicators.Evaluation(None), None))
+                chosen[(d.code, year)] = chosen.get((ref, year)) or indicators.Chosen(
+                    None, d.unit, IndicatorValue.Source.NONE
+                )
+                raw[(d.code, year)] = (ev, official)
+                continue
             ev = (
                 indicators.evaluate(
-                    d.formula, year=year, scope=scope, plan_code=plan.code, officials=officials
+                    formula, year=year, scope=scope, plan_code=plan.code, officials=officials, chosen=chosen
                 )
-                if d.formula
-                else None
+                if formula
+                else indicators.Evaluation(None)
             )
             official = officials.get(code=d.code, year=year, scope=scope)
-            by_year[year] = (ev or indicators.Evaluation(None), official)
-        base_year, base_value = d.base_year, d.base_value
+            raw[(d.code, year)] = (ev, official)
+            chosen[(d.code, year)] = _choose(ev, official, d.unit)
+        base_year, base_value, from_plan = d.base_year, d.base_value, True
+        base_source = IndicatorValue.Source.OFFICIAL if base_value is not None else ""
         if base_value is None:
-            # No base in the plan (e.g. a unit's total output): the headline of the plan's base year.
-            ev, official = by_year[plan.base_year]
-            base_year, base_value = plan.base_year, _headline(ev.value, official)[0]
+            # No base in the plan (a unit's total output, the GDP share): the chosen value of the plan's
+            # base year, with its own source.
+            base = chosen[(d.code, plan.base_year)]
+            base_year, base_value, base_source, from_plan = plan.base_year, base.value, base.source, False
+            if base_value is None:
+                base_year, base_source = None, ""
         for year in years:
-            ev, official = by_year[year]
-            value, source = _headline(ev.value, official)
+            ev, official = raw[(d.code, year)]
+            c = chosen[(d.code, year)]
+            note = basis_note(
+                base_year=base_year or year,
+                base_source=base_source,
+                year=year,
+                source=c.source,
+                from_plan=from_plan,
+            )
             rows.append(
                 IndicatorValue(
                     plan_code=plan.code,
@@ -273,8 +392,14 @@ def _evaluate_defs(
                     official_value=official.value if official else None,
                     official_source=official.source_document if official else "",
                     official_entered_at=official.entered_at if official else None,
-                    headline_value=value,
-                    headline_source=source,
+                    headline_value=c.value,
+                    headline_source=c.source,
+                    headline_reliability=c.reliability,
+                    headline_document=c.document,
+                    headline_as_of=c.as_of,
+                    base_source=base_source,
+                    basis_note=note,
+                    mixed_sources=bool(note),
                     base_year=base_year,
                     base_value=base_value,
                     target_year=d.target_year,
@@ -285,7 +410,7 @@ def _evaluate_defs(
                         base_year=base_year,
                         base_value=base_value,
                         year=year,
-                        value=value,
+                        value=c.value,
                         target_year=d.target_year,
                         target_op=d.target_op,
                         target_value=d.target_value,

@@ -17,7 +17,7 @@ def _f(value: Decimal | float | int | None, places: int = 2) -> float | None:
 
 
 def progress_bars(cards: list[dict[str, Any]]) -> dict[str, Any]:
-    """目标完成度 against 时间进度 for each main indicator (percent, horizontal bars)."""
+    """增量完成度 against 时间进度 for each main indicator (percent, horizontal bars)."""
     names = [c["name"] for c in cards]
     return {
         "aria": {"enabled": True},
@@ -33,7 +33,7 @@ def progress_bars(cards: list[dict[str, Any]]) -> dict[str, Any]:
         },
         "series": [
             {
-                "name": _("目标完成度"),
+                "name": _("增量完成度"),
                 "type": "bar",
                 "data": [c["completion_bar"] for c in cards],
                 "itemStyle": {"color": RED},

@@ -4,7 +4,10 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
 from django.utils import translation
+
+from wenchuang.core.errors import DomainError
 
 
 class LanguageMiddleware:
@@ -26,3 +29,21 @@ class LanguageMiddleware:
         response = self.get_response(request)
         response.headers.setdefault("Content-Language", language)
         return response
+
+
+class DomainErrorMiddleware:
+    """The web's one translation of a service's refusal (`core.errors.DomainError`) that no view
+    handled itself: a Chinese page with the message and the error's status, never a server error."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if not isinstance(exception, DomainError) or request.path.startswith("/api/"):
+            return None  # the API has its own exception handler
+        return render(
+            request, "web/domain_error.html", {"message": exception.message}, status=exception.status
+        )

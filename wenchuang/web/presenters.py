@@ -3,24 +3,15 @@ templates and JavaScript do no arithmetic."""
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
 from wenchuang.plan.models import Indicator
-from wenchuang.stats.models import IndicatorValue
-from wenchuang.stats.presenters import target_display
+from wenchuang.stats import presenters as stats_presenters
+from wenchuang.stats.readmodel import IndicatorRow
 
-STATUS_LABELS = {
-    "achieved": _("已实现目标"),
-    "on_track": _("进展顺利"),
-    "acceleration_needed": _("需加快进度"),
-    "limited_progress": _("进展有限"),
-    "deterioration": _("出现倒退"),
-    "no_data": _("暂无数据"),
-    "baseline": _("基期（尚无进展数据）"),
-}
+STATUS_LABELS = {k: _(v) for k, v in stats_presenters.STATUS_LABELS.items()}
 # Bootstrap badge classes; colour is never the only carrier of meaning (the label is always shown).
 STATUS_BADGES = {
     "achieved": "text-bg-primary",
@@ -28,25 +19,13 @@ STATUS_BADGES = {
     "acceleration_needed": "text-bg-warning",
     "limited_progress": "wc-badge-limited",
     "deterioration": "text-bg-danger",
+    "not_achieved": "text-bg-danger",
+    "below_target": "text-bg-warning",
 }
-SOURCE_LABELS = {"official": _("官方数据"), "computed": _("微观数据计算"), "none": _("暂无数据")}
 METHOD_LABELS = {"cagr": _("复合年均增速法"), "linear": _("线性增量法")}
-
-
-def num(value: Decimal | float | int | None, places: int = 2) -> str:
-    """12,345.67 / 2,285 — grouped, at most `places` decimals, no trailing zeros."""
-    if value is None:
-        return "—"
-    d = Decimal(str(value)).quantize(Decimal(1).scaleb(-places))
-    text = f"{d:,.{places}f}"
-    if "." in text:
-        text = text.rstrip("0").rstrip(".")
-    return text
-
-
-def pct(value: float | None, places: int = 1) -> str:
-    """A share (0.794) as a percentage text (79.4%)."""
-    return "—" if value is None else f"{value * 100:.{places}f}%"
+num = stats_presenters.num
+pct = stats_presenters.pct
+target_display = stats_presenters.target_display
 
 
 def bar(value: float | None) -> int:
@@ -60,8 +39,18 @@ def status_label(status: str) -> str:
     return str(STATUS_LABELS.get(status, status or _("暂无数据")))
 
 
-def indicator_card(indicator: Indicator, v: IndicatorValue | None) -> dict[str, Any]:
-    """One cockpit card: latest value, base, target, 时序进度, status and its explanation."""
+def yoy_text(row: IndicatorRow) -> str:
+    """同比 under the same-source rule (口径不同 when the two years' sources differ)."""
+    g = row.yoy
+    if g is None:
+        return "—"
+    if not g.comparable or g.rate is None:
+        return g.note or "口径不同"
+    return pct(g.rate)
+
+
+def indicator_card(indicator: Indicator, row: IndicatorRow | None) -> dict[str, Any]:
+    """One cockpit card: chosen value with its source, base, target, both completions, status."""
     card: dict[str, Any] = {
         "code": indicator.code,
         "name": indicator.name,
@@ -71,72 +60,101 @@ def indicator_card(indicator: Indicator, v: IndicatorValue | None) -> dict[str, 
         "target_year": indicator.target_year,
         "target": indicator.target_display,
     }
-    if v is None:
+    if row is None or row.value is None:
         card.update(
-            value="—", status="no_data", status_label=status_label("no_data"), badge="text-bg-secondary"
+            value=str(_("暂无数据")),
+            status="no_data",
+            status_label=status_label("no_data"),
+            badge="text-bg-secondary",
         )
-        card.update(components=[], explanation="", source="none", source_label=SOURCE_LABELS["none"])
-        card.update(completion_bar=0, time_bar=0, completion="—", time_share="—", as_of=None, year=None)
+        card.update(components=[], explanation="", source="none", source_label=str(_("暂无数据")))
+        card.update(completion_bar=0, time_bar=0, completion="—", time_share="—", target_ratio="—")
+        card.update(as_of=None, year=row.year if row else None, first_year_met=None, basis_note="", yoy="—")
         return card
     card.update(
-        year=v.year,
-        value=num(v.headline_value),
-        computed=num(v.computed_value),
-        official=num(v.official_value) if v.official_value is not None else None,
-        official_source=v.official_source,
-        source=v.headline_source,
-        source_label=SOURCE_LABELS.get(v.headline_source, v.headline_source),
-        as_of=v.official_entered_at if v.headline_source == "official" else v.computed_as_of,
-        status=v.status or "no_data",
-        status_label=status_label(v.status or "no_data"),
-        badge=STATUS_BADGES.get(v.status, "text-bg-secondary"),
-        completion=pct(v.completion),
-        completion_bar=bar(v.completion),
-        time_share=pct(v.time_share),
-        time_bar=bar(v.time_share),
-        on_schedule=v.on_schedule,
-        explanation=v.explanation,
-        components=progress_components(v),
+        year=row.year,
+        value=num(row.value, stats_presenters.places_for(row.unit)),
+        base=num(row.base_value) if row.base_value is not None else card["base"],
+        base_year=row.base_year or card["base_year"],
+        computed=num(row.computed_value),
+        official=num(row.official_value) if row.official_value is not None else None,
+        official_source=row.document,
+        source=row.source,
+        source_label=row.source_label,
+        reliability_label=row.reliability_label if row.is_provisional else "",
+        as_of=row.as_of,
+        status=row.status or "no_data",
+        status_label=status_label(row.status or "no_data"),
+        badge=STATUS_BADGES.get(row.status, "text-bg-secondary"),
+        completion=pct(row.completion),
+        completion_bar=bar(row.completion),
+        target_ratio=pct(row.target_ratio),
+        time_share=pct(row.time_share),
+        time_bar=bar(row.time_share),
+        on_schedule=row.on_schedule,
+        first_year_met=row.first_year_met,
+        basis_note=row.basis_note,
+        yoy=yoy_text(row),
+        explanation=row.explanation,
+        components=progress_components(row),
+        inputs=row.inputs,
     )
     return card
 
 
-def progress_components(v: IndicatorValue) -> list[tuple[str, str]]:
+def progress_components(v: IndicatorRow) -> list[tuple[str, str]]:
     """The stored components of a status, labelled, in the order a reader follows them."""
     rows: list[tuple[Any, str]] = [
         (_("基期值"), f"{num(v.base_value)}（{v.base_year}）"),
-        (_("最新值"), f"{num(v.headline_value)}（{v.year}）"),
+        (_("最新值"), f"{num(v.value)}（{v.year}，{v.source_label}）"),
         (_("目标值"), f"{target_display(v.target_op, v.target_value)}（{v.target_year}）"),
+        (_("首次达标年份"), f"{v.first_year_met}" if v.first_year_met else "—"),
         (_("计算方法"), str(METHOD_LABELS.get(v.method, v.method or "—"))),
         (_("实际年均增速"), pct(v.observed_rate, 2)),
         (_("所需年均增速"), pct(v.required_rate, 2)),
         (_("进度比R（实际÷所需）"), num(v.ratio)),
         (_("进度得分（−5…+5）"), num(v.score)),
-        (_("目标完成度"), pct(v.completion)),
+        (_("目标完成率（最新值÷目标值）"), pct(v.target_ratio)),
+        (_("增量完成度（增量÷目标增量）"), pct(v.completion)),
         (_("时间进度"), pct(v.time_share)),
         (_("剩余年份所需年均增速"), pct(v.rate_still_required, 2)),
         (_("趋势外推目标年值"), num(v.projected_value)),
         (_("计算值"), num(v.computed_value)),
         (_("官方值"), num(v.official_value) if v.official_value is not None else "—"),
         (_("直接计算覆盖率"), pct(v.coverage)),
+        (_("数据库覆盖率（微观÷官方）"), pct(v.db_coverage)),
     ]
+    for i in v.inputs:
+        rows.append((_("输入") + f"：{i['name']}", f"{i['value'] or '—'}（{i['source_label']}）"))
+    if v.basis_note:
+        rows.append((_("口径说明"), v.basis_note))
     return [(str(label), value) for label, value in rows]
 
 
-def unit_figure(name: str, v: IndicatorValue | None) -> dict[str, Any]:
-    """A belt (or other unit) against its target: value, target, completion."""
-    if v is None:
-        return {"name": name, "value": "—", "target": "—", "completion": "—", "bar": 0, "unit": "亿元"}
+def unit_figure(name: str, v: IndicatorRow | None) -> dict[str, Any]:
+    """A belt (or other unit) against its target: value, target, both completions."""
+    if v is None or v.value is None:
+        return {
+            "name": name,
+            "value": str(_("暂无数据")),
+            "target": "—",
+            "completion": "—",
+            "target_ratio": "—",
+            "bar": 0,
+            "unit": "亿元",
+        }
     return {
         "name": name,
-        "code": v.spatial_unit_code,
-        "value": num(v.headline_value),
+        "code": v.spatial_unit,
+        "value": num(v.value),
         "unit": v.unit,
-        "target": target_display(v.target_op, v.target_value) or "—",
+        "target": v.target_display or "—",
         "target_year": v.target_year,
         "completion": pct(v.completion),
+        "target_ratio": pct(v.target_ratio),
         "bar": bar(v.completion),
-        "status_label": status_label(v.status) if v.status else "",
+        "status_label": status_label(v.status) if v.status and v.status != "no_data" else "",
         "badge": STATUS_BADGES.get(v.status, "text-bg-secondary"),
-        "as_of": v.computed_as_of,
+        "as_of": v.as_of,
+        "source_label": v.source_label,
     }

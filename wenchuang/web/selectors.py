@@ -15,17 +15,19 @@ from typing import Any
 from django.db.models import Exists, Field, OuterRef, Q, QuerySet
 
 from wenchuang.classify.models import ClassificationDecision, CultureCategory
+from wenchuang.core.scope import user_scope
 from wenchuang.plan.models import Indicator, Plan, SpatialUnit
 from wenchuang.plan.selectors import plan_default, plan_get, plan_list
 from wenchuang.registry.models import District, Enterprise, EnterpriseYear
 from wenchuang.registry.selectors import (
-    district_list_for_user,
     enterprise_list_for_user,
     platform_list_for_user,
     talent_list_for_user,
 )
+from wenchuang.stats import readmodel
 from wenchuang.stats import selectors as stats_selectors
 from wenchuang.stats.models import IndicatorValue, RollupYear
+from wenchuang.stats.readmodel import IndicatorRow
 
 STAFF_ROLES = ("city_admin", "district_admin", "data_manager")
 # Who may read an enterprise's change history (before/after of every field): the city-wide roles.
@@ -43,9 +45,8 @@ def history_allowed(*, user: Any) -> bool:
 
 def districts_scope(*, user: Any) -> list[int] | None:
     """District ids the user's statistics are restricted to; None = the whole city."""
-    if getattr(user, "role", None) in ("city_admin", "data_manager"):
-        return None
-    return list(district_list_for_user(user=user).values_list("pk", flat=True))
+    ids = user_scope(user).district_ids
+    return None if ids is None else sorted(ids)
 
 
 # --- plan and year --------------------------------------------------------------------------------
@@ -82,30 +83,35 @@ def year_pick(*, years: list[int], asked: str | None) -> int | None:
 
 @dataclass
 class CockpitRows:
-    main: list[tuple[Indicator, IndicatorValue | None]]
+    main: list[tuple[Indicator, IndicatorRow | None]]
     gdp_indicator: Indicator | None
-    gdp_share: IndicatorValue | None
-    western: IndicatorValue | None
-    belts: list[tuple[SpatialUnit, IndicatorValue | None]]
+    gdp_share: IndicatorRow | None
+    vision: list[tuple[Indicator, IndicatorRow | None]]
+    western: IndicatorRow | None
+    belts: list[tuple[SpatialUnit, IndicatorRow | None]]
 
 
 def cockpit_rows(*, plan: Plan, year: int) -> CockpitRows:
-    """The plan's indicators and units with their stored values of `year` (three queries)."""
+    """The plan's indicators and units with the read model's rows of `year` (one series per indicator)."""
     indicators = list(Indicator.objects.filter(plan=plan).order_by("category", "seq"))
     units = list(SpatialUnit.objects.filter(plan=plan, kind__in=["belt", "region_group"]).order_by("seq"))
-    values = {
-        (v.spatial_unit_code, v.indicator_code): v
-        for v in IndicatorValue.objects.filter(plan_code=plan.code, year=year)
-        .filter(Q(spatial_unit_code="") | Q(spatial_unit_code__in=[u.code for u in units]))
-        .order_by()
-    }
-    main = [(i, values.get(("", i.code))) for i in indicators if i.category == Indicator.Category.MAIN]
+    rows = readmodel.indicator_rows(plan=plan, year=year, spatial_unit_code=None, defs=indicators)
+    city = {r.code: r for r in rows if not r.spatial_unit}
+    unit_rows = {(r.spatial_unit, r.code): r for r in rows if r.spatial_unit}
+    main = [(i, city.get(i.code)) for i in indicators if i.category == Indicator.Category.MAIN]
+    vision = [(i, city.get(i.code)) for i in indicators if i.category == Indicator.Category.VISION]
     gdp_indicator = next((i for i in indicators if i.code == "gdp_share"), None)
-    gdp = values.get(("", "gdp_share"))
     western_unit = next((u for u in units if u.kind == "region_group"), None)
-    western = values.get((western_unit.code, "total_output_share")) if western_unit else None
-    belts = [(u, values.get((u.code, "total_output"))) for u in units if u.kind == "belt"]
-    return CockpitRows(main=main, gdp_indicator=gdp_indicator, gdp_share=gdp, western=western, belts=belts)
+    western = unit_rows.get((western_unit.code, "total_output_share")) if western_unit else None
+    belts = [(u, unit_rows.get((u.code, "total_output"))) for u in units if u.kind == "belt"]
+    return CockpitRows(
+        main=main,
+        gdp_indicator=gdp_indicator,
+        gdp_share=city.get("gdp_share"),
+        vision=vision,
+        western=western,
+        belts=belts,
+    )
 
 
 def district_totals(*, year: int, districts: Iterable[int] | None) -> list[dict[str, Any]]:
@@ -132,12 +138,12 @@ def indicator_get(*, plan: Plan, code: str) -> Indicator | None:
     return Indicator.objects.filter(plan=plan, code=code).first()
 
 
-def indicator_series(*, plan: Plan, code: str, spatial_unit_code: str = "") -> list[IndicatorValue]:
-    return list(
-        IndicatorValue.objects.filter(
-            plan_code=plan.code, indicator_code=code, spatial_unit_code=spatial_unit_code
-        ).order_by("year")
-    )
+def indicator_series(*, plan: Plan, code: str, spatial_unit_code: str = "") -> list[IndicatorRow]:
+    return readmodel.indicator_series(plan_code=plan.code, code=code, spatial_unit_code=spatial_unit_code)
+
+
+def value_added_coverage(*, plan: Plan) -> list[readmodel.CoverageYear]:
+    return readmodel.value_added_coverage(plan_code=plan.code)
 
 
 def unit_values(*, plan: Plan, code: str, year: int) -> list[tuple[SpatialUnit, IndicatorValue]]:
@@ -340,8 +346,7 @@ def all_districts() -> list[District]:
     return list(District.objects.order_by("code"))
 
 
-def unit_indicator_values(*, plan: Plan, year: int) -> QuerySet[IndicatorValue]:
-    """Every spatial unit's stored values of a year (one query)."""
-    return (
-        IndicatorValue.objects.filter(plan_code=plan.code, year=year).exclude(spatial_unit_code="").order_by()
-    )
+def unit_rows(*, plan: Plan, year: int) -> list[IndicatorRow]:
+    """Every spatial unit's rows of a year from the read model."""
+    rows = readmodel.indicator_rows(plan=plan, year=year, spatial_unit_code=None, with_empty=False)
+    return [r for r in rows if r.spatial_unit]

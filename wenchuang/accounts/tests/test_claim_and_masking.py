@@ -4,9 +4,10 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from wenchuang.accounts.models import AuditEvent, Role
+from wenchuang.accounts.personal_data import talent_personal_data_for_user
 from wenchuang.accounts.services import enterprise_claim, invitation_issue
 from wenchuang.registry.models import Talent
-from wenchuang.registry.selectors import ObjectNotAccessible, talent_personal_data_for_user
+from wenchuang.registry.selectors import ObjectNotAccessible
 
 pytestmark = pytest.mark.django_db
 STRONG = "Xihu-Lake-2025!"

@@ -19,6 +19,7 @@ import copy
 from collections import defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from datetime import date
 from importlib import import_module
 from typing import Any
 
@@ -138,7 +139,25 @@ def scope_samples(enterprise, district_admin, data_manager, finance_user):
     def batch(name: str, user: Any) -> int:
         return ImportBatch.objects.create(kind="registration", file_name=name, sha256="0" * 64, user=user).pk
 
+    from wenchuang.approval.models import DistrictYear
+    from wenchuang.projects.tests.factories import make_project
+
+    binjiang = District.objects.get(code="330108")
+    policy_samples = _policy_samples(enterprise, elsewhere)
     return {
+        **policy_samples,
+        # a project in the district office's district, owned by the enterprise user's enterprise
+        "project.pk": {
+            "in": make_project(owner=enterprise).pk,
+            "elsewhere": make_project(district=binjiang).pk,
+            "missing": 999999,
+        },
+        "approval.pk": {
+            "in": DistrictYear.objects.create(district=enterprise.district, year=2023).pk,
+            "elsewhere": DistrictYear.objects.create(district=binjiang, year=2023).pk,
+            "missing": 999999,
+        },
+        **_assessment_samples(),
         "enterprise.uscc": {
             "in": enterprise.uscc,
             "elsewhere": elsewhere.uscc,
@@ -151,6 +170,52 @@ def scope_samples(enterprise, district_admin, data_manager, finance_user):
             "missing": 999999,
         },
         **finance_samples(enterprise=enterprise, elsewhere=elsewhere, finance_user=finance_user),
+    }
+
+
+def _policy_samples(enterprise: Any, elsewhere: Any) -> dict[str, dict[str, Any]]:
+    """An application and a fact correction of the in-scope enterprise and of one in another district;
+    a 免申即享 round (city-wide objects: in and elsewhere are the same round)."""
+    from wenchuang.policy.models import Application, ExemptRound, FactCorrection, Policy
+    from wenchuang.policy.seed import seed_demo_policies
+
+    seed_demo_policies()
+    policy = Policy.objects.get(code="demo-park-certification")
+    version = policy.versions.get()
+
+    def app(firm: Any) -> int:
+        return Application.objects.create(policy=policy, version=version, enterprise=firm).pk
+
+    def correction(firm: Any) -> int:
+        return FactCorrection.objects.create(enterprise=firm, kind="review", message="请复核").pk
+
+    exempt = Policy.objects.get(code="demo-phoenix-listing")
+    rnd = ExemptRound.objects.create(policy=exempt, version=exempt.versions.get(), as_of=date(2025, 1, 1)).pk
+    return {
+        "application.pk": {"in": app(enterprise), "elsewhere": app(elsewhere), "missing": 999999},
+        "correction.pk": {
+            "in": correction(enterprise),
+            "elsewhere": correction(elsewhere),
+            "missing": 999999,
+        },
+        "round.pk": {"in": rnd, "elsewhere": rnd, "missing": 999999},
+    }
+
+
+def _assessment_samples() -> dict[str, dict[str, Any]]:
+    from wenchuang.assessment.models import Report
+    from wenchuang.assessment.tests.factories import district_unit, make_milestone
+
+    own, other = district_unit("330106"), district_unit("330108")
+    m_in, m_out = make_milestone(unit=own, code="walk-in"), make_milestone(unit=other, code="walk-out")
+
+    def report(m: Any) -> int:
+        return Report.objects.create(milestone=m, done=True, evidence="e", reported_on=m.due).pk
+
+    return {
+        "milestone.pk": {"in": m_in.pk, "elsewhere": m_out.pk, "missing": 999999},
+        "assessment_report.pk": {"in": report(m_in), "elsewhere": report(m_out), "missing": 999999},
+        "unit.pk": {"in": own.pk, "elsewhere": other.pk, "missing": 999999},
     }
 
 

@@ -140,7 +140,7 @@ def test_a_district_office_imports_rows_of_its_own_district_only(
     )
     assert (body["status"], body["inserted"], body["rejected"]) == ("done", 1, 1)
     assert list(Enterprise.objects.values_list("uscc", flat=True)) == [uscc(1)]
-    errors = openpyxl.load_workbook(ImportBatch.objects.get(pk=body["id"]).error_file)["错误行"]
+    errors = openpyxl.load_workbook(ImportBatch.objects.get(pk=body["id"]).error_path)["错误行"]
     reasons = [row[3] for row in errors.iter_rows(min_row=2, values_only=True)]  # 行号、列、值、原因
     assert reasons == ["区划代码330108不在您的管辖范围（西湖区）内"]
 

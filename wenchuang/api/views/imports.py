@@ -7,7 +7,6 @@ reason when the service refuses) and its rejected rows downloaded as xlsx, withi
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 from django.db import transaction
@@ -122,8 +121,6 @@ class ImportListCreateApi(GenericAPIView):
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         args = data.validated_data
-        from wenchuang.ingest.tasks import import_batch_task
-
         upload = args["file"]
         with transaction.atomic():
             batch = services.batch_create(
@@ -138,7 +135,7 @@ class ImportListCreateApi(GenericAPIView):
             audit_record(
                 event=AuditEvent.Event.IMPORT, obj=batch, detail={"channel": "api", "kind": batch.kind}
             )
-            transaction.on_commit(lambda: import_batch_task.enqueue(batch.pk))
+            transaction.on_commit(lambda: services.batch_enqueue(batch))
         batch.refresh_from_db()  # an immediate task backend has already run it
         body = BatchSerializer(batch).data
         return Response(body, status=status.HTTP_202_ACCEPTED, headers={"Location": body["url"]})
@@ -151,6 +148,7 @@ class ImportDetailApi(APIView):
         tags=[TAG], summary="导入批次状态与结果", operation_id="imports_retrieve", responses=BatchSerializer
     )
     def get(self, request: Request, pk: int) -> Response:
+        services.batches_reap()  # a batch whose job died is failed here, not left 导入中
         batch = selectors.batch_get(user=request.user, pk=pk)
         return Response(BatchSerializer(batch).data)
 
@@ -199,10 +197,10 @@ class ImportErrorsApi(APIView):
     )
     def get(self, request: Request, pk: int) -> FileResponse:
         batch = selectors.batch_get(user=request.user, pk=pk)
-        if not batch.error_file or not Path(batch.error_file).is_file():
+        if batch.error_path is None or not batch.error_path.is_file():
             raise NotFound("该批次没有错误行文件")
         return FileResponse(
-            open(batch.error_file, "rb"),
+            open(batch.error_path, "rb"),
             as_attachment=True,
             filename=f"batch-{batch.pk}-errors.xlsx",
             content_type=XLSX,

@@ -17,7 +17,7 @@ from rest_framework.views import APIView
 
 from wenchuang.api import selectors
 from wenchuang.api.exceptions import NotFound
-from wenchuang.api.permissions import CITY_WIDE_ROLES, role_of
+from wenchuang.core.scope import CITY_WIDE_ROLES, role_of
 from wenchuang.plan import selectors as plan_selectors
 from wenchuang.stats import selectors as stats_selectors
 

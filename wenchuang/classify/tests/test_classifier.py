@@ -74,3 +74,56 @@ def test_conflicting_scope_goes_to_review(inputs):
     mapping, rules, _ = inputs
     d = classify("6432", "网络游戏；外卖配送平台", mapping=mapping, rules=rules)
     assert d.needs_review and "排除词" in d.reason
+
+
+def test_an_excluded_clause_is_not_evidence(inputs):
+    mapping, rules, _ = inputs
+    d = classify("6513", "财务软件开发（不含网络游戏）", mapping=mapping, rules=rules)
+    assert d.category_code is None and not d.needs_review
+    assert "“不含网络游戏”为除外条款，不作为依据" in d.reason
+    assert "经营范围含“不含" not in d.reason
+
+
+@pytest.mark.parametrize(
+    "scope",
+    [
+        "企业管理软件开发，网络游戏、动漫设计除外",
+        "软件开发；不得从事网络游戏、动漫设计",
+        "游戏软件开发（限分支机构经营）；企业管理软件开发",
+        "软件开发（不包括数字出版）；技术咨询",
+    ],
+)
+def test_every_exclusion_form_is_set_apart(inputs, scope):
+    mapping, rules, _ = inputs
+    d = classify("6513", scope, mapping=mapping, rules=rules)
+    assert d.category_code is None, d.reason
+    assert "除外条款" in d.reason
+
+
+def test_boilerplate_is_dropped_and_real_evidence_kept(inputs):
+    mapping, rules, _ = inputs
+    scope = (
+        "一般项目：游戏软件开发；软件开发（除依法须经批准的项目外，凭营业执照依法自主开展经营活动）。"
+        "许可项目：第二类增值电信业务（依法须经批准的项目，经相关部门批准后方可开展经营活动）"
+    )
+    d = classify("6513", scope, mapping=mapping, rules=rules)
+    assert d.category_code == "0243" and "“游戏软件开发”" in d.reason
+
+
+def test_positive_and_negated_mentions_together(inputs):
+    mapping, rules, _ = inputs
+    d = classify("6513", "动漫设计；软件开发（不含网络游戏）", mapping=mapping, rules=rules)
+    assert d.category_code == "0243"
+    assert "“动漫设计”" in d.reason and "“不含网络游戏”为除外条款" in d.reason
+
+
+@pytest.mark.parametrize(
+    ("code", "review", "category"),
+    [("65", True, None), ("651", True, "0243"), ("01", False, None), ("886", True, "0255")],
+)
+def test_a_partial_code_lowers_confidence(inputs, code, review, category):
+    mapping, rules, _ = inputs
+    d = classify(code, "软件开发", mapping=mapping, rules=rules)
+    assert d.needs_review is review, d.reason
+    assert d.category_code == category
+    assert f"行业代码{code}只到" in d.reason

@@ -8,8 +8,8 @@ from django.test import Client
 from django.urls import reverse
 
 from wenchuang.classify.models import CultureCategory
+from wenchuang.classify.reference import reference_load
 from wenchuang.core import uscc
-from wenchuang.core.services import reference_load
 from wenchuang.registry.models import District, Enterprise, EnterpriseYear, ExportItem, Platform, Talent
 
 pytestmark = pytest.mark.django_db

@@ -6,9 +6,13 @@ from __future__ import annotations
 import pytest
 
 from wenchuang.accounts.testing import audit_rows_clear
+from wenchuang.classify.models import ClassificationDecision
 from wenchuang.core.uscc import make_valid
 from wenchuang.ingest import bench
+from wenchuang.ingest.models import AnnualSource, EnterpriseRegistration
 from wenchuang.registry.models import District, Enterprise, EnterpriseYear
+
+FIVE = (Enterprise, EnterpriseRegistration, ClassificationDecision, EnterpriseYear, AnnualSource)
 
 
 @pytest.mark.django_db(transaction=True)  # PostgreSQL's VACUUM between runs cannot run in a transaction
@@ -16,8 +20,11 @@ def test_the_benchmark_times_every_contender_on_the_same_rows(monkeypatch):
     written = []
     real_wipe = bench._wipe
 
+    five = []
+
     def wipe():
         written.append((Enterprise.objects.count(), EnterpriseYear.objects.count()))
+        five.append(tuple(m.objects.count() for m in FIVE))
         real_wipe()
 
     monkeypatch.setattr(bench, "_wipe", wipe)
@@ -31,7 +38,11 @@ def test_the_benchmark_times_every_contender_on_the_same_rows(monkeypatch):
     assert written[0] == (0, 0)
     assert set(written[1:-1]) == {(300, 300)}
     assert written[-1] == ((300, 300) if iie else (0, 0))
-    assert len(written) == 1 + len(bench.FLOOR_METHODS) - (out["database"] != "postgresql") + 2
+    floors = len(bench.FLOOR_METHODS) - (out["database"] != "postgresql")
+    assert len(written) == 1 + floors + 1 + 2
+    # the schema floor writes the same five tables as ours, row for row
+    assert five[1 + floors] == five[2 + floors] == (300,) * 5
+    assert out["schema_floor_s"] > 0 and out["goal_vs_schema_floor"] == "≤ 2×"
     assert out["rows"] == 600 and out["ours_s"] > 0 and out["floor_s"] > 0
     assert out["floor_method"] == ("copy" if out["database"] == "postgresql" else "executemany")
     assert "floor_bulk_create_s" in out

@@ -42,7 +42,7 @@ def test_it_lets_a_district_office_import_its_own_district(
     batch = _upload(district_admin_client, "registration", text, django_capture_on_commit_callbacks)
     assert (batch.status, batch.inserted, batch.rejected) == ("done", 1, 1)
     assert list(Enterprise.objects.values_list("uscc", flat=True)) == [uscc(1)]
-    ws = openpyxl.load_workbook(batch.error_file)["错误行"]
+    ws = openpyxl.load_workbook(batch.error_path)["错误行"]
     assert [row[3] for row in ws.iter_rows(min_row=2, values_only=True)] == [
         "区划代码330108不在您的管辖范围（西湖区）内"
     ]

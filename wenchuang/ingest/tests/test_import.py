@@ -138,7 +138,7 @@ def test_gb18030_csv_round_trips_through_the_error_file(reference):
     rows[1][0] = rows[1][0][:17] + ("0" if rows[1][0][17] != "0" else "1")
     b = imp("registration", csv_bytes(REG_HEADER, rows, "gb18030"), mode="valid-only")
     assert (b.inserted, b.rejected) == (1, 1)
-    ws = openpyxl.load_workbook(b.error_file)["错误行"]
+    ws = openpyxl.load_workbook(b.error_path)["错误行"]
     header, line = [c.value for c in ws[1]], [c.value for c in ws[2]]
     assert header[:4] == ["行号", "列", "值", "原因"]
     assert line[0] == 3 and line[1] == "统一社会信用代码"
@@ -250,7 +250,7 @@ def test_it_refuses_a_file_over_the_size_limit(registered, settings):
 
 
 def _rejected_reason(b, row=2):
-    ws = openpyxl.load_workbook(b.error_file)["错误行"]
+    ws = openpyxl.load_workbook(b.error_path)["错误行"]
     found = {r[0].value: r[3].value for r in ws.iter_rows(min_row=2)}
     return found[row]
 
@@ -267,7 +267,7 @@ def _rejected_reason(b, row=2):
         ("annual", ["统一社会信用代码", "年度", "营业收入"], [1, 2022, "-5"], "营业收入：不能为负数"),
         ("annual", ["统一社会信用代码", "年度", "营业收入"], [1, 1990, "5"], "1990年不在规划数据年度范围"),
         ("annual", ["统一社会信用代码", "年度", "营业收入"], [77, 2022, "5"], "尚未登记"),
-        ("registration", REG_HEADER, [1, "甲", "8610", "", "330782", "", ""], "区划代码330782不在本市"),
+        ("registration", REG_HEADER, [1, "甲", "8610", "", "330782", "", ""], "区划代码：“330782”不是本市"),
         (
             "tax",
             ["统一社会信用代码", "年度", "纳税额", "纳税信用等级"],
@@ -292,7 +292,10 @@ def test_duplicate_uscc_in_the_file_is_rejected(registered):
     rows.append(list(rows[0]))
     b = imp("registration", csv_bytes(REG_HEADER, rows))
     assert (b.status, b.rejected) == ("rejected", 2)
-    assert "在文件中重复（另见第4行）" in _rejected_reason(b, 2)
+    assert "在文件中重复（另见第4行）：第2、4行都未写入" in _rejected_reason(b, 2)
+    ws = openpyxl.load_workbook(b.error_file).worksheets[0]
+    cells = {r[0]: r[2] for r in ws.iter_rows(min_row=2, values_only=True)}
+    assert cells == {2: rows[0][0], 4: rows[0][0]}  # the value cell names the repeated code
     assert state() == before
 
 

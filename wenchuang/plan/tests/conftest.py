@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
-from wenchuang.core.services import reference_load
+from wenchuang.classify.reference import reference_load
 
 PLAN_FILE = Path(settings.DATA_DIR) / "plans" / "hangzhou-14th-culture.yaml"
 

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
+from wenchuang.demo.generate import demo_generate
 from wenchuang.plan.services import plan_load
-from wenchuang.registry.demo import demo_generate
 from wenchuang.stats import selectors, services
 from wenchuang.stats.tests import factories as f
 

@@ -13,7 +13,7 @@ from docx import Document as read_docx
 from openpyxl import load_workbook
 
 from wenchuang.registry.models import District
-from wenchuang.reports import services
+from wenchuang.reports import sections, services
 from wenchuang.reports.tests.conftest import PLAN, api_values, pdf_text
 
 pytestmark = pytest.mark.django_db
@@ -65,15 +65,17 @@ def test_monitoring_report_in_three_formats_matches_the_api(demo, tmp_path) -> N
             continue
         row = by_name[d["name"]]
         assert _num(row[3]) == (None if d["value"] is None else Decimal(d["value"])), d["code"]
-        assert row[7] == (d["progress"]["status_label"] or "—")
-        assert row[8] == d["source_label"]
+        assert row[8] == (d["progress"]["status_label"] or "—")
+        assert row[9].startswith(d["source_label"])
         if d["progress"]["completion"] is not None:
-            assert row[5] == f"{d['progress']['completion'] * 100:.1f}%"
+            assert row[6] == f"{d['progress']['completion'] * 100:.1f}%"
+        if d["progress"]["target_ratio"] is not None:
+            assert row[5] == f"{d['progress']['target_ratio'] * 100:.1f}%"
         checked += 1
     assert checked == 9
     text = "\n".join(_docx_text(build["docx"].content))
     va = Decimal(api["value_added"]["value"])
-    assert f"2024年全市文化产业增加值{va:,.2f}亿元，同比增长" in text
+    assert f"2024年全市文化产业增加值{va:,.2f}亿元（微观数据计算），同比增长" in text
     for heading in (
         "一、总体情况",
         "二、主要指标监测",
@@ -101,7 +103,7 @@ def test_monitoring_report_in_three_formats_matches_the_api(demo, tmp_path) -> N
         assert isinstance(cell.value, float | int)
         assert Decimal(str(cell.value)) == Decimal(d["value"]), d["code"]
         assert cell.number_format in ("#,##0.00", "#,##0")
-        completion = xl[d["name"]][5]
+        completion = xl[d["name"]][6]
         if d["progress"]["completion"] is not None:
             assert completion.value == pytest.approx(d["progress"]["completion"])
             assert completion.number_format == "0.0%"
@@ -118,11 +120,15 @@ def test_monitoring_report_in_three_formats_matches_the_api(demo, tmp_path) -> N
     assert f"{va:,.2f}" in pdf
     assert f"{Decimal(api['total_output']['value']):,.2f}" in pdf
 
-    # Same data and parameters → the same text and cells; only the generation time differs.
+    # Same data and parameters → the same text and cells; only the generation time (and the cover's
+    # date, which is the generation day when no version fixed it) differs.
     again = services.report_build(kind="monitoring", plan_code=PLAN, year=2024, fmt="docx", generated_at=T2)
     first, second = _docx_text(build["docx"].content), _docx_text(again.content)
     differ = [(a, b) for a, b in zip(first, second, strict=True) if a != b]
-    assert differ == [("生成时间：2026-01-02 03:04:05", "生成时间：2027-06-07 08:09:10")]
+    assert differ == [
+        ("2026年1月2日", "2027年6月7日"),
+        ("生成时间：2026-01-02 03:04:05", "生成时间：2027-06-07 08:09:10"),
+    ]
     again_xlsx = services.report_build(
         kind="monitoring", plan_code=PLAN, year=2024, fmt="xlsx", generated_at=T2
     )
@@ -141,9 +147,11 @@ def test_final_evaluation_states_achievement_first_year_cagr_and_2035_outlook(de
     assert rows[0][5:] == [
         "是否实现",
         "首次达标年份",
+        "目标完成率",
         "2020年以来年均增速",
         "目标所需年均增速",
         "2035年展望：每年还需增长",
+        "数据来源",
     ]
     by_name = {r[0]: r for r in rows[1:]}
     for code in ("value_added", "total_output", "digital_share", "platforms"):
@@ -151,26 +159,51 @@ def test_final_evaluation_states_achievement_first_year_cagr_and_2035_outlook(de
         row = by_name[d["name"]]
         assert _num(row[3]) == Decimal(d["value"])
         assert row[5] == ("已实现" if d["progress"]["target_met"] else "未实现")
-        assert row[7] == f"{d['progress']['observed_rate'] * 100:.1f}%"
-        assert row[8] == f"{d['progress']['required_rate'] * 100:.1f}%"
+        assert row[8] == f"{d['progress']['observed_rate'] * 100:.1f}%"
+        assert row[9] == f"{d['progress']['required_rate'] * 100:.1f}%"
+        assert row[11].startswith(d["source_label"])
         if d["progress"]["target_met"]:
             assert row[6].endswith("年")
         else:
             assert row[6] == "—"
     # The 2035 outlook of value added is the growth still needed per year for the 2035 target.
     rate = api["value_added_2035"]["progress"]["rate_still_required"]
-    assert by_name[api["value_added"]["name"]][9] == f"{rate * 100:.1f}%"
+    assert by_name[api["value_added"]["name"]][10] == f"{rate * 100:.1f}%"
     text = "\n".join(_docx_text(built.content))
     assert "面向2035年远景目标，全市文化产业增加值须达到4570亿元" in text
+
+    # The drafted 存在问题: every unmet indicator with its gap and 目标完成率 (value ÷ target), computed
+    # here from the API's values; at the end of the period nothing drafted says 进展顺利.
+    drafts = sections.drafts(built.data)
+    assert all("进展顺利" not in t for t in drafts.values())
+    unmet = [
+        d
+        for d in api.values()
+        if not d["code"].endswith("_2035")
+        and d["value"] is not None
+        and d["target"]["value"] is not None
+        and not d["progress"]["target_met"]
+    ]
+    assert unmet, "the demo data leaves some indicators unmet"
+    for d in unmet:
+        value, target = Decimal(d["value"]), Decimal(d["target"]["value"])
+        line = next(x for x in drafts["problems"].splitlines() if x.startswith(d["name"] + "未实现"))
+        assert f"目标完成率{float(value / target) * 100:.1f}%" in line, line
+        assert d["name"] + "未实现" in text  # the document carries the draft
+    met = [d["name"] for d in api.values() if d["progress"]["target_met"] and not d["code"].endswith("_2035")]
+    for name in met:
+        assert name in drafts["achievements"]
 
     pdf = services.report_build(kind="final-evaluation", plan_code=PLAN, fmt="pdf", generated_at=T1)
     body = pdf_text(pdf.content, tmp_path)
     assert "“十四五”规划终期评估报告" in body.replace("\n", "") or "终期评估报告" in body
-    assert "二、规划指标完成情况" in body and "三、2035年远景目标展望" in body
+    for heading in ("二、主要成效", "三、规划指标完成情况", "四、2035年远景目标展望", "存在问题", "对策建议"):
+        assert heading in body, heading
+    assert "“十五五”思路" in body
     xlsx = services.report_build(kind="final-evaluation", plan_code=PLAN, fmt="xlsx", generated_at=T1)
     ws = load_workbook(io.BytesIO(xlsx.content))["终期评估"]
     xl = {r[0].value: r for r in ws.iter_rows(min_row=3) if r[0].value}
-    cell = xl[api["value_added"]["name"]][7]
+    cell = xl[api["value_added"]["name"]][8]
     assert cell.value == pytest.approx(api["value_added"]["progress"]["observed_rate"])
     assert cell.number_format == "0.0%"
 

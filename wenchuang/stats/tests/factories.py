@@ -6,7 +6,7 @@ import itertools
 from decimal import Decimal
 
 from wenchuang.classify.models import CultureCategory
-from wenchuang.core.services import reference_load
+from wenchuang.classify.reference import reference_load
 from wenchuang.registry.models import District, Enterprise, EnterpriseYear, Platform
 
 _seq = itertools.count(1)

@@ -53,6 +53,7 @@ def test_an_official_figure_saved_in_the_admin_refreshes_the_stored_value(
             "area_code": "",
             "value": "2285",
             "unit": "亿元",
+            "reliability": "verified",
             "source_document": "2020年统计公报",
             "source_url": "",
             "note": "",

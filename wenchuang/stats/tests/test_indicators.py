@@ -12,9 +12,9 @@ import pytest
 from django.conf import settings
 from django.core.management import call_command
 
+from wenchuang.demo.generate import demo_generate
 from wenchuang.plan.models import Indicator
 from wenchuang.plan.services import plan_load
-from wenchuang.registry.demo import demo_generate
 from wenchuang.stats import selectors, services
 from wenchuang.stats.models import IndicatorValue
 from wenchuang.stats.tests import factories as f
@@ -95,8 +95,10 @@ def test_official_figures_take_precedence_and_change_the_status(demo: None) -> N
     assert after.status == "deterioration" and after.ratio is not None and after.ratio < 0
     assert "2022年最新值2,100" in after.explanation
     share = _value("gdp_share", 2022)
-    expected = before.computed_value / Decimal(18753) * 100
-    assert share.computed_value == pytest.approx(expected, rel=Decimal("1e-6"))
+    # Derived from the chosen inputs: the official value added (not the micro data's) over official GDP.
+    expected = Decimal(2100) / Decimal(18753) * 100
+    assert share.headline_value == pytest.approx(expected, rel=Decimal("1e-6"))
+    assert share.headline_source == "official" and share.components["numerator"]["source"] == "official"
     with pytest.raises(services.OfficialFigureError):
         services.official_figure_enter(code="gdp", year=2023, value=1, unit="万元", source_document=" ")
 

@@ -6,7 +6,7 @@ import pytest
 from django.conf import settings
 from django.test import Client
 
-from wenchuang.core.services import reference_load
+from wenchuang.classify.reference import reference_load
 from wenchuang.plan.services import plan_load
 from wenchuang.registry.models import Platform
 

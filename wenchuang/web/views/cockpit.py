@@ -30,7 +30,7 @@ def cockpit(request: HttpRequest) -> HttpResponse:
     scope = selectors.districts_scope(user=request.user)
     districts = selectors.district_totals(year=year, districts=scope)
     belts = [presenters.unit_figure(unit.name, v) for unit, v in rows.belts]
-    belt_values = [None if v is None else float(v.headline_value or 0) for _u, v in rows.belts]
+    belt_values = [None if v is None or v.value is None else float(v.value) for _u, v in rows.belts]
     belt_targets = [
         None if v is None or v.target_value is None else float(v.target_value) for _u, v in rows.belts
     ]
@@ -38,7 +38,11 @@ def cockpit(request: HttpRequest) -> HttpResponse:
         cards=cards,
         gdp=presenters.indicator_card(rows.gdp_indicator, rows.gdp_share) if rows.gdp_indicator else None,
         western=presenters.unit_figure(_("西部五区县（市）"), rows.western),
-        western_value=presenters.num(rows.western.headline_value) if rows.western else "—",
+        western_value=presenters.num(rows.western.value)
+        if rows.western and rows.western.value is not None
+        else _("暂无数据"),
+        vision=[presenters.indicator_card(ind, v) for ind, v in rows.vision],
+        end_of_period=year >= plan.end_year,
         belts=belts,
         districts=districts,
         district_office=scope is not None,

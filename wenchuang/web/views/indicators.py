@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from decimal import Decimal
 from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
@@ -27,9 +28,10 @@ def _load(request: HttpRequest, code: str) -> tuple[Plan, Indicator, dict[str, A
         raise Http404("no such indicator")
     series = selectors.indicator_series(plan=plan, code=code)
     years = [v.year for v in series]
+    coverage = {c.year: c.coverage for c in selectors.value_added_coverage(plan=plan)}
     year = selectors.year_pick(years=years, asked=request.GET.get("year"))
     scope = selectors.districts_scope(user=request.user)
-    data: dict[str, Any] = {"series": series, "year": year, "years": years}
+    data: dict[str, Any] = {"series": series, "year": year, "years": years, "coverage": coverage}
     latest = next((v for v in series if v.year == year), None)
     data["latest"] = latest
     data["by_district"] = (
@@ -53,32 +55,45 @@ def _load(request: HttpRequest, code: str) -> tuple[Plan, Indicator, dict[str, A
 
 
 def _tables(indicator: Indicator, data: dict[str, Any]) -> list[dict[str, Any]]:
-    """Every chart's data as a plain table (screen readers, copy-paste and the downloads)."""
+    """Every chart's data as a plain table (screen readers, copy-paste and the downloads). Cells keep
+    numbers as numbers (Decimal/float); `_display` formats them for the page only."""
     unit = indicator.unit
-    tables = [
-        {
-            "key": "series",
-            "title": _("历年数值"),
-            "header": [
-                _("年度"),
-                f"{_('采用值')}（{unit}）",
-                _("来源"),
-                _("计算值"),
-                _("官方值"),
-                _("进度状态"),
-            ],
-            "rows": [
-                [
-                    v.year,
-                    presenters.num(v.headline_value),
-                    str(presenters.SOURCE_LABELS.get(v.headline_source, v.headline_source)),
-                    presenters.num(v.computed_value),
-                    presenters.num(v.official_value) if v.official_value is not None else "—",
-                    presenters.status_label(v.status) if v.status else "—",
-                ]
-                for v in data["series"]
-            ],
-        }
+    with_coverage = indicator.code.startswith("value_added") and bool(data["coverage"])
+    header = [
+        _("年度"),
+        f"{_('采用值')}（{unit}）",
+        _("来源"),
+        _("可靠性"),
+        _("同比增速"),
+        _("计算值"),
+        _("官方值"),
+        _("目标完成率"),
+        _("增量完成度"),
+        _("进度状态"),
+    ]
+    if with_coverage:
+        header.append(_("数据库覆盖率（微观÷官方）"))
+    rows = []
+    for v in data["series"]:
+        g = v.yoy
+        row: list[Any] = [
+            v.year,
+            v.value,
+            v.source_label,
+            v.reliability_label or "—",
+            (g.rate if g.comparable else g.note) if g is not None else None,
+            v.computed_value,
+            v.official_value,
+            v.target_ratio,
+            v.completion,
+            presenters.status_label(v.status) if v.status else "—",
+        ]
+        if with_coverage:
+            row.append(data["coverage"].get(v.year))
+        rows.append(row)
+    percent_cols = {4, 7, 8, 10}
+    tables: list[dict[str, Any]] = [
+        {"key": "series", "title": _("历年数值"), "header": header, "rows": rows, "percent": percent_cols}
     ]
     if data["by_district"] is not None:
         tables.append(
@@ -86,7 +101,7 @@ def _tables(indicator: Indicator, data: dict[str, Any]) -> list[dict[str, Any]]:
                 "key": "district",
                 "title": _("按区县"),
                 "header": [_("区划代码"), _("区县"), f"{_('数值')}（{unit}）"],
-                "rows": [[r["code"], r["name"], presenters.num(r["value"])] for r in data["by_district"]],
+                "rows": [[r["code"], r["name"], r["value"]] for r in data["by_district"]],
             }
         )
     if data["by_major"] is not None:
@@ -95,7 +110,7 @@ def _tables(indicator: Indicator, data: dict[str, Any]) -> list[dict[str, Any]]:
                 "key": "major",
                 "title": _("按文化产业大类"),
                 "header": [_("大类代码"), _("大类"), f"{_('数值')}（{unit}）"],
-                "rows": [[r["code"] or "—", r["name"], presenters.num(r["value"])] for r in data["by_major"]],
+                "rows": [[r["code"] or "—", r["name"], r["value"]] for r in data["by_major"]],
             }
         )
     if data["by_unit"] is not None:
@@ -108,7 +123,7 @@ def _tables(indicator: Indicator, data: dict[str, Any]) -> list[dict[str, Any]]:
                     [
                         u.get_kind_display(),
                         u.name,
-                        presenters.num(v.headline_value),
+                        v.headline_value,
                         v.unit,
                         presenters.target_display(v.target_op, v.target_value) or "—",
                     ]
@@ -116,7 +131,21 @@ def _tables(indicator: Indicator, data: dict[str, Any]) -> list[dict[str, Any]]:
                 ],
             }
         )
+    for t in tables:
+        pcts: set[int] = t.get("percent", set())
+        table_rows: list[list[Any]] = t["rows"]
+        t["display"] = [[_display(c, i in pcts) for i, c in enumerate(row)] for row in table_rows]
     return tables
+
+
+def _display(value: Any, percent: bool) -> Any:
+    if value is None:
+        return "—"
+    if percent and isinstance(value, float):
+        return presenters.pct(value)
+    if isinstance(value, Decimal | float):
+        return presenters.num(value)
+    return value
 
 
 @staff_required
@@ -126,21 +155,16 @@ def indicator_detail(request: HttpRequest, code: str) -> HttpResponse:
     series = data["series"]
     latest = data["latest"]
     projection: list[tuple[int, float]] = []
-    if (
-        latest is not None
-        and latest.projected_value is not None
-        and latest.target_year
-        and latest.headline_value
-    ):
+    if latest is not None and latest.projected_value is not None and latest.target_year and latest.value:
         projection = [
-            (latest.year, float(latest.headline_value)),
+            (latest.year, float(latest.value)),
             (latest.target_year, round(latest.projected_value, 2)),
         ]
     chart_series = charts.indicator_series(
         name=indicator.name,
         unit=indicator.unit,
         years=[v.year for v in series],
-        values=[None if v.headline_value is None else float(v.headline_value) for v in series],
+        values=[None if v.value is None else float(v.value) for v in series],
         target_year=indicator.target_year,
         target_value=float(indicator.target_value) if indicator.target_value is not None else None,
         projection=projection,
@@ -151,7 +175,7 @@ def indicator_detail(request: HttpRequest, code: str) -> HttpResponse:
         value_col = 2
         chart_for[t["key"]] = charts.bars(
             [str(r[1]) for r in t["rows"]],
-            [_float(r[value_col]) for r in t["rows"]],
+            [None if r[value_col] is None else float(r[value_col]) for r in t["rows"]],
             name=indicator.name,
             unit=indicator.unit,
         )
@@ -166,21 +190,16 @@ def indicator_detail(request: HttpRequest, code: str) -> HttpResponse:
         "year": data["year"],
         "years": data["years"],
         "scoped": data["scoped"],
+        "coverage": [(y, presenters.pct(c)) for y, c in sorted(data["coverage"].items())],
     }
     return render(request, "web/indicator.html", context)
 
 
-def _float(text: str) -> float | None:
-    try:
-        return float(str(text).replace(",", ""))
-    except ValueError:
-        return None
-
-
 def _cell(value: Any) -> Any:
-    """Numbers back to numbers for Excel ("2,852.76" → 2852.76); other text unchanged."""
-    number = _float(value) if isinstance(value, str) else None
-    return value if number is None else number
+    """A cell for Excel/CSV: numbers stay numbers (Decimal → float), text unchanged."""
+    if isinstance(value, Decimal):
+        return float(value)
+    return value
 
 
 @staff_required
@@ -196,7 +215,7 @@ def indicator_export(request: HttpRequest, code: str, fmt: str) -> HttpResponse:
         for t in tables:
             rows.append([f"# {t['title']}"])
             rows.append([str(h) for h in t["header"]])
-            rows.extend(t["rows"])
+            rows.extend([[_cell(c) for c in row] for row in t["rows"]])
             rows.append([])
         return csv_response(f"{filename}.csv", [indicator.name], rows)
     if fmt == "xlsx":

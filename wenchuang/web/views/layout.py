@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from wenchuang.plan.selectors import plan_spatial_units
-from wenchuang.stats.models import IndicatorValue
+from wenchuang.stats.readmodel import IndicatorRow
 from wenchuang.web import charts, presenters, selectors
 
 
@@ -21,12 +21,9 @@ def spatial_layout(request: HttpRequest) -> HttpResponse:
     units = plan_spatial_units(plan=plan)
     years = selectors.indicator_years(plan=plan)
     year = selectors.year_pick(years=years, asked=request.GET.get("year"))
-    values: dict[tuple[str, str], IndicatorValue] = {}
+    values: dict[tuple[str, str], IndicatorRow] = {}
     if year is not None:
-        values = {
-            (v.spatial_unit_code, v.indicator_code): v
-            for v in selectors.unit_indicator_values(plan=plan, year=year)
-        }
+        values = {(r.spatial_unit, r.code): r for r in selectors.unit_rows(plan=plan, year=year)}
     chosen = next((u for u in units if u.code == request.GET.get("unit")), units[0] if units else None)
     rows = []
     for u in units:
@@ -38,7 +35,7 @@ def spatial_layout(request: HttpRequest) -> HttpResponse:
                 "districts": "、".join(d.name for d in sorted(u.districts.all(), key=lambda d: d.code)),
                 "platforms": [link.platform for link in u.platform_links.all()],
                 "output": presenters.unit_figure(u.name, output),
-                "value_added": presenters.num(added.headline_value) if added else "—",
+                "value_added": presenters.num(added.value) if added else "—",
             }
         )
     chosen_names = [d.name for d in chosen.districts.all()] if chosen else []

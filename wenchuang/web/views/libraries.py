@@ -11,13 +11,10 @@ from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
+from wenchuang.accounts.personal_data import talent_personal_data_for_user
 from wenchuang.classify.models import ClassificationDecision
 from wenchuang.registry.models import Platform, Talent
-from wenchuang.registry.selectors import (
-    district_list_for_user,
-    enterprise_get_for_user,
-    talent_personal_data_for_user,
-)
+from wenchuang.registry.selectors import district_list_for_user, enterprise_get_for_user
 from wenchuang.web import selectors
 from wenchuang.web.views.common import is_htmx, paginate, query_without_page, staff_required
 

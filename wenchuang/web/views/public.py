@@ -35,7 +35,7 @@ def home(request: HttpRequest) -> HttpResponse:
                     "unit": ind.unit,
                     "base_display": format_value(ind.base_value),
                     "target_display": ind.target_display,
-                    "latest": presenters.num(v.headline_value) if v else "—",
+                    "latest": presenters.num(v.value) if v and v.value is not None else "暂无数据",
                     "status_label": presenters.status_label(v.status) if v and v.status else "",
                     "badge": presenters.STATUS_BADGES.get(v.status, "text-bg-secondary") if v else "",
                 }

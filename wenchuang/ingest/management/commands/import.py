@@ -86,3 +86,15 @@ class Command(BaseCommand):
         for key, label in labels.items():
             if summary.get(key) not in (None, ""):
                 self.stdout.write(f"  {label}：{summary[key]}")
+        if summary.get("district_mapped"):
+            mapped = summary["district_mapped"]
+            self.stdout.write(f"  区县按名称或2021年前旧区划换算：{mapped}行（原值已保留）")
+        review = summary.get("district_review") or []
+        if review:
+            rows = "、".join(map(str, review[:20])) + ("等" if len(review) > 20 else "")
+            self.stdout.write(f"  区县归属待核实：{len(review)}行（第{rows}行）")
+        ignored = summary.get("ignored_columns") or []
+        if ignored:
+            self.stdout.write(f"  未导入的列（{len(ignored)}）：")
+            for line in ignored:
+                self.stdout.write(f"    · {line}")

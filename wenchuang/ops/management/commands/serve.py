@@ -1,0 +1,64 @@
+"""`wenchuang serve`: the web server (gunicorn) and the background-job worker together; the worker is
+restarted with back-off when it dies (the site keeps serving); Ctrl-C or SIGTERM stops both."""
+
+from __future__ import annotations
+
+import signal
+import sys
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandParser
+
+from wenchuang.core.signals import worker_check
+from wenchuang.core.supervise import Supervisor
+
+
+class Command(BaseCommand):
+    help = "启动网站（gunicorn）与后台任务处理进程；Ctrl-C 同时停止。"
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--host", default="127.0.0.1")
+        parser.add_argument("--port", type=int, default=8000)
+        parser.add_argument("--workers", type=int, default=2)
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        bind = f"{options['host']}:{options['port']}"
+        web_argv = [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "wenchuang.wsgi:application",
+            "--bind",
+            bind,
+            "--workers",
+            str(options["workers"]),
+            "--threads",
+            "4",
+            "--access-logfile",
+            "-",
+            # The default control socket is one path per machine user: two instances would collide.
+            "--no-control-socket",
+        ]
+        sup = Supervisor(
+            web_argv=web_argv,
+            worker_argv=[sys.executable, "-m", "wenchuang.cli", "db_worker"],
+            on_worker_exit=lambda code: _check(code),
+            every_minute=lambda: _check(None),
+        )
+        signal.signal(signal.SIGTERM, sup.stop)
+        self.stdout.write(self.style.SUCCESS(f"文创E点通已启动：http://{bind}/  （Ctrl-C 停止）"))
+        sup.run()
+        if sup.web is not None and sup.web.returncode not in (0, -2, -15, None):
+            self.stderr.write(f"网站进程异常退出（返回码 {sup.web.returncode}）")
+        if sup.restarts:
+            self.stdout.write(f"后台任务处理进程共重启 {sup.restarts} 次")
+
+
+def _check(exit_code: int | None) -> None:
+    """Let the apps fail the jobs a dead worker left running (e.g. import batches)."""
+    from django.db import close_old_connections
+
+    try:
+        worker_check.send(sender=Command, exit_code=exit_code)
+    finally:
+        close_old_connections()
