@@ -126,10 +126,12 @@ def _products(insts: list[Institution]) -> int:
             amount_max="1000",
             term_months_max=36,
             collateral="信用（无抵押）",
-            eligibility=[
-                {"fact": "score", "op": ">=", "value": 600, "label": "信用评分不低于600分"},
-                {"fact": "years", "op": ">=", "value": 2, "label": "经营满2年"},
-            ],
+            eligibility={
+                "and": [
+                    {">=": [{"var": "credit_score"}, 600]},
+                    {"<=": [{"var": "founded_on"}, {"years_ago": 2}]},
+                ]
+            },
         ),
         dict(
             institution=bank,
@@ -142,7 +144,7 @@ def _products(insts: list[Institution]) -> int:
             term_months_max=36,
             collateral="著作权、专利质押",
             target_majors=["01", "02", "03", "04"],
-            eligibility=[{"fact": "score", "op": ">=", "value": 500, "label": "信用评分不低于500分"}],
+            eligibility={">=": [{"var": "credit_score"}, 500]},
         ),
         dict(
             institution=rural,
@@ -154,9 +156,7 @@ def _products(insts: list[Institution]) -> int:
             amount_max="300",
             term_months_max=24,
             collateral="信用或保证",
-            eligibility=[
-                {"fact": "tax_grade", "op": "in", "value": ["A", "B", "M"], "label": "纳税信用M级及以上"}
-            ],
+            eligibility={"in": [{"var": "credit_grade"}, ["AAA", "AA", "A", "BBB"]]},
         ),
         dict(
             institution=guarantor,
@@ -168,7 +168,7 @@ def _products(insts: list[Institution]) -> int:
             amount_max="2000",
             term_months_max=36,
             collateral="反担保可协商",
-            eligibility=[{"fact": "score", "op": ">=", "value": 450, "label": "信用评分不低于450分"}],
+            eligibility={">=": [{"var": "credit_score"}, 450]},
         ),
     ]
     FinanceProduct.objects.bulk_create([FinanceProduct(is_demo=True, **s) for s in specs])

@@ -132,7 +132,7 @@ class _ProductSerializer(serializers.Serializer):
     term_months_max = serializers.IntegerField()
     collateral = serializers.CharField()
     target_majors = serializers.ListField(child=serializers.CharField())
-    eligibility = serializers.JSONField()
+    eligibility = serializers.JSONField(help_text="准入规则（规则引擎JsonLogic）")
 
 
 class ProductListApi(APIView):
@@ -144,6 +144,7 @@ class ProductListApi(APIView):
 
         eligible = serializers.BooleanField(allow_null=True, help_text="本企业是否符合（企业用户）")
         reasons = serializers.ListField(child=serializers.CharField(), help_text="逐条条件与本企业数据")
+        hints = serializers.ListField(child=serializers.CharField(), help_text="如何才能符合")
 
     @extend_schema(
         tags=[TAG],
@@ -161,12 +162,15 @@ class ProductListApi(APIView):
                     {
                         **_ProductSerializer(product).data,
                         "eligible": result.eligible,
+                        "hints": result.hints,
                         "reasons": result.reasons,
                     }
                 )
         else:
             for product in selectors.product_list_for_user(user=request.user):
-                rows.append({**_ProductSerializer(product).data, "eligible": None, "reasons": []})
+                rows.append(
+                    {**_ProductSerializer(product).data, "eligible": None, "reasons": [], "hints": []}
+                )
         return Response(rows)
 
 
