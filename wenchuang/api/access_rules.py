@@ -28,6 +28,7 @@ _PUBLIC = grant(GET_ONLY, GET_ONLY)
 _READERS = ("city_admin", "district_admin", "data_manager", "enterprise_user")
 _IMPORTERS = ("city_admin", "data_manager", "district_admin")
 _CITY_WIDE = ("city_admin", "data_manager")
+_FINANCE = ("city_admin", "district_admin", "enterprise_user", "finance_user")
 
 
 def _batch_rule(name: str, method: str, what: str) -> Rule:
@@ -88,5 +89,41 @@ RULES: list[Rule] = [
         grant(DENY, **{actor: {"GET": METHOD, "POST": DENY} for actor in _READERS}),
         kwargs={"pk": 999999},
         note="撤销本人令牌（他人令牌与不存在同样403）",
+    ),
+    # 金融服务 (see wenchuang/api/views/finance.py)
+    Rule("api:finance-scorecard", _PUBLIC, note="信用评分表（公开）"),
+    Rule("api:finance-my-score", grant(DENY, CHALLENGE, enterprise_user=GET_ONLY), note="本企业评分与理由"),
+    Rule(
+        "api:finance-products", grant(DENY, CHALLENGE, **dict.fromkeys(_FINANCE, GET_ONLY)), note="金融产品"
+    ),
+    Rule(
+        "api:finance-demands",
+        grant(
+            DENY,
+            CHALLENGE,
+            **{actor: {"GET": ALLOW, "POST": DENY} for actor in _FINANCE if actor != "enterprise_user"},
+            enterprise_user=ALLOW,
+        ),
+        note="融资需求列表（GET，按范围）与发布（POST：企业；其他角色403）",
+    ),
+    Rule(
+        "api:finance-demand",
+        grant(DENY, CHALLENGE, **{actor: {"GET": SCOPED, "POST": METHOD} for actor in _FINANCE}),
+        kwargs={"pk": "scope:finance_demand.pk"},
+        note="融资需求详情（范围外与不存在同样403）",
+    ),
+    Rule(
+        "api:finance-demand-respond",
+        grant(DENY, CHALLENGE, finance_user={"GET": METHOD, "POST": SCOPED}),
+        kwargs={"pk": "scope:finance_demand.pk"},
+        note="机构答复（共享给本机构的需求）",
+    ),
+    Rule(
+        "api:finance-pool", grant(DENY, CHALLENGE, city_admin=GET_ONLY, finance_user=GET_ONLY), note="资金池"
+    ),
+    Rule(
+        "api:finance-events",
+        grant(DENY, CHALLENGE, **dict.fromkeys(_FINANCE, GET_ONLY)),
+        note="投融资对接活动",
     ),
 ]

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from wenchuang.api.views import docs, enterprises, imports, public
+from wenchuang.api.views import docs, enterprises, finance, imports, public
 
 app_name = "api"
 
@@ -23,4 +23,16 @@ urlpatterns = [
     path("imports/<int:pk>/", imports.ImportDetailApi.as_view(), name="import-detail"),
     path("imports/<int:pk>/undo/", imports.ImportUndoApi.as_view(), name="import-undo"),
     path("imports/<int:pk>/errors/", imports.ImportErrorsApi.as_view(), name="import-errors"),
+    path("finance/scorecard/", finance.ScorecardApi.as_view(), name="finance-scorecard"),
+    path("finance/score/", finance.MyScoreApi.as_view(), name="finance-my-score"),
+    path("finance/products/", finance.ProductListApi.as_view(), name="finance-products"),
+    path("finance/demands/", finance.DemandListCreateApi.as_view(), name="finance-demands"),
+    path("finance/demands/<int:pk>/", finance.DemandDetailApi.as_view(), name="finance-demand"),
+    path(
+        "finance/demands/<int:pk>/responses/",
+        finance.DemandRespondApi.as_view(),
+        name="finance-demand-respond",
+    ),
+    path("finance/pool/", finance.PoolApi.as_view(), name="finance-pool"),
+    path("finance/events/", finance.EventListApi.as_view(), name="finance-events"),
 ]

@@ -1,92 +1,101 @@
-"""Eligibility of one enterprise for one finance product, condition by condition, with the reason.
+"""Eligibility of enterprises for finance products, on the shared rule engine (wenchuang.rules).
 
-A product's rule is a list of conditions `{"fact": "score", "op": ">=", "value": 600, "label": "…"}`
-over the enterprise facts below. This module is the narrow interface the finance app uses
-(`evaluate(conditions, facts)`); each condition is evaluated as a JsonLogic expression, the form the
-shared rule engine stores rules in, so switching to that engine replaces this body only.
-
-Facts: score (总分), grade, tax_grade, years, revenue (万元, latest year), growth (%), employees,
-major (文化产业大类代码, "01"–"09"), district (区划代码), above_scale (bool).
+A product's rule is a JsonLogic rule over the engine's facts (registered by every app: district,
+culture_major, founded_on, revenue, employees, tax_credit, … and this app's credit_score and
+credit_grade), e.g. {"and": [{">=": [{"var": "credit_score"}, 600]}, {"<=": [{"var": "founded_on"},
+{"years_ago": 2}]}]}. Its target industries (大类) are one more condition. For one enterprise every
+condition is explained (✓ / ✗ / 缺数据) with what it would take to qualify; for a product, the
+qualifying enterprises are selected by one SQL condition (rules.compile).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
-from json_logic import jsonLogic
+from django.db.models import QuerySet
 
-OPS = {">=": "不低于", ">": "高于", "<=": "不高于", "<": "低于", "==": "为", "!=": "不为", "in": "属于"}
-FACT_LABELS = {
-    "score": "信用评分",
-    "grade": "信用等级",
-    "tax_grade": "纳税信用等级",
-    "years": "经营年限（年）",
-    "revenue": "营业收入（万元）",
-    "growth": "营业收入增长率（%）",
-    "employees": "从业人员（人）",
-    "major": "文化产业大类",
-    "district": "所在区县",
-    "above_scale": "规模以上企业",
-}
-
-
-class RuleError(ValueError):
-    """A condition that cannot be used (message in Chinese)."""
-
-
-@dataclass(frozen=True)
-class ConditionResult:
-    label: str
-    ok: bool | None  # None: the fact is missing (暂无数据), which does not qualify
-    actual: str
+from wenchuang.registry.models import Enterprise
+from wenchuang.rules import logic
+from wenchuang.rules.compile import matching_ids
+from wenchuang.rules.facts import FactContext, format_value, get_fact, load_facts
+from wenchuang.rules.params import param_values
 
 
 @dataclass(frozen=True)
 class Eligibility:
     eligible: bool
-    conditions: tuple[ConditionResult, ...]
-
-    @property
-    def reasons(self) -> list[str]:
-        return [f"{'✓' if c.ok else '✗'} {c.label}（当前：{c.actual}）" for c in self.conditions]
+    reasons: list[str]  # one line per condition: "信用评分 640分 ≥ 600分 ✓"
+    hints: list[str]  # what it would take to qualify
 
 
-def _text(value: Any) -> str:
-    if value is None:
-        return "暂无数据"
-    if isinstance(value, bool):
-        return "是" if value else "否"
-    if isinstance(value, float):
-        return f"{value:.1f}"
-    return str(value)
+def product_rule(eligibility: dict[str, Any] | None, target_majors: Sequence[str]) -> dict[str, Any] | None:
+    """The product's whole rule: its eligibility and its target industries; None = open to all."""
+    parts = [eligibility] if eligibility else []
+    if target_majors:
+        parts.append({"in": [{"var": "culture_major"}, list(target_majors)]})
+    if not parts:
+        return None
+    return parts[0] if len(parts) == 1 else {"and": parts}
 
 
-def check(conditions: Sequence[Mapping[str, Any]]) -> None:
-    for c in conditions:
-        if c.get("fact") not in FACT_LABELS:
-            raise RuleError(f"未知的条件项：{c.get('fact')}")
-        if c.get("op") not in OPS:
-            raise RuleError(f"不支持的比较方式：{c.get('op')}")
+def check(rule: dict[str, Any] | None, *, on: date) -> None:
+    """Raise rules.logic.RuleError (Chinese messages) for a rule the engine cannot use."""
+    if rule:
+        logic.check_rule(rule, param_values(on=on))
 
 
-def label_of(condition: Mapping[str, Any]) -> str:
-    if condition.get("label"):
-        return str(condition["label"])
-    value = condition["value"]
-    shown = "、".join(map(str, value)) if isinstance(value, list) else _text(value)
-    return f"{FACT_LABELS[condition['fact']]}{OPS[condition['op']]}{shown}"
+def rule_text(rule: dict[str, Any] | None) -> list[str]:
+    """The conditions of a rule in words, for the product list: "信用评分 ≥ 600"."""
+    if not rule:
+        return []
+    out = []
+    for leaf in logic.leaves(logic.parse(rule)):
+        fact = get_fact(leaf.fact)
+        values = []
+        for o in leaf.operands:
+            if o.kind == "literal":
+                values.append(format_value(o.value, fact.type, fact.unit))
+            elif o.kind == "years_ago":
+                values.append(f"{o.value}年前")
+            elif o.kind == "days_ago":
+                values.append(f"{o.value}天前")
+            else:
+                values.append(f"参数“{o.value}”")
+        op = "介于" if leaf.op == "between" else logic.OP_TEXT.get(leaf.op, leaf.op)
+        out.append(f"{fact.label} {op} {'、'.join(values)}")
+    return out
 
 
-def evaluate(conditions: Sequence[Mapping[str, Any]], facts: Mapping[str, Any]) -> Eligibility:
-    check(conditions)
-    results = []
-    for c in conditions:
-        actual = facts.get(c["fact"])
-        if actual is None:
-            ok: bool | None = None
-        else:
-            ok = bool(jsonLogic({c["op"]: [{"var": "x"}, c["value"]]}, {"x": actual}))
-        results.append(ConditionResult(label=label_of(c), ok=ok, actual=_text(actual)))
-    return Eligibility(eligible=all(r.ok for r in results), conditions=tuple(results))
+def explain_many(
+    enterprise: Enterprise, rules: Iterable[dict[str, Any] | None], *, on: date
+) -> list[Eligibility]:
+    """Every rule explained for one enterprise: its facts read in one query, the parameters in another."""
+    rules = list(rules)
+    keys = sorted({k for r in rules if r for k in logic.facts_used(r)})
+    ctx = FactContext(as_of=on)
+    facts = (
+        load_facts(Enterprise.objects.filter(pk=enterprise.pk), keys, ctx).get(enterprise.pk, {})
+        if keys
+        else {}
+    )
+    params = param_values(on=on)
+    out = []
+    for rule in rules:
+        if not rule:
+            out.append(Eligibility(True, ["无准入条件"], []))
+            continue
+        e = logic.explain(rule, facts, params, on)
+        out.append(Eligibility(e.qualifies, [c.text for c in e.conditions], e.hints()))
+    return out
+
+
+def qualifying_enterprises(
+    rule: dict[str, Any] | None, *, on: date, qs: QuerySet[Enterprise] | None = None
+) -> Any:
+    """The ids of the enterprises a product's rule selects (one SQL condition)."""
+    if not rule:
+        return (qs if qs is not None else Enterprise.objects.all()).values_list("pk", flat=True)
+    return matching_ids(rule, FactContext(as_of=on), param_values(on=on), qs=qs)

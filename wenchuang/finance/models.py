@@ -212,7 +212,12 @@ class FinanceProduct(models.Model):
         blank=True,
         help_text=_('文化产业大类代码，如["01","06"]；空表示不限'),
     )
-    eligibility = models.JSONField(_("准入条件"), default=list, blank=True)
+    eligibility = models.JSONField(
+        _("准入规则"),
+        default=dict,
+        blank=True,
+        help_text=_("规则引擎的JsonLogic规则（wenchuang.rules）；空表示不限"),
+    )
     description = models.TextField(_("产品说明"), blank=True)
     is_active = models.BooleanField(_("在售"), default=True)
     is_demo = models.BooleanField(_("示例数据"), default=False, db_index=True)

@@ -28,7 +28,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Cast, Coalesce, ExtractYear
+from django.db.models.functions import Cast, Coalesce, ExtractYear, NullIf
 
 from wenchuang.finance.models import CreditScore
 from wenchuang.finance.scorecard import ATTRIBUTES
@@ -44,12 +44,14 @@ def facts_queryset(year: int) -> QuerySet[Enterprise]:
             cur=FilteredRelation("years", condition=Q(years__year=year)),
             prev=FilteredRelation("years", condition=Q(years__year=year - 1)),
             cf=FilteredRelation("credit_facts", condition=Q(credit_facts__year=year)),
+            tax=FilteredRelation("tax_years", condition=Q(tax_years__year=year)),
         )
         .filter(Q(cur__year__isnull=False) | Q(cf__year__isnull=False))
         .alias(
-            f_tax_grade=Case(
-                When(~Q(**{f"{cf}tax_credit_grade": ""}), then=F(f"{cf}tax_credit_grade")),
-                default=None,
+            # The imported tax data (税务数据导入) first, the credit facts' entry otherwise.
+            f_tax_grade=Coalesce(
+                NullIf(F("tax__credit_grade"), Value("")),
+                NullIf(F(f"{cf}tax_credit_grade"), Value("")),
                 output_field=CharField(),
             ),
             f_years=Value(year) - ExtractYear("founded_on"),
@@ -168,10 +170,11 @@ def floor_sql() -> str:
     return (
         "SELECT e.id, e.founded_on, e.platform_id, c.revenue, c.operating_surplus, c.employees, "
         "c.is_listed, c.is_leading, p.revenue, f.tax_credit_grade, f.copyrights, f.patents, f.awards, "
-        "f.is_key_enterprise, f.penalties, f.social_insurance_months "
+        "f.is_key_enterprise, f.penalties, f.social_insurance_months, t.credit_grade "
         "FROM registry_enterprise e "
         "LEFT JOIN registry_enterpriseyear c ON c.enterprise_id = e.id AND c.year = %s "
         "LEFT JOIN registry_enterpriseyear p ON p.enterprise_id = e.id AND p.year = %s "
         "LEFT JOIN finance_creditfact f ON f.enterprise_id = e.id AND f.year = %s "
+        "LEFT JOIN ingest_taxyear t ON t.enterprise_id = e.id AND t.year = %s "
         "WHERE e.status = 'active' AND (c.id IS NOT NULL OR f.id IS NOT NULL)"
     )

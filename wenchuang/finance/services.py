@@ -140,11 +140,8 @@ def scores_compute(
 
 def product_create(*, user: Any, data: dict[str, Any]) -> FinanceProduct:
     inst = _institution(user)
-    conditions = data.get("eligibility") or []
-    try:
-        eligibility.check(conditions)
-    except eligibility.RuleError as exc:
-        raise FinanceError(str(exc)) from exc
+    rule = data.get("eligibility") or {}
+    eligibility.check(rule, on=timezone.localdate())  # a rules.logic.RuleError says what is wrong
     name = str(data.get("name", "")).strip()
     if not name:
         raise FinanceError("请填写产品名称")
@@ -170,7 +167,7 @@ def product_create(*, user: Any, data: dict[str, Any]) -> FinanceProduct:
             term_months_max=months(data.get("term_months_max"), "最长期限"),
             collateral=str(data.get("collateral") or "信用（无抵押）")[:100],
             target_majors=majors,
-            eligibility=conditions,
+            eligibility=rule,
             description=str(data.get("description") or ""),
         )
         _audit(product, "product_create", user, name=name)

@@ -20,7 +20,7 @@ from django.views.decorators.http import require_GET, require_POST
 from wenchuang.accounts.decorators import role_required
 from wenchuang.core.errors import DomainError, ForbiddenError
 from wenchuang.core.scope import user_scope
-from wenchuang.finance import scorecard, selectors, services
+from wenchuang.finance import eligibility, scorecard, selectors, services
 from wenchuang.finance.models import DemandResponse, FinanceProduct, Institution, PoolLoan
 from wenchuang.registry.selectors import enterprise_get_for_user
 
@@ -152,8 +152,14 @@ def products(request: HttpRequest) -> HttpResponse:
             m.strip() for m in request.POST.get("target_majors", "").split(",") if m.strip()
         ]
         min_score = request.POST.get("min_score", "").strip()
+        min_years = request.POST.get("min_years", "").strip()
+        conditions: list[dict[str, Any]] = []
+        if min_score.isdigit():
+            conditions.append({">=": [{"var": "credit_score"}, int(min_score)]})
+        if min_years.isdigit():
+            conditions.append({"<=": [{"var": "founded_on"}, {"years_ago": int(min_years)}]})
         data["eligibility"] = (
-            [{"fact": "score", "op": ">=", "value": int(min_score)}] if min_score.isdigit() else []
+            {"and": conditions} if len(conditions) > 1 else (conditions[0] if conditions else {})
         )
         return _attempt(
             request,
@@ -165,7 +171,10 @@ def products(request: HttpRequest) -> HttpResponse:
         request,
         "finance/products.html",
         {
-            "products": selectors.product_list_for_user(user=request.user),
+            "products": [
+                (p, eligibility.rule_text(p.eligibility))
+                for p in selectors.product_list_for_user(user=request.user)
+            ],
             "kinds": FinanceProduct.Kind.choices,
             "can_create": user_scope(request.user).role == "finance",
         },

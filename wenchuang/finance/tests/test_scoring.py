@@ -13,6 +13,7 @@ from wenchuang.finance import scorecard, services
 from wenchuang.finance.models import CreditFact, CreditScore
 from wenchuang.finance.selectors import score_for_enterprise, scorecard_current
 from wenchuang.finance.tests.factories import random_firms
+from wenchuang.ingest.models import ImportBatch, TaxYear
 from wenchuang.registry.models import EnterpriseYear
 
 YEAR = 2024
@@ -23,6 +24,7 @@ def independent_facts(firm: Any) -> dict[str, Any]:
     ys = {y.year: y for y in EnterpriseYear.objects.filter(enterprise=firm)}
     cur, prev = ys.get(YEAR), ys.get(YEAR - 1)
     cf = CreditFact.objects.filter(enterprise=firm, year=YEAR).first()
+    tax = TaxYear.objects.filter(enterprise=firm, year=YEAR).first()
     growth = margin = None
     if cur and prev and prev.revenue and prev.revenue > 0 and cur.revenue is not None:
         growth = float((cur.revenue - prev.revenue) * 100 / prev.revenue)
@@ -35,7 +37,7 @@ def independent_facts(firm: Any) -> dict[str, Any]:
     if not key and cur is None and (cf is None or cf.is_key_enterprise is None):
         key = None
     return {
-        "tax_grade": (cf.tax_credit_grade or None) if cf else None,
+        "tax_grade": (tax.credit_grade if tax else None) or ((cf.tax_credit_grade or None) if cf else None),
         "years": YEAR - firm.founded_on.year if firm.founded_on else None,
         "growth": growth,
         "margin": margin,
@@ -53,6 +55,14 @@ def independent_facts(firm: Any) -> dict[str, Any]:
 @pytest.mark.django_db
 def test_every_firm_gets_the_points_an_independent_computation_gives(reference):
     firms = random_firms(300, year=YEAR)
+    batch = ImportBatch.objects.create(kind="tax", file_name="tax.csv", sha256="0" * 64)
+    # imported tax grades take precedence over the credit facts' entry, where there are any
+    TaxYear.objects.bulk_create(
+        [
+            TaxYear(enterprise=f, year=YEAR, credit_grade="AD"[i % 2], batch=batch)
+            for i, f in enumerate(firms[::7])
+        ]
+    )
     year, n = services.scores_compute(year=YEAR)
     assert (year, n) == (YEAR, 300)
     table = scorecard_current().table

@@ -3,12 +3,25 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
+from importlib import import_module
+from importlib.util import find_spec
 from typing import Any
 
-from django.core.management import call_command, get_commands
+from django.apps import apps
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from wenchuang.demo.generate import DEFAULT_ENTERPRISES, DEFAULT_SEED, DemoError, demo_generate
+
+
+def demo_extensions() -> list[Callable[..., dict[str, int]]]:
+    """`demo_extend(seed=…, progress=…)` of every project app that has a `demo_data` module."""
+    found = []
+    for config in apps.get_app_configs():
+        name = f"{config.name}.demo_data"
+        if config.name.startswith("wenchuang.") and find_spec(name) is not None:
+            found.append(import_module(name).demo_extend)
+    return found
 
 
 class Command(BaseCommand):
@@ -39,9 +52,11 @@ class Command(BaseCommand):
             )
         except DemoError as exc:
             raise CommandError(str(exc)) from exc
-        if result.status == "created" and "demo_execution" in get_commands():
-            # the plan-execution demo (projects, tasks, approval) sits on the demo enterprises
-            call_command("demo_execution", seed=seed, stdout=self.stderr)
+        if result.status == "created":
+            # The service apps add their own demo rows (each app's `demo_data.demo_extend`, found by
+            # walking the app configs: this command never names a higher app).
+            for extra in demo_extensions():
+                result.rows.update(extra(seed=seed, progress=lambda msg: self.stderr.write(msg)))
         if options["json"]:
             payload = {
                 "status": result.status,
