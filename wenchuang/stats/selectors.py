@@ -106,16 +106,6 @@ class Totals:
             return self.output_coverage
         return None
 
-    def as_dict(self) -> dict[str, Any]:
-        out = {k: (str(v) if isinstance(v, Decimal) else v) for k, v in self.sums.items()}
-        out.update(
-            value_added=str(self.value_added),
-            va_coverage=self.va_coverage,
-            as_of=self.as_of.isoformat() if self.as_of else None,
-            cells=self.cells,
-        )
-        return out
-
 
 def cells(
     *,
