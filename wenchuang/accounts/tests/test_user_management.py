@@ -156,3 +156,12 @@ def test_other_roles_cannot_manage_accounts(city_admin_client, district_admin_cl
         assert client.get("/accounts/users/").status_code == 403
         assert client.post("/accounts/users/new/", {"username": "x", "role": "city_admin"}).status_code == 403
     assert not User.objects.filter(username="x").exists()
+
+
+def test_a_sheet_above_the_row_limit_is_refused_whole(system_admin_client, reference) -> None:
+    from wenchuang.accounts.user_services import SHEET_MAX_ROWS
+
+    rows = [["用户名", "区县"], *[[f"u{i}", "西湖区"] for i in range(SHEET_MAX_ROWS + 1)]]
+    page = system_admin_client.post("/accounts/users/import/", {"file": _sheet(rows)}).content.decode()
+    assert f"一次最多导入{SHEET_MAX_ROWS}行" in page
+    assert not User.objects.filter(username__startswith="u", role=Role.DISTRICT_ADMIN).exists()
