@@ -72,6 +72,8 @@ def test_the_system_administrator_creates_a_district_account(site: dict[str, Any
     p2.fill("input[name=password]", password)
     p2.click("form button[type=submit]")
     p2.wait_for_load_state("networkidle")
+    assert p2.url.endswith("/accounts/password/")  # a temporary password is changed first
+    assert "临时密码" in p2.content()
     menu = p2.locator("header nav").inner_text()
     assert all(item in menu for item in ("数据导入", "报告中心", "邀请码", "帮助"))
     other.close()

@@ -122,6 +122,9 @@ class AccountPolicyMiddleware:
         if not verified and (user.requires_two_factor or user_has_device(user)):  # type: ignore[union-attr]
             target = "accounts:otp_verify" if user_has_device(user) else "accounts:otp_setup"
             return HttpResponseRedirect(f"{reverse(target)}?{urlencode({'next': request.get_full_path()})}")
+        if not path.startswith(self._password_prefixes) and user.must_change_password:  # type: ignore[union-attr]
+            messages.warning(request, "当前密码是系统管理员设置的临时密码，请先修改密码。")
+            return HttpResponseRedirect(reverse("accounts:password_change"))
         if not path.startswith(self._password_prefixes) and user.password_expired(  # type: ignore[union-attr]
             max_age_days=settings.WENCHUANG_ADMIN_PASSWORD_MAX_AGE_DAYS
         ):

@@ -7,7 +7,7 @@ security, audit). One account has exactly one role, so no account can hold two a
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any, ClassVar
 
 from django.conf import settings
@@ -36,6 +36,11 @@ ADMINISTRATOR_ROLES = frozenset({Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN, Role.AU
 TWO_FACTOR_ROLES = ADMINISTRATOR_ROLES | {Role.CITY_ADMIN}
 # Roles whose accounts may use the Django admin site.
 STAFF_ROLES = frozenset({Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN, Role.AUDIT_ADMIN})
+
+
+# `password_changed_at` of an account whose password was set by the 系统管理员 (用户管理): the owner must
+# change it before doing anything else.
+TEMPORARY_PASSWORD_MARK = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 class WenchuangUserManager(UserManager["User"]):
@@ -94,6 +99,11 @@ class User(AbstractUser):
         # Admin-site access follows the role: only the separated administrators are staff.
         self.is_staff = self.role in STAFF_ROLES
         super().save(*args, **kwargs)
+
+    @property
+    def must_change_password(self) -> bool:
+        """A temporary password set by the 系统管理员 (created or reset) is changed at the next sign-in."""
+        return self.password_changed_at <= TEMPORARY_PASSWORD_MARK
 
     @property
     def is_administrator(self) -> bool:

@@ -156,3 +156,28 @@ def test_other_roles_cannot_manage_accounts(city_admin_client, district_admin_cl
         assert client.get("/accounts/users/").status_code == 403
         assert client.post("/accounts/users/new/", {"username": "x", "role": "city_admin"}).status_code == 403
     assert not User.objects.filter(username="x").exists()
+
+
+def test_a_sheet_above_the_row_limit_is_refused_whole(system_admin_client, reference) -> None:
+    from wenchuang.accounts.user_services import SHEET_MAX_ROWS
+
+    rows = [["用户名", "区县"], *[[f"u{i}", "西湖区"] for i in range(SHEET_MAX_ROWS + 1)]]
+    page = system_admin_client.post("/accounts/users/import/", {"file": _sheet(rows)}).content.decode()
+    assert f"一次最多导入{SHEET_MAX_ROWS}行" in page
+    assert not User.objects.filter(username__startswith="u", role=Role.DISTRICT_ADMIN).exists()
+
+
+def test_a_temporary_password_is_changed_at_the_first_sign_in(system_admin_client, xihu) -> None:
+    from django.test import Client
+
+    page = system_admin_client.post(
+        "/accounts/users/new/", {"username": "temp_xihu", "role": Role.DISTRICT_ADMIN, "districts": [xihu.pk]}
+    ).content.decode()
+    password = _password_on(page)
+    client = Client()
+    client.post("/accounts/login/", {"username": "temp_xihu", "password": password})
+    response = client.get("/reports/")
+    assert response.status_code == 302 and response["Location"] == "/accounts/password/"
+    new = "Changed-Pass-2026-xihu!"
+    client.post("/accounts/password/", {"old_password": password, "new_password1": new, "new_password2": new})
+    assert client.get("/reports/").status_code == 200
