@@ -212,7 +212,7 @@ def test_official_figures_refuse_unknown_codes_and_record_reliability(reference)
     header = ["指标代码", "年度", "范围代码", "数值", "单位", "数据可靠性", "来源文件"]
     bad = imp("official", csv_bytes(header, [["value_addd", 2022, "", "2100", "亿元", "", "公报"]]))
     assert bad.status == "rejected", bad.message
-    ws = openpyxl.load_workbook(bad.error_file)["错误行"]
+    ws = openpyxl.load_workbook(bad.error_path)["错误行"]
     problems = " ".join(str(c) for row in ws.iter_rows(values_only=True) for c in row if c)
     assert "指标代码value_addd未知" in problems and "gdp" in problems
     wrong = imp("official", csv_bytes(header, [["gdp", 2022, "", "1", "亿元", "大概", "公报"]]))

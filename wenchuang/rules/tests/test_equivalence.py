@@ -248,7 +248,11 @@ def test_compiled_and_per_firm_select_the_same_enterprises(world, specs, rule_li
         qs = Enterprise.objects.filter(pk__in=ids)
         facts = load_facts(qs, None, ctx)
         for firm, spec in zip(firms, specs, strict=True):
-            assert facts[firm.pk] == expected_facts(spec, world["minors"]), spec
+            expected = expected_facts(spec, world["minors"])
+            # Facts other apps register (e.g. the finance app's credit grade) are missing for these firms.
+            extra = {k: v for k, v in facts[firm.pk].items() if k not in expected}
+            assert {k: v for k, v in facts[firm.pk].items() if k in expected} == expected, spec
+            assert set(extra.values()) <= {None}, extra
         for rule in rule_list:
             sql = set(compile_rule(rule, ctx, PARAMS).apply(qs).values_list("pk", flat=True))
             per_firm = {pk for pk in ids if evaluate(rule, facts[pk], PARAMS, AS_OF) is Tri.TRUE}
