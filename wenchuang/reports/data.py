@@ -528,8 +528,11 @@ def report_data(
         data.coverage = readmodel.value_added_coverage(plan_code=plan.code, until=year)
     progress(25, "汇总趋势与区县数据")
     data.trend = _trend(plan, trend_years, district_ids)
+    # Sections only the micro data can fill (districts, 大类, industries, firms) stay 暂无数据 for a
+    # year known from official figures alone — never zeros.
+    has_micro = year in {r.year for r in stats_selectors.rollup_years()}
     if has_data:
-        data.districts = _districts(year, district_ids)
+        data.districts = _districts(year, district_ids) if has_micro else []
         unit_values = {}
         if district_ids is None:
             for v in stats_selectors.indicator_value_list(
@@ -538,6 +541,7 @@ def report_data(
                 if v.spatial_unit_code:
                     unit_values[(v.spatial_unit_code, v.indicator_code)] = v
         data.spatial = _spatial(plan, year, district_ids, unit_values)
+    if has_data and has_micro:
         progress(40, "汇总产业结构与企业")
         data.majors = _majors(year, district_ids)
         data.advantage, data.emerging, data.digital = _industries(plan, year, district_ids)
