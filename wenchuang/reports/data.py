@@ -17,7 +17,6 @@ from typing import Any
 
 from django.utils import timezone
 
-from wenchuang.classify.models import CultureCategory
 from wenchuang.plan import selectors as plan_selectors
 from wenchuang.plan.models import Indicator, Plan
 from wenchuang.registry.models import District, EnterpriseYear
@@ -35,17 +34,6 @@ UNIT_KIND_LABELS = {
     "corridor": "产业走廊",
     "cluster": "产业组团",
     "region_group": "区域板块",
-}
-MAJOR_NAMES_FALLBACK = {
-    "01": "新闻信息服务",
-    "02": "内容创作生产",
-    "03": "创意设计服务",
-    "04": "文化传播渠道",
-    "05": "文化投资运营",
-    "06": "文化娱乐休闲服务",
-    "07": "文化辅助生产和中介服务",
-    "08": "文化装备生产",
-    "09": "文化消费终端生产",
 }
 PROGRESS_METHOD_NOTE = (
     "进度评估采用联合国亚太经社会（UN ESCAP）/Open SDG方法：以基期（2020年）至最新年度的实际年均增速与"
@@ -318,29 +306,19 @@ def _spatial(
 
 
 def _majors(year: int, district_ids: list[int] | None) -> list[dict[str, Any]]:
-    rows = stats_selectors.breakdown(year=year, by=["category_code"], districts=district_ids)
-    names = dict(
-        CultureCategory.objects.filter(level=CultureCategory.Level.MAJOR).values_list("code", "name")
-    )
-    agg: dict[str, dict[str, Decimal]] = {}
-    for r in rows:
-        major = (r["category_code"] or "")[:2] or "00"
-        a = agg.setdefault(major, {"value_added": Decimal(0), "revenue": Decimal(0), "n": Decimal(0)})
-        a["value_added"] += Decimal(r["value_added"])
-        a["revenue"] += Decimal(r["revenue"] or 0)
-        a["n"] += r["n_rows"] or 0
-    total = sum((a["value_added"] for a in agg.values()), Decimal(0))
+    rows = stats_selectors.major_breakdown(year=year, districts=district_ids)
+    total = sum((r["value_added"] for r in rows), Decimal(0))
     return [
         {
-            "code": code,
-            "name": names.get(code) or MAJOR_NAMES_FALLBACK.get(code, "未分类"),
-            "domain": "核心领域" if code <= "06" and code != "00" else ("相关领域" if code != "00" else "—"),
-            "value_added": _yi(a["value_added"]),
-            "revenue": _yi(a["revenue"]),
-            "enterprises": int(a["n"]),
-            "share": _share(a["value_added"], total),
+            "code": r["code"] or "00",
+            "name": r["name"],
+            "domain": r["domain"],
+            "value_added": _yi(r["value_added"]),
+            "revenue": _yi(r["revenue"]),
+            "enterprises": int(r["n_rows"] or 0),
+            "share": _share(r["value_added"], total),
         }
-        for code, a in sorted(agg.items())
+        for r in rows
     ]
 
 
