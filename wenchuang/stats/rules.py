@@ -14,19 +14,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal, DivisionByZero, InvalidOperation
 
-FIELDS = frozenset(
-    {
-        "revenue",
-        "total_output",
-        "value_added",
-        "employees",
-        "exports",
-        "labor_compensation",
-        "net_production_tax",
-        "depreciation",
-        "operating_surplus",
-    }
-)
+from wenchuang.stats.formulas import MEASURES
+
+# An enterprise-year's fields a rule may use: the plan's measures (one vocabulary, stats.formulas).
+FIELDS = frozenset(MEASURES)
 COMPARISONS = frozenset({"<", "<=", ">", ">=", "==", "!="})
 PRESENCE = frozenset({"requires", "compulsory_pair", "exclusive_pair"})
 OPERATORS = COMPARISONS | PRESENCE
