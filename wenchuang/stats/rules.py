@@ -14,20 +14,10 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from wenchuang.core.errors import DomainError
+from wenchuang.stats.formulas import MEASURES
 
-FIELDS = frozenset(
-    {
-        "revenue",
-        "total_output",
-        "value_added",
-        "employees",
-        "exports",
-        "labor_compensation",
-        "net_production_tax",
-        "depreciation",
-        "operating_surplus",
-    }
-)
+# An enterprise-year's fields a rule may use: the plan's measures (one vocabulary, stats.formulas).
+FIELDS = frozenset(MEASURES)
 COMPARISONS = frozenset({"<", "<=", ">", ">=", "==", "!="})
 PRESENCE = frozenset({"requires", "compulsory_pair", "exclusive_pair"})
 OPERATORS = COMPARISONS | PRESENCE

@@ -15,7 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from wenchuang.core.errors import DomainError
-from wenchuang.stats import indicators, presenters, progress, rollup, selectors, validation
+from wenchuang.stats import formulas, indicators, presenters, progress, rollup, selectors, validation
 from wenchuang.stats.models import IndicatorSnapshot, IndicatorValue, OfficialFigure
 
 
@@ -516,7 +516,6 @@ def _evaluate_defs(
 
 
 _UNIT_SCALE = {"亿元": 0.0001, "万元": 1.0, "万人": 0.0001, "人": 1.0}
-_MEASURE_NAMES = {"total_output": "文化产业总产出", "value_added": "文化产业增加值", "revenue": "营业收入"}
 
 
 def _spatial_unit_defs(plan: Any) -> list[tuple[list[_Def], indicators.Scope]]:
@@ -542,7 +541,7 @@ def _spatial_unit_defs(plan: Any) -> list[tuple[list[_Def], indicators.Scope]]:
             defs.append(
                 _Def(
                     code=measure,
-                    name=f"{unit.name}{_MEASURE_NAMES[measure]}",
+                    name=f"{unit.name}{formulas.MEASURE_LABELS[measure][0]}",
                     unit=unit_name,
                     formula={
                         "kind": "aggregate",
