@@ -62,9 +62,7 @@ def test_policy_service_end_to_end(site: dict[str, Any], page: Any, browser: Any
     page.fill("#id_c-1-value", "很多")
     page.click("#save-rule")
     page.wait_for_load_state("networkidle")
-    assert "“上年出口额”是数值，不能与文字“很多”比较" in page.content(), page.locator(
-        ".alert"
-    ).all_inner_texts() + [page.input_value("#id_valid_from")]
+    assert "“上年出口额”是数值，不能与文字“很多”比较" in page.content()
     page.select_option("#id_c-1-param", "")
     page.fill("#id_c-1-value", "600")
     page.fill("#id_valid_from", "2026-01-01")
@@ -134,9 +132,8 @@ def test_policy_service_end_to_end(site: dict[str, Any], page: Any, browser: Any
     # 6. The city office approves and records the payment.
     cityp = _context_page(browser)
     _sign_in_city(cityp, base, city)
-    assert "/accounts/" not in cityp.url, (cityp.url, cityp.locator("main").inner_text())
+    assert "/accounts/" not in cityp.url
     cityp.goto(app_url)
-    assert cityp.locator("#review-form").count() == 1, (cityp.url, cityp.content()[-3000:])
     cityp.select_option("#id_action", "approve")
     cityp.click("#review-form button")
     cityp.wait_for_load_state("networkidle")
