@@ -21,6 +21,7 @@ from wenchuang.core.scope import (
 )
 from wenchuang.policy.models import (
     Application,
+    Attachment,
     Clause,
     ExemptRound,
     FactCorrection,
@@ -176,6 +177,16 @@ def application_get_for_user(*, user: Any, pk: int) -> Application:
     try:
         return application_list_for_user(user=user).prefetch_related("attachments").get(pk=pk)
     except (Application.DoesNotExist, ValueError) as exc:
+        raise ObjectNotAccessible() from exc
+
+
+def attachment_get_for_user(*, user: Any, pk: int) -> Attachment:
+    """An application's file, for whoever may see the application (else the same 403 as missing)."""
+    try:
+        return Attachment.objects.select_related("application").get(
+            pk=pk, application__in=application_list_for_user(user=user).values("pk")
+        )
+    except (Attachment.DoesNotExist, ValueError) as exc:
         raise ObjectNotAccessible() from exc
 
 
