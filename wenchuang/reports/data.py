@@ -95,6 +95,7 @@ class ReportData:
     leading: list[dict[str, Any]] = field(default_factory=list)
     listed: list[dict[str, Any]] = field(default_factory=list)
     programmes: list[dict[str, Any]] = field(default_factory=list)
+    policy_effect: list[dict[str, Any]] = field(default_factory=list)
     notes: list[tuple[str, str]] = field(default_factory=list)
     years: list[int] = field(default_factory=list)
     coverage: list[readmodel.CoverageYear] = field(default_factory=list)
@@ -526,10 +527,31 @@ def report_data(
         data.advantage, data.emerging, data.digital = _industries(plan, year, district_ids)
         data.enterprises, data.leading, data.listed = _enterprises(year, district_ids)
     data.programmes = _programmes(plan)
+    data.policy_effect = _policy_effect(district_ids)
     if kind == FINAL:
         data.evaluation = _evaluation(plan, main, vision, district_ids is None)
     data.notes = _notes(data)
     return data
+
+
+def _policy_effect(district_ids: list[int] | None) -> list[dict[str, Any]]:
+    """惠企政策兑现 (policy.selectors' effect table), for the report's districts."""
+    from wenchuang.policy.selectors import effect_for_districts
+
+    return [
+        {
+            "title": r.policy.title,
+            "mode": r.policy.get_mode_display(),
+            "qualifying": r.qualifying,
+            "applying": r.applying,
+            "approved": r.approved,
+            "paid": r.paid,
+            "amount": r.amount,
+            "median_days": r.median_days,
+            "overdue": r.overdue,
+        }
+        for r in effect_for_districts(district_ids=district_ids)
+    ]
 
 
 def _notes(data: ReportData) -> list[tuple[str, str]]:

@@ -22,6 +22,12 @@ from wenchuang.rules.facts import Fact, FactType, format_value, get_fact, has_fa
 COMPARISONS = ("==", "!=", "<", "<=", ">", ">=")
 OP_TEXT = {"==": "=", "!=": "≠", "<": "<", "<=": "≤", ">": ">", ">=": "≥", "in": "属于", "not in": "不属于"}
 NEGATED = {"==": "!=", "!=": "==", "<": ">=", "<=": ">", ">": "<=", ">=": "<"}
+NEGATED_TEXT = {
+    **NEGATED,
+    "in": "not in",
+    "介于": "不介于",
+    "介于（不含端点）": "不介于（不含端点）",
+}
 
 
 class Tri(enum.Enum):
@@ -291,8 +297,11 @@ def _choice_labels(fact: Fact) -> dict[Any, str]:
 
 
 def _choice_label(fact: Fact, code: Any) -> str:
+    """Numeric codes with their name ("330106 西湖区"); word codes by their name alone ("国家级")."""
     labels = _choice_labels(fact)
-    return f"{code} {labels[code]}" if code in labels else str(code)
+    if code not in labels:
+        return str(code)
+    return f"{code} {labels[code]}" if str(code).isdigit() else labels[code]
 
 
 # --- explaining one enterprise ------------------------------------------------------------------------
@@ -444,9 +453,13 @@ def _explain(
 ) -> tuple[Tri, dict[str, Any]]:
     if isinstance(tree, Leaf):
         cond = _leaf(tree, facts, params, as_of)
-        cond.negated = negated
+        raw = cond.status
+        if negated:  # shown as the requirement it is: "纳税信用等级 A级 ≠ D级 ✓", not "= D级 ✗"
+            cond.negated = True
+            cond.op = NEGATED_TEXT.get(cond.op, cond.op)
+            cond.status = raw.negate()
         out.append(cond)
-        return cond.status, {"condition": len(out) - 1, "status": cond.status.value}
+        return raw, {"condition": len(out) - 1, "status": raw.value}
     if tree.op == "!":
         status, child = _explain(tree.children[0], facts, params, as_of, out, negated=not negated)
         result = status.negate()
