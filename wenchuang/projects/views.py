@@ -16,7 +16,7 @@ from wenchuang.accounts.decorators import role_required
 from wenchuang.classify.models import CultureCategory
 from wenchuang.core.errors import DomainError, ForbiddenError
 from wenchuang.core.scope import user_scope
-from wenchuang.plan.models import SpatialUnit
+from wenchuang.plan.models import SpatialUnit, format_target
 from wenchuang.plan.selectors import plan_default
 from wenchuang.projects import importer, selectors, services
 from wenchuang.projects.models import Status
@@ -34,6 +34,12 @@ def _year(request: HttpRequest) -> int:
         return int(request.GET.get("year", ""))
     except ValueError:
         return timezone.localdate().year
+
+
+def _display(target: tuple[str, Any] | None) -> str:
+    if target is None:
+        return ""
+    return ("不低于" if target[0] == ">=" else "") + format_target(target[0], target[1]) + "%"
 
 
 @role_required(*READERS)
@@ -63,7 +69,14 @@ def rate_overview(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "projects/rates.html",
-        {"rows": rows, "year": year, "years": years, "target": target, "plan": plan},
+        {
+            "rows": rows,
+            "year": year,
+            "years": years,
+            "target": target,
+            "plan": plan,
+            "target_display": _display(target),
+        },
     )
 
 

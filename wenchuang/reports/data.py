@@ -22,6 +22,7 @@ from wenchuang.classify.models import CultureCategory
 from wenchuang.plan import selectors as plan_selectors
 from wenchuang.plan.models import Indicator, Plan
 from wenchuang.registry.models import District, EnterpriseYear
+from wenchuang.reports.execution import execution_data
 from wenchuang.stats import indicators as stats_indicators
 from wenchuang.stats import progress as stats_progress
 from wenchuang.stats import selectors as stats_selectors
@@ -130,6 +131,7 @@ class ReportData:
     leading: list[dict[str, Any]] = field(default_factory=list)
     listed: list[dict[str, Any]] = field(default_factory=list)
     programmes: list[dict[str, Any]] = field(default_factory=list)
+    execution: dict[str, Any] = field(default_factory=dict)  # reports/execution.py
     notes: list[tuple[str, str]] = field(default_factory=list)
     years: list[int] = field(default_factory=list)
 
@@ -633,6 +635,7 @@ def report_data(
         data.advantage, data.emerging, data.digital = _industries(plan, year, district_ids)
         data.enterprises, data.leading, data.listed = _enterprises(year, district_ids)
     data.programmes = _programmes(plan)
+    data.execution = execution_data(plan, year, district_ids)
     if kind == FINAL:
         data.evaluation = _evaluation(plan, main, vision, district_ids is None)
     data.notes = _notes(data)
@@ -663,6 +666,10 @@ def _notes(data: ReportData) -> list[tuple[str, str]]:
         ),
         ("数据截至", as_of),
         ("进度评估方法", PROGRESS_METHOD_NOTE),
-        ("重点项目与任务考核", "重点项目库与年度任务考核数据尚未建立，相关章节显示“暂无数据”。"),
+        (
+            "重点项目与任务考核",
+            "开工率、建成率：当年计划开工（建成）的入库项目为分母，年末前实际开工（建成）的为分子；"
+            "任务考核按所示版本的考核办法计分；报送完整性：在营已登记企业中已报送当年年度数据的比例。",
+        ),
         ("金额单位", "亿元（另注明者除外）；比重、增速为百分比。"),
     ]
