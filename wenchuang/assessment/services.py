@@ -12,6 +12,7 @@ from django.utils import timezone
 from django_fsm import TransitionNotAllowed
 
 from wenchuang.accounts.audit import audit_record
+from wenchuang.accounts.models import AuditEvent
 from wenchuang.assessment import scoring
 from wenchuang.assessment.models import Adjustment, Method, Milestone, Report, Task, Unit
 from wenchuang.core.errors import ConflictError, DomainError, ForbiddenError
@@ -64,10 +65,10 @@ def report_submit(
             reported_on=on or timezone.localdate(),
         )
         audit_record(
-            event="assessment_report",
+            event=AuditEvent.Event.DATA_CHANGE,
             user=user,
             obj=report,
-            detail={"milestone": m.pk, "value": str(value), "done": done},
+            detail={"action": "assessment_report", "milestone": m.pk, "value": str(value), "done": done},
         )
     return report
 
@@ -89,7 +90,10 @@ def report_review(*, user: Any, report_id: int, accept: bool, note: str = "") ->
         report.review_note, report.reviewed_by, report.reviewed_at = note.strip(), user, timezone.now()
         report.save()
         audit_record(
-            event="assessment_review", user=user, obj=report, detail={"accept": accept, "note": note}
+            event=AuditEvent.Event.DATA_CHANGE,
+            user=user,
+            obj=report,
+            detail={"action": "assessment_review", "accept": accept, "note": note},
         )
     return report
 
@@ -106,7 +110,10 @@ def adjustment_add(
             unit_id=unit_id, year=year, kind=kind, item=item, points=points, reason=reason, created_by=user
         )
         audit_record(
-            event="assessment_adjustment", user=user, obj=row, detail={"kind": kind, "points": str(points)}
+            event=AuditEvent.Event.DATA_CHANGE,
+            user=user,
+            obj=row,
+            detail={"action": "assessment_adjustment", "kind": kind, "points": str(points)},
         )
     return row
 
@@ -140,6 +147,9 @@ def method_publish(
             published_on=published_on or timezone.localdate(),
         )
         audit_record(
-            event="assessment_method_publish", user=user, obj=method, detail={"version": method.version}
+            event=AuditEvent.Event.DATA_CHANGE,
+            user=user,
+            obj=method,
+            detail={"action": "assessment_method", "version": method.version},
         )
     return method
