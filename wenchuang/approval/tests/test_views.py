@@ -71,3 +71,47 @@ def test_the_pages_do_not_query_per_row(city_admin_client, reference, django_ass
     with django_assert_max_num_queries(20):
         page = city_admin_client.get("/approval/completeness/?year=2023")
     assert page.status_code == 200 and "66.7%" in page.content.decode()  # 200 of 300 filed
+
+
+def test_the_city_returns_by_failed_validation_checks_of_that_district_year_only(
+    district_admin_client, city_admin_client, enterprise
+):
+    from django.utils import timezone
+
+    from wenchuang.stats.models import ValidationRule, ValidationViolation
+
+    rule = ValidationRule.objects.create(
+        code="va_le_output",
+        name="增加值不大于总产出",
+        left="value_added",
+        operator="<=",
+        right="total_output",
+    )
+    ey = EnterpriseYear.objects.create(enterprise=enterprise, year=2023, revenue=1)
+    xihu = District.objects.get(code="330106")
+    district_admin_client.post("/approval/submit/", {"district": xihu.pk, "year": 2023})
+    # the submission re-ran the rules; a violation found now (as if by the run) is shown and can be returned
+    v = ValidationViolation.objects.create(
+        rule=rule,
+        enterprise_year=ey,
+        enterprise=enterprise,
+        district=xihu,
+        year=2023,
+        found_at=timezone.now(),
+    )
+    other = ValidationViolation.objects.create(
+        rule=rule,
+        enterprise_year=EnterpriseYear.objects.create(enterprise=enterprise, year=2022, revenue=1),
+        enterprise=enterprise,
+        district=xihu,
+        year=2022,
+        found_at=timezone.now(),
+    )
+    row = DistrictYear.objects.get()
+    assert "增加值不大于总产出" in city_admin_client.get(f"/approval/{row.pk}/").content.decode()
+    city_admin_client.post(f"/approval/{row.pk}/decide/", {"action": "return", "violation": [v.pk, other.pk]})
+    row.refresh_from_db()
+    assert row.state == State.RETURNED
+    assert list(row.reasons.values_list("rule_id", "enterprise_id", "reason")) == [
+        (rule.pk, enterprise.pk, "未通过校验：增加值不大于总产出")
+    ]
