@@ -153,3 +153,89 @@ def method_publish(
             detail={"action": "assessment_method", "version": method.version},
         )
     return method
+
+
+def tasks_assign(
+    *,
+    user: Any,
+    commitment_id: int,
+    unit_ids: list[int],
+    years: list[int],
+    due_month: int = 1,
+    due_day: int = 31,
+) -> list[Task]:
+    """Make a plan commitment a task of each given unit, with a milestone for each year (due in the
+    following year on `due_month`/`due_day`). A commitment with a number target becomes a number task:
+    a rate target applies each year as it is, a total target is split evenly over the years; any other
+    commitment is a yes/no task. Units that already carry the commitment are left as they are."""
+    from wenchuang.plan.models import Commitment
+
+    if user_scope(user).role != CITY_ADMIN:
+        raise ForbiddenError("只有牵头部门（市级管理员）可以分解任务")
+    c = Commitment.objects.select_related("programme").filter(pk=commitment_id).first()
+    if c is None:
+        raise DomainError("规划任务不存在")
+    if not unit_ids or not years:
+        raise DomainError("请选择责任单位和年度")
+    try:
+        dues = {y: date(y + 1, due_month, due_day) for y in years}
+    except ValueError as exc:
+        raise DomainError("报送截止日期无效") from exc
+    units = list(Unit.objects.filter(pk__in=unit_ids))
+    if len(units) != len(set(unit_ids)):
+        raise DomainError("责任单位不存在")
+    taken = set(Task.objects.filter(commitment=c).values_list("unit_id", flat=True))
+    measure = Task.Measure.NUMBER if c.target_value is not None else Task.Measure.YESNO
+    if c.target_value is None:
+        target, text = None, "完成年度工作安排"
+    elif c.unit == "%":
+        target, text = c.target_value, f"达到{c.target_display}"
+    else:
+        target = (c.target_value / len(years)).quantize(Decimal("0.01"))
+        text = f"完成{target.normalize():f}{c.unit}"
+    with transaction.atomic():
+        tasks = [
+            Task(
+                commitment=c,
+                unit=u,
+                code=f"{c.programme.code}-{c.code}-{u.code}",
+                measure=measure,
+                measure_unit=c.unit,
+            )
+            for u in units
+            if u.pk not in taken
+        ]
+        Task.objects.bulk_create(tasks)
+        Milestone.objects.bulk_create(
+            [
+                Milestone(task=t, year=y, text=f"{y}年{text}", target_value=target, due=dues[y])
+                for t in tasks
+                for y in sorted(years)
+            ]
+        )
+        audit_record(
+            event=AuditEvent.Event.DATA_CHANGE,
+            user=user,
+            obj=c,
+            detail={
+                "action": "assessment_tasks",
+                "units": [t.unit_id for t in tasks],
+                "years": sorted(years),
+            },
+        )
+    return tasks
+
+
+def district_units_ensure() -> int:
+    """One responsible unit per district (its government, for which the district office acts); returns
+    how many were created."""
+    from wenchuang.registry.models import District
+
+    have = set(Unit.objects.filter(district__isnull=False).values_list("district_id", flat=True))
+    new = [
+        Unit(code=f"gov-{d.code}", name=f"{d.name}人民政府", kind=Unit.Kind.DISTRICT, district=d)
+        for d in District.objects.order_by("code")
+        if d.pk not in have
+    ]
+    Unit.objects.bulk_create(new)
+    return len(new)
