@@ -55,8 +55,13 @@ def report_get(*, user: Any, pk: int) -> Report:
 
 
 def method_for(*, year: int) -> Method | None:
-    """The latest published version that applies to `year`."""
-    return Method.objects.filter(applies_from__lte=year).order_by("-applies_from", "-version").first()
+    """The version in force for `year`: the one applying from the latest year up to `year`; among
+    those, the latest published."""
+    return (
+        Method.objects.filter(applies_from__lte=year)
+        .order_by("-applies_from", "-published_on", "-version", "code")
+        .first()
+    )
 
 
 def _inputs(

@@ -240,3 +240,36 @@ def import_template(request: HttpRequest) -> HttpResponse:
     response = HttpResponse(importer.template_workbook(), content_type=XLSX)
     response["Content-Disposition"] = "attachment; filename=template-projects.xlsx"
     return response
+
+
+class InvestmentForm(forms.Form):
+    year = forms.IntegerField(label="年度", min_value=2000, max_value=2100)
+    planned = forms.DecimalField(
+        label="计划投资（万元）", required=False, min_value=0, max_digits=16, decimal_places=2
+    )
+    actual = forms.DecimalField(
+        label="完成投资（万元）", required=False, min_value=0, max_digits=16, decimal_places=2
+    )
+
+
+@role_required(*ACTORS)
+@require_POST
+def project_investment(request: HttpRequest, pk: int) -> HttpResponse:
+    try:
+        selectors.project_get(user=request.user, pk=pk)
+    except ForbiddenError as exc:
+        raise PermissionDenied from exc
+    form = InvestmentForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "请填写年度和不为负的投资额（万元）")
+        return redirect("projects:detail", pk=pk)
+    d = form.cleaned_data
+    try:
+        services.project_investment_record(
+            user=request.user, project_id=pk, year=d["year"], planned=d["planned"], actual=d["actual"]
+        )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, f"已记录{d['year']}年投资")
+    return redirect("projects:detail", pk=pk)

@@ -101,3 +101,22 @@ def test_rate_pages_are_bounded_in_queries(city_admin_client, reference, django_
         assert city_admin_client.get("/projects/rates/?year=2023").status_code == 200
     with django_assert_max_num_queries(20):
         assert city_admin_client.get("/projects/rates/2023/start/?group=city").status_code == 200
+
+
+def test_yearly_investment_is_recorded_in_scope(district_admin_client):
+    from decimal import Decimal
+
+    from wenchuang.registry.models import District
+
+    p = make_project()
+    r = district_admin_client.post(
+        f"/projects/{p.pk}/investment/", {"year": 2023, "planned": "500", "actual": "420.5"}
+    )
+    assert r.status_code == 302
+    assert list(p.investments.values_list("year", "planned", "actual")) == [
+        (2023, Decimal("500"), Decimal("420.5"))
+    ]
+    district_admin_client.post(f"/projects/{p.pk}/investment/", {"year": 2023, "planned": "-1"})
+    assert p.investments.get().planned == Decimal("500")  # refused, nothing changed
+    other = make_project(district=District.objects.get(code="330108"))
+    assert district_admin_client.post(f"/projects/{other.pk}/investment/", {"year": 2023}).status_code == 403
