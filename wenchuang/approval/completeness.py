@@ -1,7 +1,8 @@
 """Reporting completeness (报送完整性), pure: who was expected to file a year's annual data and who did.
 
 Expected (the denominator) for district D and year Y: the enterprises registered in D, founded no later
-than 31 Dec Y (or of unknown founding date), still in business (存续) — or that left the register after Y.
+than 31 Dec Y (or of unknown founding date), in business (存续) now — the register keeps no date of
+leaving, so an enterprise deregistered since Y is not expected for Y either.
 Filed (the numerator): those with an annual-data row for Y carrying at least revenue or employees.
 Above-scale first: an enterprise counts as above-scale for Y when its row for Y says so, or, lacking
 one, its row for Y−1 (the list to chase shows them first). No expected enterprise → no rate (暂无数据).

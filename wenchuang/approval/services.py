@@ -12,6 +12,7 @@ from django.utils import timezone
 from django_fsm import TransitionNotAllowed
 
 from wenchuang.accounts.audit import audit_record
+from wenchuang.accounts.models import AuditEvent
 from wenchuang.approval.models import DistrictYear, Reminder, ReturnReason
 from wenchuang.approval.selectors import completeness_table
 from wenchuang.core.errors import ConflictError, DomainError, ForbiddenError
@@ -47,10 +48,17 @@ def _take(row: DistrictYear, action: str, user: Any, note: str) -> None:
     row.note = note
     row.save()
     audit_record(
-        event=f"approval_{action}",
+        event=AuditEvent.Event.DATA_CHANGE,
         user=user,
         obj=row,
-        detail={"district": row.district_id, "year": row.year, "from": source, "to": row.state, "note": note},
+        detail={
+            "action": f"approval_{action}",
+            "district": row.district_id,
+            "year": row.year,
+            "from": source,
+            "to": row.state,
+            "note": note,
+        },
     )
 
 
@@ -149,9 +157,14 @@ def reminders_send(*, user: Any, year: int, district_id: int | None = None, mess
             batch_size=1000,
         )
         audit_record(
-            event="approval_reminders",
+            event=AuditEvent.Event.DATA_CHANGE,
             user=user,
-            detail={"year": year, "district": district_id, "count": len(missing)},
+            detail={
+                "action": "approval_reminders",
+                "year": year,
+                "district": district_id,
+                "count": len(missing),
+            },
         )
     return len(missing)
 

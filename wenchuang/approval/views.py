@@ -106,7 +106,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def decide(request: HttpRequest, pk: int) -> HttpResponse:
     try:
-        selectors.district_year_get(user=request.user, pk=pk)
+        row = selectors.district_year_get(user=request.user, pk=pk)
     except ForbiddenError as exc:
         raise PermissionDenied from exc
     action, note = request.POST.get("action", ""), request.POST.get("note", "")
@@ -115,16 +115,18 @@ def decide(request: HttpRequest, pk: int) -> HttpResponse:
             services.district_year_approve(user=request.user, pk=pk, note=note)
         elif action == "return":
             reasons = []
-            for vid in request.POST.getlist("violation"):
-                v = ValidationViolation.objects.filter(pk=_int(vid) or 0).select_related("rule").first()
-                if v is not None:
-                    reasons.append(
-                        services.Reason(
-                            reason=f"未通过校验：{v.rule.name}",
-                            enterprise_id=v.enterprise_id,
-                            rule_id=v.rule_id,
-                        )
+            ids = [i for i in (_int(v) for v in request.POST.getlist("violation")) if i is not None]
+            checked = ValidationViolation.objects.filter(
+                pk__in=ids, district_id=row.district_id, year=row.year
+            )
+            for v in checked.select_related("rule").order_by("pk"):
+                reasons.append(
+                    services.Reason(
+                        reason=f"未通过校验：{v.rule.name}",
+                        enterprise_id=v.enterprise_id,
+                        rule_id=v.rule_id,
                     )
+                )
             for line in request.POST.get("enterprise_reasons", "").splitlines():
                 uscc, _, text = line.replace(":", "：").partition("：")
                 ent = (

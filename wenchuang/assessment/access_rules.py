@@ -3,7 +3,7 @@ every unit's tasks; a district office sees and reports its district government's
 
 from __future__ import annotations
 
-from wenchuang.core.access import GET_ONLY, METHOD, SCOPED, Rule, grant
+from wenchuang.core.access import ALLOW, GET_ONLY, METHOD, POST_ONLY, SCOPED, Rule, grant
 
 _BOTH_GET = {"city_admin": GET_ONLY, "district_admin": GET_ONLY}
 _SCOPED = {"GET": SCOPED, "POST": SCOPED}
@@ -31,4 +31,8 @@ RULES: list[Rule] = [
         note="得分明细（每一分的来源）",
     ),
     Rule("assessment:methods", grant(**_BOTH_GET), note="考核办法（各版本）"),
+    Rule(
+        "assessment:task_new", grant(city_admin=ALLOW), note="将规划任务分解到责任单位与年度节点（牵头部门）"
+    ),
+    Rule("assessment:adjustment_add", grant(city_admin=POST_ONLY), note="录入加分、扣分事项（牵头部门）"),
 ]

@@ -55,8 +55,13 @@ def report_get(*, user: Any, pk: int) -> Report:
 
 
 def method_for(*, year: int) -> Method | None:
-    """The latest published version that applies to `year`."""
-    return Method.objects.filter(applies_from__lte=year).order_by("-applies_from", "-version").first()
+    """The version in force for `year`: the one applying from the latest year up to `year`; among
+    those, the latest published."""
+    return (
+        Method.objects.filter(applies_from__lte=year)
+        .order_by("-applies_from", "-published_on", "-version", "code")
+        .first()
+    )
 
 
 def _inputs(
@@ -138,9 +143,12 @@ def scores(
     return method, rows
 
 
-def task_score_summary(*, year: int) -> list[dict[str, Any]]:
-    """For the reports: rank, unit, score, overdue count per unit (city-wide)."""
+def task_score_summary(*, year: int, district_ids: list[int] | None = None) -> list[dict[str, Any]]:
+    """For the reports: rank, unit, score (task points, deductions, bonus), overdue count per unit,
+    city-wide ranking; `district_ids` keeps the district governments of those districts only."""
     method, rows = scores(year=year)
+    if district_ids is not None:
+        rows = [r for r in rows if r.unit.district_id in district_ids]
     return [
         {
             "rank": r.rank,
@@ -158,3 +166,13 @@ def task_score_summary(*, year: int) -> list[dict[str, Any]]:
 
 def tasks_for(*, user: Any) -> QuerySet[Task]:
     return Task.objects.filter(unit__in=units(user=user))
+
+
+def commitment_units() -> dict[int, list[str]]:
+    """Commitment id → names of its responsible units (for the reports' task list)."""
+    out: dict[int, list[str]] = {}
+    for cid, name in Task.objects.order_by("unit__kind", "unit__code").values_list(
+        "commitment_id", "unit__name"
+    ):
+        out.setdefault(cid, []).append(name)
+    return out

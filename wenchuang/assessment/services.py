@@ -12,6 +12,7 @@ from django.utils import timezone
 from django_fsm import TransitionNotAllowed
 
 from wenchuang.accounts.audit import audit_record
+from wenchuang.accounts.models import AuditEvent
 from wenchuang.assessment import scoring
 from wenchuang.assessment.models import Adjustment, Method, Milestone, Report, Task, Unit
 from wenchuang.core.errors import ConflictError, DomainError, ForbiddenError
@@ -64,10 +65,10 @@ def report_submit(
             reported_on=on or timezone.localdate(),
         )
         audit_record(
-            event="assessment_report",
+            event=AuditEvent.Event.DATA_CHANGE,
             user=user,
             obj=report,
-            detail={"milestone": m.pk, "value": str(value), "done": done},
+            detail={"action": "assessment_report", "milestone": m.pk, "value": str(value), "done": done},
         )
     return report
 
@@ -89,7 +90,10 @@ def report_review(*, user: Any, report_id: int, accept: bool, note: str = "") ->
         report.review_note, report.reviewed_by, report.reviewed_at = note.strip(), user, timezone.now()
         report.save()
         audit_record(
-            event="assessment_review", user=user, obj=report, detail={"accept": accept, "note": note}
+            event=AuditEvent.Event.DATA_CHANGE,
+            user=user,
+            obj=report,
+            detail={"action": "assessment_review", "accept": accept, "note": note},
         )
     return report
 
@@ -106,7 +110,10 @@ def adjustment_add(
             unit_id=unit_id, year=year, kind=kind, item=item, points=points, reason=reason, created_by=user
         )
         audit_record(
-            event="assessment_adjustment", user=user, obj=row, detail={"kind": kind, "points": str(points)}
+            event=AuditEvent.Event.DATA_CHANGE,
+            user=user,
+            obj=row,
+            detail={"action": "assessment_adjustment", "kind": kind, "points": str(points)},
         )
     return row
 
@@ -140,6 +147,95 @@ def method_publish(
             published_on=published_on or timezone.localdate(),
         )
         audit_record(
-            event="assessment_method_publish", user=user, obj=method, detail={"version": method.version}
+            event=AuditEvent.Event.DATA_CHANGE,
+            user=user,
+            obj=method,
+            detail={"action": "assessment_method", "version": method.version},
         )
     return method
+
+
+def tasks_assign(
+    *,
+    user: Any,
+    commitment_id: int,
+    unit_ids: list[int],
+    years: list[int],
+    due_month: int = 1,
+    due_day: int = 31,
+) -> list[Task]:
+    """Make a plan commitment a task of each given unit, with a milestone for each year (due in the
+    following year on `due_month`/`due_day`). A commitment with a number target becomes a number task:
+    a rate target applies each year as it is, a total target is split evenly over the years; any other
+    commitment is a yes/no task. Units that already carry the commitment are left as they are."""
+    from wenchuang.plan.models import Commitment
+
+    if user_scope(user).role != CITY_ADMIN:
+        raise ForbiddenError("只有牵头部门（市级管理员）可以分解任务")
+    c = Commitment.objects.select_related("programme").filter(pk=commitment_id).first()
+    if c is None:
+        raise DomainError("规划任务不存在")
+    if not unit_ids or not years:
+        raise DomainError("请选择责任单位和年度")
+    try:
+        dues = {y: date(y + 1, due_month, due_day) for y in years}
+    except ValueError as exc:
+        raise DomainError("报送截止日期无效") from exc
+    units = list(Unit.objects.filter(pk__in=unit_ids))
+    if len(units) != len(set(unit_ids)):
+        raise DomainError("责任单位不存在")
+    taken = set(Task.objects.filter(commitment=c).values_list("unit_id", flat=True))
+    measure = Task.Measure.NUMBER if c.target_value is not None else Task.Measure.YESNO
+    if c.target_value is None:
+        target, text = None, "完成年度工作安排"
+    elif c.unit == "%":
+        target, text = c.target_value, f"达到{c.target_display}"
+    else:
+        target = (c.target_value / len(years)).quantize(Decimal("0.01"))
+        text = f"完成{target.normalize():f}{c.unit}"
+    with transaction.atomic():
+        tasks = [
+            Task(
+                commitment=c,
+                unit=u,
+                code=f"{c.programme.code}-{c.code}-{u.code}",
+                measure=measure,
+                measure_unit=c.unit,
+            )
+            for u in units
+            if u.pk not in taken
+        ]
+        Task.objects.bulk_create(tasks)
+        Milestone.objects.bulk_create(
+            [
+                Milestone(task=t, year=y, text=f"{y}年{text}", target_value=target, due=dues[y])
+                for t in tasks
+                for y in sorted(years)
+            ]
+        )
+        audit_record(
+            event=AuditEvent.Event.DATA_CHANGE,
+            user=user,
+            obj=c,
+            detail={
+                "action": "assessment_tasks",
+                "units": [t.unit_id for t in tasks],
+                "years": sorted(years),
+            },
+        )
+    return tasks
+
+
+def district_units_ensure() -> int:
+    """One responsible unit per district (its government, for which the district office acts); returns
+    how many were created."""
+    from wenchuang.registry.models import District
+
+    have = set(Unit.objects.filter(district__isnull=False).values_list("district_id", flat=True))
+    new = [
+        Unit(code=f"gov-{d.code}", name=f"{d.name}人民政府", kind=Unit.Kind.DISTRICT, district=d)
+        for d in District.objects.order_by("code")
+        if d.pk not in have
+    ]
+    Unit.objects.bulk_create(new)
+    return len(new)

@@ -11,4 +11,6 @@ urlpatterns = [
     path("scores/", views.scores, name="scores"),
     path("scores/<int:unit>/<int:year>/", views.sheet, name="sheet"),
     path("methods/", views.methods, name="methods"),
+    path("tasks/new/", views.task_new, name="task_new"),
+    path("adjustments/", views.adjustment_add, name="adjustment_add"),
 ]

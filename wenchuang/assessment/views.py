@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+from typing import Any
+
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -9,12 +12,14 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
 from wenchuang.accounts.decorators import role_required
 from wenchuang.assessment import selectors, services
-from wenchuang.assessment.models import Method
+from wenchuang.assessment.models import Method, Unit
 from wenchuang.core.errors import DomainError, ForbiddenError
+from wenchuang.plan.models import Commitment
+from wenchuang.plan.selectors import plan_default
 
 ROLES = ("city_admin", "district_admin")
 
@@ -142,3 +147,71 @@ def sheet(request: HttpRequest, unit: int, year: int) -> HttpResponse:
 @require_GET
 def methods(request: HttpRequest) -> HttpResponse:
     return render(request, "assessment/methods.html", {"methods": Method.objects.all()})
+
+
+class AssignForm(forms.Form):
+    commitment = forms.ModelChoiceField(label="规划任务", queryset=Commitment.objects.none())
+    units = forms.ModelMultipleChoiceField(label="责任单位", queryset=Unit.objects.order_by("kind", "code"))
+    year_from = forms.IntegerField(label="起始年度", min_value=2000, max_value=2100)
+    year_to = forms.IntegerField(label="终止年度", min_value=2000, max_value=2100)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        plan = plan_default()
+        field: Any = self.fields["commitment"]
+        field.queryset = Commitment.objects.filter(programme__plan=plan).select_related("programme")
+        field.label_from_instance = lambda c: f"{c.programme.name}：{c.text[:50]}"
+        if plan is not None:
+            self.fields["year_from"].initial, self.fields["year_to"].initial = plan.start_year, plan.end_year
+
+
+@role_required("city_admin")
+def task_new(request: HttpRequest) -> HttpResponse:
+    form = AssignForm(request.POST if request.POST.get("action") == "assign" else None)
+    if request.method == "POST":
+        if request.POST.get("action") == "district_units":
+            n = services.district_units_ensure()
+            messages.success(request, f"已生成{n}个区县政府责任单位")
+            return redirect("assessment:task_new")
+        if form.is_valid():
+            d = form.cleaned_data
+            try:
+                tasks = services.tasks_assign(
+                    user=request.user,
+                    commitment_id=d["commitment"].pk,
+                    unit_ids=[u.pk for u in d["units"]],
+                    years=list(range(d["year_from"], d["year_to"] + 1)),
+                )
+            except DomainError as exc:
+                form.add_error(None, exc.message)
+            else:
+                messages.success(request, f"已分解为{len(tasks)}项单位任务（已有的不重复生成）")
+                return redirect("assessment:task_new")
+    return render(request, "assessment/task_new.html", {"form": form, "year": timezone.localdate().year})
+
+
+@role_required("city_admin")
+@require_POST
+def adjustment_add(request: HttpRequest) -> HttpResponse:
+    try:
+        unit, year = int(request.POST.get("unit", "")), int(request.POST.get("year", ""))
+        points = Decimal(request.POST.get("points", ""))
+    except (ValueError, ArithmeticError):
+        messages.error(request, "请填写单位、年度和分值")
+        return redirect("assessment:scores")
+    try:
+        selectors.unit_get(user=request.user, pk=unit)
+        services.adjustment_add(
+            user=request.user,
+            unit_id=unit,
+            year=year,
+            kind=request.POST.get("kind", ""),
+            item=request.POST.get("item", "").strip()[:40],
+            points=points,
+            reason=request.POST.get("reason", ""),
+        )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect("assessment:scores")
+    messages.success(request, "已记录加减分事项")
+    return redirect("assessment:sheet", unit=unit, year=year)

@@ -44,4 +44,10 @@ RULES: list[Rule] = [
         kwargs={"pk": "scope:project.pk"},
         note="项目环节（推荐、入库、扶持、开工、建成、终止），权限按环节在服务中核对",
     ),
+    Rule(
+        "projects:investment",
+        grant(city_admin=_SCOPED_POST, district_admin=_SCOPED_POST),
+        kwargs={"pk": "scope:project.pk"},
+        note="登记项目年度计划投资与完成投资",
+    ),
 ]

@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from wenchuang.accounts.audit import audit_record
+from wenchuang.accounts.models import AuditEvent
 from wenchuang.core.errors import DomainError, ForbiddenError
 from wenchuang.core.scope import CITY_ADMIN, DISTRICT_ADMIN, user_scope
 from wenchuang.core.uscc import make_valid
@@ -312,5 +313,9 @@ def project_import(*, user: Any, data: bytes, file_name: str = "") -> ImportResu
             ],
             batch_size=500,
         )
-        audit_record(event="project_import", user=user, detail={"file": file_name, "rows": len(created)})
+        audit_record(
+            event=AuditEvent.Event.DATA_CHANGE,
+            user=user,
+            detail={"action": "project_import", "file": file_name, "rows": len(created)},
+        )
     return ImportResult(total=len(rows), created=len(created), problems=[])

@@ -10,14 +10,14 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet
 from django.utils import timezone
 
 from wenchuang.core.errors import ForbiddenError
 from wenchuang.core.scope import user_scope
-from wenchuang.plan.models import Commitment, Plan
+from wenchuang.plan.models import Commitment, Plan, SpatialUnit
 from wenchuang.projects import rates
-from wenchuang.projects.models import Project, ProjectEvent
+from wenchuang.projects.models import Project, ProjectEvent, Status
 
 RATE_METRIC = "project_start_completion_rate"
 KINDS = {"start": "开工率", "completion": "建成率"}
@@ -95,10 +95,13 @@ def rate_table(*, user: Any, year: int, plan: Plan | None, as_of: date | None = 
         if uid is not None:
             by_unit[uid].append(dates[pk])
             names[f"unit:{uid}"] = uname
-    for did, items in sorted(by_district.items(), key=lambda kv: names[f"district:{kv[0]}"]):
+    for did, items in by_district.items():  # in district-code order, as read
         groups[f"district:{did}"] = (names[f"district:{did}"], items)
-    for uid, items in sorted(by_unit.items(), key=lambda kv: names[f"unit:{kv[0]}"]):
-        groups[f"unit:{uid}"] = (names[f"unit:{uid}"], items)
+    plan_order = (
+        SpatialUnit.objects.filter(pk__in=list(by_unit)).order_by("kind", "seq").values_list("pk", flat=True)
+    )
+    for uid in plan_order:  # belts, corridors, clusters in the plan's order
+        groups[f"unit:{uid}"] = (names[f"unit:{uid}"], by_unit[uid])
     return [
         RateRow(
             key=key,
@@ -130,15 +133,21 @@ def rate_detail(
 
 
 def rate_series(
-    *, plan: Plan | None, years: list[int] | None = None, user: Any = None
+    *,
+    plan: Plan | None,
+    years: list[int] | None = None,
+    user: Any = None,
+    district_ids: list[int] | None = None,
 ) -> list[dict[str, Any]]:
     """City-wide start/completion rates per year with the lists behind them, for the cockpit and the
     reports (the report layer calls this; `user=None` means the whole city, as a report for the city
-    office). Each entry: year, kind, value (None = 暂无数据), numerator, denominator, target, meets,
-    projects (code, name, district, planned date, actual date)."""
+    office; `district_ids` limits it to districts). Each entry: year, kind, value (None = 暂无数据),
+    numerator, denominator, target, meets, projects (code, name, district, planned and actual date)."""
     qs = Project.objects.filter(accepted_on__isnull=False)
     if user is not None:
         qs = project_list(user=user).filter(accepted_on__isnull=False)
+    if district_ids is not None:
+        qs = qs.filter(district_id__in=district_ids)
     if years is None:
         years = list(range(plan.start_year, plan.end_year + 1)) if plan else []
     target = rate_target(plan=plan)
@@ -186,3 +195,13 @@ def rate_series(
                 }
             )
     return out
+
+
+def status_counts(*, district_ids: list[int] | None = None) -> dict[str, int]:
+    """Projects per lifecycle state (label → count), for the reports; every state listed, 0 included
+    (a count of projects is a count, not a missing figure)."""
+    qs = Project.objects.all()
+    if district_ids is not None:
+        qs = qs.filter(district_id__in=district_ids)
+    got = dict(qs.values_list("status").annotate(n=Count("pk")).order_by())
+    return {str(label): got.get(value, 0) for value, label in Status.choices}

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django_fsm import TransitionNotAllowed
 
 from wenchuang.accounts.audit import audit_record
+from wenchuang.accounts.models import AuditEvent
 from wenchuang.core.errors import ConflictError, DomainError, ForbiddenError
 from wenchuang.core.scope import CITY_ADMIN, DISTRICT_ADMIN, user_scope
 from wenchuang.projects.models import Project, ProjectEvent, ProjectInvestment, Status
@@ -112,7 +113,12 @@ def project_submit(
             on=on or timezone.localdate(),
             by=project.submitted_by,
         )
-        audit_record(event="project_submit", user=user, obj=project, detail={"name": project.name})
+        audit_record(
+            event=AuditEvent.Event.DATA_CHANGE,
+            user=user,
+            obj=project,
+            detail={"action": "project_submit", "name": project.name},
+        )
     return project
 
 
@@ -168,10 +174,11 @@ def project_step(
             note=note,
         )
         audit_record(
-            event=f"project_{action}",
+            event=AuditEvent.Event.DATA_CHANGE,
             user=user,
             obj=project,
             detail={
+                "action": f"project_{action}",
                 "from": source,
                 "to": project.status,
                 "on": on.isoformat(),
@@ -199,9 +206,14 @@ def project_investment_record(
             project=project, year=year, defaults={"planned": planned, "actual": actual}
         )
         audit_record(
-            event="project_investment",
+            event=AuditEvent.Event.DATA_CHANGE,
             user=user,
             obj=project,
-            detail={"year": year, "planned": str(planned), "actual": str(actual)},
+            detail={
+                "action": "project_investment",
+                "year": year,
+                "planned": str(planned),
+                "actual": str(actual),
+            },
         )
     return row

@@ -13,4 +13,5 @@ urlpatterns = [
     path("import/template.xlsx", views.import_template, name="import_template"),
     path("<int:pk>/", views.project_detail, name="detail"),
     path("<int:pk>/step/", views.project_step, name="step"),
+    path("<int:pk>/investment/", views.project_investment, name="investment"),
 ]

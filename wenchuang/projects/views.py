@@ -16,7 +16,7 @@ from wenchuang.accounts.decorators import role_required
 from wenchuang.classify.models import CultureCategory
 from wenchuang.core.errors import DomainError, ForbiddenError
 from wenchuang.core.scope import user_scope
-from wenchuang.plan.models import SpatialUnit
+from wenchuang.plan.models import SpatialUnit, format_target
 from wenchuang.plan.selectors import plan_default
 from wenchuang.projects import importer, selectors, services
 from wenchuang.projects.models import Status
@@ -34,6 +34,12 @@ def _year(request: HttpRequest) -> int:
         return int(request.GET.get("year", ""))
     except ValueError:
         return timezone.localdate().year
+
+
+def _display(target: tuple[str, Any] | None) -> str:
+    if target is None:
+        return ""
+    return ("不低于" if target[0] == ">=" else "") + format_target(target[0], target[1]) + "%"
 
 
 @role_required(*READERS)
@@ -63,7 +69,14 @@ def rate_overview(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "projects/rates.html",
-        {"rows": rows, "year": year, "years": years, "target": target, "plan": plan},
+        {
+            "rows": rows,
+            "year": year,
+            "years": years,
+            "target": target,
+            "plan": plan,
+            "target_display": _display(target),
+        },
     )
 
 
@@ -227,3 +240,36 @@ def import_template(request: HttpRequest) -> HttpResponse:
     response = HttpResponse(importer.template_workbook(), content_type=XLSX)
     response["Content-Disposition"] = "attachment; filename=template-projects.xlsx"
     return response
+
+
+class InvestmentForm(forms.Form):
+    year = forms.IntegerField(label="年度", min_value=2000, max_value=2100)
+    planned = forms.DecimalField(
+        label="计划投资（万元）", required=False, min_value=0, max_digits=16, decimal_places=2
+    )
+    actual = forms.DecimalField(
+        label="完成投资（万元）", required=False, min_value=0, max_digits=16, decimal_places=2
+    )
+
+
+@role_required(*ACTORS)
+@require_POST
+def project_investment(request: HttpRequest, pk: int) -> HttpResponse:
+    try:
+        selectors.project_get(user=request.user, pk=pk)
+    except ForbiddenError as exc:
+        raise PermissionDenied from exc
+    form = InvestmentForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "请填写年度和不为负的投资额（万元）")
+        return redirect("projects:detail", pk=pk)
+    d = form.cleaned_data
+    try:
+        services.project_investment_record(
+            user=request.user, project_id=pk, year=d["year"], planned=d["planned"], actual=d["actual"]
+        )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, f"已记录{d['year']}年投资")
+    return redirect("projects:detail", pk=pk)

@@ -21,6 +21,7 @@ from wenchuang.core.errors import DomainError
 from wenchuang.plan import selectors as plan_selectors
 from wenchuang.plan.models import Indicator, Plan
 from wenchuang.registry.models import District, EnterpriseYear
+from wenchuang.reports.execution import execution_data
 from wenchuang.stats import readmodel
 from wenchuang.stats import selectors as stats_selectors
 from wenchuang.stats.presenters import COMPLETION_LABELS, pct, target_display
@@ -96,6 +97,7 @@ class ReportData:
     listed: list[dict[str, Any]] = field(default_factory=list)
     programmes: list[dict[str, Any]] = field(default_factory=list)
     policy_effect: list[dict[str, Any]] = field(default_factory=list)
+    execution: dict[str, Any] = field(default_factory=dict)  # reports/execution.py
     notes: list[tuple[str, str]] = field(default_factory=list)
     years: list[int] = field(default_factory=list)
     coverage: list[readmodel.CoverageYear] = field(default_factory=list)
@@ -528,6 +530,7 @@ def report_data(
         data.enterprises, data.leading, data.listed = _enterprises(year, district_ids)
     data.programmes = _programmes(plan)
     data.policy_effect = _policy_effect(district_ids)
+    data.execution = execution_data(plan, year, district_ids)
     if kind == FINAL:
         data.evaluation = _evaluation(plan, main, vision, district_ids is None)
     data.notes = _notes(data)
@@ -594,7 +597,11 @@ def _notes(data: ReportData) -> list[tuple[str, str]]:
         ("数据截至", as_of),
         ("完成度口径", "；".join(COMPLETION_LABELS.values())),
         ("进度评估方法", PROGRESS_METHOD_NOTE),
-        ("重点项目与任务考核", "重点项目库与年度任务考核数据尚未建立，相关章节显示“暂无数据”。"),
+        (
+            "重点项目与任务考核",
+            "开工率、建成率：当年计划开工（建成）的入库项目为分母，年末前实际开工（建成）的为分子；"
+            "任务考核按所示版本的考核办法计分；报送完整性：在营已登记企业中已报送当年年度数据的比例。",
+        ),
         ("金额单位", "亿元（另注明者除外）；比重、增速为百分比。"),
     ]
     if data.warnings:

@@ -15,6 +15,7 @@ from django.utils import timezone
 from wenchuang.reports import narrative as n
 from wenchuang.reports import sections as editable
 from wenchuang.reports.data import FINAL, IndicatorRow, ReportData
+from wenchuang.reports.execution import add_sections as add_execution_sections
 
 TEXT, NUM, INT, RATIO, PCT = "text", "num", "int", "ratio", "pct"  # RATIO 0.794 → 79.4%; PCT 64.43 → 64.43%
 NO_DATA = n.NO_DATA
@@ -468,35 +469,7 @@ def build(
     doc.add("h1", section("惠企政策兑现"))
     _table_or_empty(doc, _policy_table(data), "惠企政策兑现：暂无数据。")
 
-    doc.add("h1", section("重点项目"))
-    doc.add(
-        "empty",
-        f"重点项目库（征集、储备、扶持、开工、建成）：{NO_DATA}。项目开工及建成率（目标≥90%）：{NO_DATA}。",
-    )
-
-    doc.add("h1", section("重点任务"))
-    doc.add(
-        "p",
-        f"规划“六大工程”共{sum(len(p['commitments']) for p in data.programmes)}项任务。"
-        f"年度任务考核：{NO_DATA}。",
-    )
-    task_rows = [
-        [p["name"], c["text"], c["target"] or "—", NO_DATA] for p in data.programmes for c in p["commitments"]
-    ]
-    _table_or_empty(
-        doc,
-        Table(
-            "重点任务",
-            "六大工程任务清单",
-            [
-                Col("工程", width=1.2),
-                Col("任务", width=5.0),
-                Col("量化目标", width=0.9),
-                Col("考核结果", width=0.8),
-            ],
-            task_rows,
-        ),
-    )
+    add_execution_sections(doc, data, section)  # 重点项目, 重点任务, 报送完整性 (reports/execution.py)
 
     if data.kind == FINAL:
         for key in editable.CLOSING:

@@ -74,7 +74,7 @@ def test_approved_district_year_refuses_imports_until_the_city_reopens_it(
     assert not selectors.locked_district_years(years=[2023])
     again = _annual([(uscc(1), 2023, 999)], user=data_manager)
     assert (again.updated, again.rejected) == (1, 0)
-    audit = AuditEvent.objects.filter(event="approval_reopen").get()
+    audit = AuditEvent.objects.filter(event="data_change", detail__action="approval_reopen").get()
     assert audit.detail["note"] == "统计局更正营业收入" and audit.username == "city_admin"
     assert [s.transition for s in StateLog.objects.for_(row)] == ["submit", "approve", "reopen"]
 

@@ -129,3 +129,33 @@ def test_the_lines_add_up_to_the_task_score_after_rounding():
     sheet = scoring.score(rules=RULES, milestones=ms, adjustments=[], today=TODAY)
     assert [line.points for line in sheet.lines] == [Decimal("33.34"), Decimal("33.33"), Decimal("33.33")]
     assert sheet.base == sum(line.points for line in sheet.lines) == Decimal("100.00")
+
+
+def test_the_method_file_publishes_once_and_a_change_is_a_new_version(reference, tmp_path):
+    import json
+    from io import StringIO
+
+    from django.conf import settings
+    from django.core.management import call_command
+
+    from wenchuang.assessment.models import Method
+
+    shipped = settings.DATA_DIR / "assessment" / "annual-method.json"
+    call_command("assessment_method", "publish", str(shipped), stdout=StringIO())
+    call_command("assessment_method", "publish", str(shipped), stdout=StringIO())
+    assert Method.objects.filter(code="annual").count() == 1
+    spec = json.loads(shipped.read_text(encoding="utf-8"))
+    spec["rules"]["late_deduction"] = 3
+    changed = tmp_path / "m.json"
+    changed.write_text(json.dumps(spec, ensure_ascii=False), encoding="utf-8")
+    call_command("assessment_method", "publish", str(changed), stdout=StringIO())
+    assert list(Method.objects.order_by("version").values_list("version", "rules__late_deduction")) == [
+        (1, 1),
+        (2, 3),
+    ]
+    spec["rules"] = {"weights": {}}
+    changed.write_text(json.dumps(spec), encoding="utf-8")
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError, match="缺少"):
+        call_command("assessment_method", "publish", str(changed), stdout=StringIO())

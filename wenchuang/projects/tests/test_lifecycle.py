@@ -88,7 +88,9 @@ def test_a_project_goes_from_call_to_completion_and_the_rates_move(
     assert [e[0] for e in events] == ["submit", "forward", "accept", "start", "complete"]
     assert events[3] == ("start", date(2023, 5, 10), "district_admin", "施工许可证330106202305100101")
     assert StateLog.objects.filter(object_id=project.pk, content_type__model="project").count() == 4
-    assert AuditEvent.objects.filter(event="project_complete", object_id=str(project.pk)).exists()
+    assert AuditEvent.objects.filter(
+        event="data_change", detail__action="project_complete", object_id=str(project.pk)
+    ).exists()
     _figure, listed = selectors.rate_detail(user=city_admin, year=2024, kind="completion")
     assert [p.pk for p in listed] == [project.pk] and listed[0].counted
 
