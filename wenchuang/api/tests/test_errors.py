@@ -27,3 +27,17 @@ def test_the_schema_documents_the_error_answers(anonymous_client):
         for method, op in item.items():
             if method in ("get", "post"):
                 assert {"400", "403", "404"} <= set(op["responses"]), (method, path)
+
+
+def test_a_locked_embedded_database_answers_503_not_500(anonymous_client, monkeypatch):
+    """Found by the schema fuzz: an undo of a large batch held SQLite's write lock past its timeout."""
+    from django.db import OperationalError
+
+    from wenchuang.plan import selectors as plan_selectors
+
+    def locked(**kwargs):
+        raise OperationalError("database is locked")
+
+    monkeypatch.setattr(plan_selectors, "plan_get", locked)
+    r = anonymous_client.get("/api/v1/plans/x/")
+    assert r.status_code == 503 and r["Retry-After"] == "10" and r.json()["code"] == "busy"
