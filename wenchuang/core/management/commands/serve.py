@@ -38,6 +38,10 @@ class Command(BaseCommand):
             "-",
             # The default control socket is one path per machine user: two instances would collide.
             "--no-control-socket",
+            # Idle keep-alive longer than a client's think time: gunicorn's 2 s default closes connections
+            # that clients are about to reuse (connection resets under load).
+            "--keep-alive",
+            "5",
         ]
         sup = Supervisor(
             web_argv=web_argv,
