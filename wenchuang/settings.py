@@ -324,6 +324,7 @@ if PRODUCTION:
 # send "Authorization: Token <key>" (keys stored hashed, see wenchuang/api/models.py).
 WENCHUANG_API_RATE_ANON = env_str("WENCHUANG_API_RATE_ANON", "60/min")
 WENCHUANG_API_RATE_USER = env_str("WENCHUANG_API_RATE_USER", "600/min")
+WENCHUANG_API_TOKEN_MAX_DAYS = env_int("WENCHUANG_API_TOKEN_MAX_DAYS", 365)
 REST_FRAMEWORK = {
     # The token scheme first: DRF answers a caller without credentials 401 + `WWW-Authenticate: Token`
     # only when the first class names a scheme. Sessions (browsable docs, the web UI) still work.

@@ -14,6 +14,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
+from django.db import OperationalError
 from django.http import Http404
 from rest_framework import exceptions as drf
 from rest_framework.response import Response
@@ -54,6 +55,15 @@ class NotFound(ApiError):
     default_detail = "对象不存在"
 
 
+class Busy(ApiError):
+    """The embedded SQLite database held a write lock past its busy timeout (a long import or undo):
+    a retryable 503, not a 500. PostgreSQL does not get here."""
+
+    status_code = 503
+    code = "busy"
+    default_detail = "数据库正忙（其他写入正在进行），请稍后重试"
+
+
 # Our wording for DRF's own errors, so that the answer is Chinese whatever the Accept-Language.
 _MESSAGES = {
     "not_authenticated": "未登录：请先登录，或在请求头中提供令牌（Authorization: Token <令牌>）",
@@ -81,13 +91,16 @@ def _translate(exc: Exception) -> Exception:
         return NotFound(str(exc) if str(exc) else None)
     if isinstance(exc, DomainError):
         return ApiError.from_domain(exc)
+    if isinstance(exc, OperationalError) and "locked" in str(exc):
+        return Busy()
     return exc
 
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     exc = _translate(exc)
     if isinstance(exc, ApiError):
-        return Response(_body(exc.detail, exc.code), status=exc.status_code)
+        headers = {"Retry-After": "10"} if exc.status_code == 503 else None
+        return Response(_body(exc.detail, exc.code), status=exc.status_code, headers=headers)
     response = drf_exception_handler(exc, context)
     if response is None:
         return None  # a bug: Django's 500 handling (and logging) takes over
@@ -160,6 +173,7 @@ def document_errors(result: dict[str, Any], generator: Any, request: Any, public
         "404": "不存在",
         "405": "不支持该请求方法",
         "429": "请求过于频繁",
+        "503": "数据库正忙，请稍后重试（Retry-After）",
     }
     for path_item in result.get("paths", {}).values():
         for method, operation in path_item.items():

@@ -84,7 +84,9 @@ class _MeasureSerializer(serializers.Serializer):
     )
     enterprise_years = serializers.IntegerField(help_text="参与汇总的企业年度记录数")
     as_of = serializers.DateTimeField(allow_null=True, help_text="数据截至（汇总刷新时间）")
-    suppressed = serializers.BooleanField(help_text="少于3家企业，按统计保密规则不公布数值")
+    suppressed = serializers.BooleanField(
+        help_text="按统计保密规则不公布数值：企业数少于阈值、单一企业占比过高，或为防止由合计相减推算而互补隐藏"
+    )
 
 
 class IndicatorValuesApi(APIView):

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +24,18 @@ class Command(BaseCommand):
             manifest = backup_restore(options["archive"])
         except BackupError as exc:
             raise CommandError(str(exc)) from exc
-        audit_record(event="restore", username="manage.py", object_id=options["archive"].name)
+        except subprocess.CalledProcessError as exc:
+            detail = (exc.stderr or b"").decode(errors="replace").strip().splitlines()[-1:] or [""]
+            raise CommandError(f"数据库恢复失败，未做任何改动：{detail[0]}") from exc
+        audit_record(
+            event="restore",
+            username="manage.py",
+            object_id=options["archive"].name,
+            detail={
+                "backup_created_at": manifest["created_at"],
+                "kept": manifest.get("append_only_kept", {}),
+            },
+        )
         self.stdout.write(
             f"已恢复 {manifest['created_at']} 的备份（{sum(manifest['row_counts'].values())} 行）"
         )

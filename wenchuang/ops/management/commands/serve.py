@@ -38,6 +38,10 @@ class Command(BaseCommand):
             "-",
             # The default control socket is one path per machine user: two instances would collide.
             "--no-control-socket",
+            # Idle keep-alive longer than a client's think time: gunicorn's 2 s default closes connections
+            # that clients are about to reuse (connection resets under load).
+            "--keep-alive",
+            "5",
         ]
         sup = Supervisor(
             web_argv=web_argv,
@@ -59,6 +63,24 @@ def _check(exit_code: int | None) -> None:
     from django.db import close_old_connections
 
     try:
+        if exit_code is not None:
+            tasks_fail_running()
         worker_check.send(sender=Command, exit_code=exit_code)
     finally:
         close_old_connections()
+
+
+def tasks_fail_running() -> int:
+    """The only worker died: the jobs it held will never finish. Mark them failed (visibly, with a
+    Chinese reason) so that nothing claims to run; each app re-runs its own (import retry, report
+    again, `stats recompute`)."""
+    from django.utils import timezone
+    from django_tasks.base import TaskResultStatus
+    from django_tasks_db.models import DBTaskResult
+
+    return DBTaskResult.objects.filter(status=TaskResultStatus.RUNNING).update(
+        status=TaskResultStatus.FAILED,
+        finished_at=timezone.now(),
+        exception_class_path="wenchuang.core.WorkerDied",
+        traceback="后台任务处理进程意外退出（如被 kill -9），任务未完成",
+    )
