@@ -46,7 +46,7 @@ class Command(BaseCommand):
     help = "统计引擎基准测试（会替换当前数据库中的示例数据，请在临时数据库上运行）"
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("target", choices=["stats", "import"])
+        parser.add_argument("target", choices=["stats", "import", "scorecard"])
         parser.add_argument("--enterprise-years", "--rows", type=int, required=True, dest="rows")
         parser.add_argument(
             "--iie-rows", type=int, default=None, help="import：django-import-export只导入前M行"
@@ -61,6 +61,17 @@ class Command(BaseCommand):
         parser.add_argument("--reuse", action="store_true", help="沿用库中已有的数据（行数须与N一致）")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if options["target"] == "scorecard":  # wenchuang/finance/bench.py owns this benchmark
+            from wenchuang.finance.bench import bench_command as scorecard_bench
+
+            return scorecard_bench(
+                self,
+                rows=options["rows"],
+                repeat=options["repeat"],
+                seed=options["seed"],
+                as_json=options["json"],
+                reuse=options["reuse"],
+            )
         if options["target"] == "import":  # wenchuang/ingest/bench.py owns this benchmark
             from wenchuang.ingest.bench import bench_command
 
