@@ -104,6 +104,14 @@ ADMIN_SITE_PERMISSIONS: dict[str, list[str]] = {
         "accounts.view_user",
         "accounts.view_invitationcode",
         "auth.view_group",
+        # 金融机构 accounts are bound to their institution as part of user management.
+        "finance.view_institution",
+        "finance.add_institution",
+        "finance.change_institution",
+        "finance.view_institutionmember",
+        "finance.add_institutionmember",
+        "finance.change_institutionmember",
+        "finance.delete_institutionmember",
     ],
     Role.SECURITY_ADMIN: [
         "axes.view_accessattempt",

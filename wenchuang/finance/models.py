@@ -148,11 +148,19 @@ class CreditScore(models.Model):
     (column names follow finance.scorecard.ATTRIBUTES)."""
 
     enterprise = models.ForeignKey(
-        "registry.Enterprise", verbose_name=_("企业"), on_delete=models.CASCADE, related_name="credit_scores"
+        "registry.Enterprise",
+        verbose_name=_("企业"),
+        on_delete=models.CASCADE,
+        related_name="credit_scores",
+        db_index=False,  # the (enterprise, year, version) unique index leads with it
     )
     year = models.PositiveSmallIntegerField(_("年度"))
     version = models.ForeignKey(
-        ScorecardVersion, verbose_name=_("评分表版本"), on_delete=models.PROTECT, related_name="scores"
+        ScorecardVersion,
+        verbose_name=_("评分表版本"),
+        on_delete=models.PROTECT,
+        related_name="scores",
+        db_index=False,  # scores are read by (year, version): that index serves
     )
     total = models.PositiveSmallIntegerField(_("总分"))
     grade = models.CharField(_("信用等级"), max_length=4)

@@ -2,7 +2,7 @@
 
 `facts_queryset(year)` gives, per active enterprise with facts for the year, the value of every
 scorecard attribute as an SQL expression over the registry (enterprise, its year and previous-year
-facts) and finance.CreditFact. `points_queryset(table, year)` adds one CASE per attribute (the bands, in
+facts) and finance.CreditFact. `points_sql(table, year)` adds one CASE per attribute (the bands, in
 order) plus the total and the grade; `scores_refresh` runs it as a single INSERT … SELECT, so the
 database does the work in one pass and nothing is scored row by row in Python. The explanation of one
 enterprise's score evaluates the same facts with `scorecard.evaluate`; the tests check the two agree.
@@ -28,7 +28,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Cast, Coalesce, ExtractYear, NullIf
+from django.db.models.functions import Cast, Coalesce, NullIf, Substr
 
 from wenchuang.finance.models import CreditScore
 from wenchuang.finance.scorecard import ATTRIBUTES
@@ -54,7 +54,8 @@ def facts_queryset(year: int) -> QuerySet[Enterprise]:
                 NullIf(F(f"{cf}tax_credit_grade"), Value("")),
                 output_field=CharField(),
             ),
-            f_years=Value(year) - ExtractYear("founded_on"),
+            # The year as the text's first four digits: no per-row function call on SQLite.
+            f_years=Value(year) - Cast(Substr(Cast("founded_on", CharField()), 1, 4), IntegerField()),
             f_growth=Case(
                 When(
                     Q(**{f"{prev}revenue__gt": 0, f"{cur}revenue__isnull": False}),
@@ -98,41 +99,57 @@ def facts_queryset(year: int) -> QuerySet[Enterprise]:
     )
 
 
-def _band_q(alias: str, band: Mapping[str, Any]) -> Q:
+def _band_sql(column: str, band: Mapping[str, Any]) -> tuple[str, list[Any]]:
     if "eq" in band:
-        return Q(**{alias: band["eq"]})
-    q = Q(**{f"{alias}__isnull": False})
+        return f"{column} = %s", [band["eq"]]
+    parts, params = [], []
     if "gte" in band:
-        q &= Q(**{f"{alias}__gte": band["gte"]})
+        parts.append(f"{column} >= %s")
+        params.append(band["gte"])
     if "lt" in band:
-        q &= Q(**{f"{alias}__lt": band["lt"]})
-    return q
+        parts.append(f"{column} < %s")
+        params.append(band["lt"])
+    return " AND ".join(parts) or f"{column} IS NOT NULL", params
 
 
-def points_queryset(table: Mapping[str, Any], year: int) -> QuerySet[Any, dict[str, Any]]:
-    """facts_queryset + p_<attribute>, total and grade, as values() rows (enterprise id first)."""
-    points = {
-        f"p_{a['code']}": Case(
-            *[When(_band_q(f"f_{a['code']}", b), then=Value(int(b["points"]))) for b in a["bands"]],
-            default=Value(0),
-            output_field=IntegerField(),
-        )
-        for a in table["attributes"]
-    }
-    qs = facts_queryset(year).alias(**points)
-    total = sum((F(name) for name in points), Value(0))
-    grades = sorted(table["grades"], key=lambda g: -g["min"])
-    qs = qs.alias(total=total).annotate(
-        eid=F("pk"),
-        score_total=F("total"),
-        score_grade=Case(
-            *[When(total__gte=g["min"], then=Value(g["grade"])) for g in grades],
-            default=Value(grades[-1]["grade"]),
-            output_field=CharField(),
-        ),
-        **{name: F(name) for name in points},
+def points_sql(table: Mapping[str, Any], year: int) -> tuple[str, list[Any], str, list[Any]]:
+    """(WITH clause, its parameters, SELECT, its parameters): eid, score_total, score_grade and
+    p_<attribute>… for every enterprise. The facts and the points are materialised common table
+    expressions, so every fact and every attribute's points are computed once per row (inlined, the
+    databases would repeat them in every band, the total and the grade): the facts (the ORM query),
+    one CASE per attribute over them (NULL matches no band: 0 points), then their sum and its grade."""
+    q = connection.ops.quote_name
+    facts = {f"v_{c}": F(f"f_{c}") for c in ATTRIBUTES}
+    inner, inner_params = (
+        facts_queryset(year)
+        .annotate(eid=F("pk"), **facts)
+        .values("eid", *facts)
+        .order_by()
+        .query.sql_with_params()
     )
-    return qs.values("eid", "score_total", "score_grade", *points).order_by()
+    cases, band_params = [], []
+    for a in table["attributes"]:
+        column = f"f.{q('v_' + a['code'])}"
+        whens = []
+        for band in a["bands"]:
+            cond, cond_params = _band_sql(column, band)
+            whens.append(f"WHEN {cond} THEN {int(band['points'])}")
+            band_params += cond_params
+        cases.append(f"CASE {' '.join(whens)} ELSE 0 END AS {q('p_' + a['code'])}")
+    points = [q(f"p_{a['code']}") for a in table["attributes"]]
+    total = " + ".join(f"p.{c}" for c in points)
+    grades = sorted(table["grades"], key=lambda g: -g["min"])
+    grade_case = " ".join(f"WHEN {total} >= {int(g['min'])} THEN %s" for g in grades)
+    grade_params = [g["grade"] for g in grades] + [grades[-1]["grade"]]
+    with_clause = (
+        f"WITH f AS MATERIALIZED ({inner}), "  # noqa: S608
+        f"p AS MATERIALIZED (SELECT f.{q('eid')} AS eid, {', '.join(cases)} FROM f)"
+    )
+    select = (
+        f"SELECT p.eid, {total} AS score_total, CASE {grade_case} ELSE %s END AS score_grade, "  # noqa: S608
+        f"{', '.join(f'p.{c}' for c in points)} FROM p"
+    )
+    return with_clause, [*inner_params, *band_params], select, grade_params
 
 
 def facts_for(enterprise_id: int, year: int) -> dict[str, Any] | None:
@@ -147,21 +164,19 @@ def facts_for(enterprise_id: int, year: int) -> dict[str, Any] | None:
 def scores_refresh(*, table: Mapping[str, Any], version_id: int, year: int, now: datetime) -> int:
     """Replace the scores of `year` under the version with a fresh computation for every enterprise,
     in one transaction: one DELETE and one INSERT … SELECT. Returns the number of enterprises scored."""
-    sql, params = points_queryset(table, year).query.sql_with_params()
+    with_clause, with_params, select, select_params = points_sql(table, year)
     q = connection.ops.quote_name
     point_cols = [f"p_{c}" for c in ATTRIBUTES]
     target = ["enterprise_id", "year", "version_id", "computed_at", "total", "grade", *point_cols]
-    source = ["sub.eid", "%s", "%s", "%s", "sub.score_total", "sub.score_grade"] + [
-        f"sub.{q(c)}" for c in point_cols
-    ]
+    source = ["s.eid", "%s", "%s", "%s", "s.score_total", "s.score_grade"] + [f"s.{q(c)}" for c in point_cols]
     insert = (
         f"INSERT INTO {q(CreditScore._meta.db_table)} ({', '.join(q(c) for c in target)}) "  # noqa: S608
-        f"SELECT {', '.join(source)} FROM ({sql}) sub"
+        f"{with_clause} SELECT {', '.join(source)} FROM ({select}) s"
     )
     stamp = connection.ops.adapt_datetimefield_value(now)
     with transaction.atomic(), connection.cursor() as cursor:
         CreditScore.objects.filter(year=year, version_id=version_id)._raw_delete(CreditScore.objects.db)
-        cursor.execute(insert, [year, version_id, stamp, *params])
+        cursor.execute(insert, [*with_params, year, version_id, stamp, *select_params])
         return cursor.rowcount
 
 

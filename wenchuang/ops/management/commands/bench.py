@@ -46,7 +46,7 @@ class Command(BaseCommand):
     help = "统计引擎基准测试（会替换当前数据库中的示例数据，请在临时数据库上运行）"
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("target", choices=["stats", "import", "policy"])
+        parser.add_argument("target", choices=["stats", "import", "policy", "scorecard"])
         parser.add_argument("--enterprise-years", "--rows", type=int, default=None, dest="rows")
         parser.add_argument("--enterprises", type=int, help="policy：企业数")
         parser.add_argument("--policies", type=int, default=50, help="policy：政策（规则）数")
@@ -79,6 +79,17 @@ class Command(BaseCommand):
             return None
         if options["rows"] is None:
             raise CommandError("需要 --enterprise-years N")
+        if options["target"] == "scorecard":  # wenchuang/finance/bench.py owns this benchmark
+            from wenchuang.finance.bench import bench_command as scorecard_bench
+
+            return scorecard_bench(
+                self,
+                rows=options["rows"],
+                repeat=options["repeat"],
+                seed=options["seed"],
+                as_json=options["json"],
+                reuse=options["reuse"],
+            )
         if options["target"] == "import":  # wenchuang/ingest/bench.py owns this benchmark
             from wenchuang.ingest.bench import bench_command
 
