@@ -143,3 +143,10 @@ def aggregate(micro: pd.DataFrame) -> pd.DataFrame:
     cells = out.groupby(grain, sort=True, as_index=False).agg(**spec)  # type: ignore[call-overload]
     cells = cells[[*KEYS, *MEASURES]]
     return cells.astype({m: "int64" for m in MEASURES})
+
+
+def peak_rss_mb() -> float:
+    """This process's peak resident memory (run on each worker by the scale benchmark)."""
+    import resource
+
+    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
