@@ -140,11 +140,21 @@ Stager = Callable[[Any, str, list[int], list[Partition]], None]
 
 
 def stage_in_database(cursor: Any, name: str, years: list[int], parts: list[Partition]) -> None:
-    """The database engine: the micro GROUP BY narrowed to the partitions, into a temporary table."""
+    """The database engine: the micro GROUP BY narrowed to the partitions, into a temporary table.
+
+    A few districts of a year are best found from the district's enterprises through the (enterprise,
+    year) unique index; PostgreSQL's default random-page cost (spinning disks) makes it scan the whole
+    year instead (0.33 s against 0.15 s for one district at 1M). For such a refresh the statement runs
+    with the cost of a cached or SSD page (1.1), restored right after; SQLite already plans it so."""
+    few = connection.vendor == "postgresql" and len(parts) <= len(years) * 3
+    if few:
+        cursor.execute("SET LOCAL random_page_cost = 1.1")
     cursor.execute(
         f"CREATE TEMPORARY TABLE {name} AS "
         + rollup.micro_group_by_sql(years, where=partition_filter_sql(parts))
     )
+    if few:
+        cursor.execute("SET LOCAL random_page_cost TO DEFAULT")
 
 
 def refresh_partitions(
@@ -171,9 +181,9 @@ def refresh_partitions(
         [*rollup.KEY_COLUMNS, *rollup.MEASURE_NAMES, "va_rate", "va_estimated", "refreshed_at"]
     )
     staged = ", ".join(f"s.{c}" for c in (*rollup.KEY_COLUMNS, *rollup.MEASURE_NAMES))
-    rate_of = (
-        f"(SELECT r.rate FROM {t['rate']} r "  # noqa: S608
-        f"WHERE r.year = {t['cell']}.year AND r.category_key = {t['cell']}.category_key)"
+    cell = t["cell"]
+    other_parts = f"{cell}.year IN ({rollup._years_sql(years)}) AND NOT " + partition_filter_sql(
+        parts, year=f"{cell}.year", district=f"{cell}.district_id"
     )
     with transaction.atomic(), connection.cursor() as cursor:
         _lock_years(cursor, years)
@@ -192,6 +202,10 @@ def refresh_partitions(
         cursor.execute(f"DELETE FROM {t['cell']} WHERE {cell_parts}")  # noqa: S608
         cursor.execute(f"DELETE FROM {t['rate']} WHERE {in_years}")  # noqa: S608
         rates = rollup._write_rates(cursor, bases, stamp, pick)
+        if connection.vendor == "postgresql":
+            # Fresh statistics of the (small) rate table: with stale ones the UPDATE below probes the
+            # cell index once per 小类 instead of one hash join over the year's cells (0.2 s vs 0.02 s).
+            cursor.execute(f"ANALYZE {t['rate']}")
         cursor.execute(
             f"""INSERT INTO {t["cell"]} ({cell_columns})
 SELECT {staged}, r.rate, COALESCE(ROUND(s.revenue_missing * r.rate, 2), 0), %s
@@ -201,9 +215,11 @@ LEFT JOIN {t["rate"]} r ON r.year = s.year AND r.category_key = s.category_key""
         )
         # The untouched partitions' cells whose 小类-year rate moved: new rate, new estimate.
         cursor.execute(
-            f"""UPDATE {t["cell"]} SET va_rate = {rate_of},
-  va_estimated = COALESCE(ROUND(revenue_missing * {rate_of}, 2), 0), refreshed_at = %s
-WHERE {in_years} AND NOT {cell_parts} AND va_rate IS DISTINCT FROM {rate_of}""",  # noqa: S608
+            f"""UPDATE {cell} SET va_rate = r.rate,
+  va_estimated = COALESCE(ROUND({cell}.revenue_missing * r.rate, 2), 0), refreshed_at = %s
+FROM {t["rate"]} r
+WHERE r.year = {cell}.year AND r.category_key = {cell}.category_key AND {other_parts}
+  AND {cell}.va_rate IS DISTINCT FROM r.rate""",  # noqa: S608
             [stamp],
         )
         cursor.execute(f"DROP TABLE {stage_name}")
