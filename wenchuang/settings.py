@@ -231,6 +231,13 @@ WENCHUANG_MAP_GEOJSON = Path(
 # Documents to submit (GB/T 9704-2012): the issuing office printed on the cover, the date (成文日期;
 # empty = the day the version is finalised), and which font names a DOCX declares ("free": the installed
 # stand-ins, "official": 方正小标宋简体 / 仿宋_GB2312 / 黑体 / 楷体_GB2312 for offices that have them).
+# Where the rollup's aggregation runs (stats.engine): "database" (one GROUP BY in PostgreSQL/SQLite) or
+# "dask" (partitioned Parquet on a Dask distributed cluster; results written back into the same fact
+# table). With "dask" and no scheduler address, a local cluster of worker processes is started per job.
+WENCHUANG_ROLLUP_ENGINE = env_choice("WENCHUANG_ROLLUP_ENGINE", "database", ("database", "dask"))
+WENCHUANG_DASK_SCHEDULER = env_str("WENCHUANG_DASK_SCHEDULER", "")  # e.g. tcp://127.0.0.1:8786
+WENCHUANG_DASK_WORKERS = env_int("WENCHUANG_DASK_WORKERS", 2)  # local cluster only
+WENCHUANG_PARQUET_DIR = Path(env_str("WENCHUANG_PARQUET_DIR", "") or str(VAR_DIR / "parquet"))
 WENCHUANG_REPORT_ISSUER = env_str("WENCHUANG_REPORT_ISSUER", "杭州市文化创意产业办公室")
 WENCHUANG_REPORT_DATE = env_date("WENCHUANG_REPORT_DATE")
 WENCHUANG_REPORT_DOCX_FONTS = env_choice("WENCHUANG_REPORT_DOCX_FONTS", "free", ("free", "official"))

@@ -413,19 +413,40 @@ def _batch_run(
             "导入期间其他批次写入了相同的企业或年度数据，本批次未写入任何数据；请重新导入",
         )
     if recompute and (batch.inserted or batch.updated):
-        _recompute(batch)
+        _recompute(batch, _touched(batch))
     return batch
 
 
-def _recompute(batch: ImportBatch) -> None:
-    """Refresh the statistics the import touched. A failure here must not undo the import: it is logged
-    and `wenchuang stats recompute` repairs it."""
+def _touched(batch: ImportBatch) -> set[tuple[int, int]] | None:
+    """The (year, district) partitions of the rollup that this batch's rows live in, now: the
+    enterprise-years it set (annual), or every year of the enterprises it changed in their district now
+    and before (registration: a move or a new 小类). Call after the import, and before its undo."""
+    from wenchuang.stats import partitions
+
+    if batch.kind == "annual":
+        ids = AnnualSource.objects.filter(batch=batch).values_list("enterprise_year_id", flat=True)
+        return partitions.of_enterprise_years(list(ids))
+    if batch.kind == "registration":
+        before = {
+            c.object_id: c.before["fields"].get("district_id")
+            for c in BatchChange.objects.filter(batch=batch, target="enterprise")
+        }
+        return partitions.of_enterprises(before, other_districts=before)
+    return None
+
+
+def _recompute(batch: ImportBatch, touched: set[tuple[int, int]] | None = None) -> None:
+    """Refresh the statistics the import touched (only its (year, district) partitions when known). A
+    failure here must not undo the import: it is logged and `wenchuang stats recompute` repairs it."""
     if batch.kind not in ("registration", "annual"):
         return
     try:
         from wenchuang.stats.services import stats_recompute
 
-        stats_recompute(years=batch.years or None)
+        if touched is not None:
+            stats_recompute(years=batch.years, partitions=touched)
+        else:
+            stats_recompute(years=batch.years or None)
     except Exception:  # the import stands; the rollup can be rebuilt on demand
         log.exception("stats_recompute after import batch %s failed", batch.pk)
 
@@ -1065,6 +1086,7 @@ def batch_undo(*, batch_id: int, user: Any = None) -> ImportBatch:
         changes = list(BatchChange.objects.filter(batch=batch))
         changed_ids = {c.object_id for c in changes}
         touched_years: set[int] = set()
+        touched = _touched(batch)  # where its rows are now (and were before it), before the undo
         if batch.kind == "registration":
             _undo_registration(batch, changes, changed_ids)
         elif batch.kind == "annual":
@@ -1081,7 +1103,7 @@ def batch_undo(*, batch_id: int, user: Any = None) -> ImportBatch:
         batch.save()
     if batch.kind in ("registration", "annual"):
         batch.years = sorted(set(batch.years) | touched_years)
-        _recompute(batch)
+        _recompute(batch, touched)
     return batch
 
 

@@ -12,7 +12,7 @@ cells (no double counting after a partial refresh).
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
@@ -93,10 +93,11 @@ KEY_COLUMNS = (
 _STAGE = "stats_refresh_stage"
 
 
-def micro_group_by_sql(years: list[int] | None) -> str:
+def micro_group_by_sql(years: list[int] | None, *, where: str = "") -> str:
     """The single GROUP BY over the micro rows at the rollup's grain (also the benchmark's floor), for
-    `years` or every year (None)."""
+    `years` or every year (None); `where` narrows it further (`partitions.partition_filter_sql`)."""
     t = _tables()
+    conditions = [c for c in ("" if years is None else f"ey.year IN ({_years_sql(years)})", where) if c]
     aggregates = ",\n  ".join(f"{expr} AS {name}" for name, expr in MEASURES)
     # Table names come from model metadata and years are ints: nothing user-supplied is interpolated.
     return f"""
@@ -108,7 +109,7 @@ SELECT ey.year AS year, e.district_id AS district_id, COALESCE(e.platform_id, 0)
 FROM {t["ey"]} ey
 JOIN {t["e"]} e ON e.id = ey.enterprise_id
 LEFT JOIN {t["c"]} c ON c.id = e.culture_category_id
-{"" if years is None else f"WHERE ey.year IN ({_years_sql(years)})"}
+{"WHERE " + " AND ".join(conditions) if conditions else ""}
 GROUP BY ey.year, e.district_id, COALESCE(e.platform_id, 0), COALESCE(e.culture_category_id, 0),
   ey.is_above_scale, c.code, c.is_new_form, c.domain"""  # noqa: S608
 
@@ -209,7 +210,17 @@ def _dec(value: object) -> Decimal:
     return value if isinstance(value, Decimal) else Decimal(str(value or 0))
 
 
-def _write_rates(cursor: Any, bases: list[tuple[Any, ...]], stamp: Any) -> dict[int, int]:
+RatesPicker = Callable[[dict[int, dict[str, valueadded.Basis]]], dict[int, dict[str, valueadded.Rate]]]
+
+
+def pick_rates(bases: dict[int, dict[str, valueadded.Basis]]) -> dict[int, dict[str, valueadded.Rate]]:
+    """`valueadded.rates_for` for each year (in process; the Dask engine runs it on its workers)."""
+    return {year: valueadded.rates_for(b) for year, b in bases.items()}
+
+
+def _write_rates(
+    cursor: Any, bases: list[tuple[Any, ...]], stamp: Any, pick: RatesPicker = pick_rates
+) -> dict[int, int]:
     """Pick each 小类-year's rate from the staged bases (`valueadded.rates_for`) and insert them in one
     executemany; returns, per year, how many 小类 have a rate."""
     by_year: dict[int, dict[str, tuple[int, valueadded.Basis]]] = defaultdict(dict)
@@ -218,8 +229,11 @@ def _write_rates(cursor: Any, bases: list[tuple[Any, ...]], stamp: Any) -> dict[
     rows: list[tuple[Any, ...]] = []
     estimated: dict[int, int] = {}
     adapt = connection.ops.adapt_decimalfield_value
+    picked = pick(
+        {y: {code: basis for code, (_, basis) in by_code.items()} for y, by_code in by_year.items()}
+    )
     for year, by_code in by_year.items():
-        rates = valueadded.rates_for({code: basis for code, (_, basis) in by_code.items()})
+        rates = picked[year]
         estimated[year] = sum(1 for r in rates.values() if r.value is not None)
         for code, rate in rates.items():
             rows.append(

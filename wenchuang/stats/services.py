@@ -15,14 +15,18 @@ from django.db import transaction
 from django.utils import timezone
 
 from wenchuang.core.errors import DomainError
-from wenchuang.stats import formulas, indicators, presenters, progress, rollup, selectors, validation
+from wenchuang.stats import engine, formulas, indicators, presenters, progress, rollup, selectors, validation
 from wenchuang.stats.models import IndicatorSnapshot, IndicatorValue, OfficialFigure
 
 
-def rollup_refresh(*, years: Iterable[int] | None = None) -> rollup.RefreshResult:
-    """Rebuild the rollup for `years` (after an import: the years it touched), or all years (None).
-    Idempotent: the years' cells are deleted and rebuilt in one transaction."""
-    return rollup.refresh(years)
+def rollup_refresh(
+    *, years: Iterable[int] | None = None, partitions: Iterable[Iterable[int]] | None = None
+) -> rollup.RefreshResult:
+    """Rebuild the rollup for `years` (after an import: the years it touched), or all years (None); with
+    `partitions` ((year, district id) pairs, what an import names) only those and what they imply
+    (`stats.partitions`). Idempotent, one transaction. The engine (`WENCHUANG_ROLLUP_ENGINE`) decides
+    where the aggregation runs (`stats.engine`)."""
+    return engine.refresh(years=years, partitions=partitions)
 
 
 def rollup_reconcile(*, years: Iterable[int] | None = None) -> rollup.ReconcileResult:
@@ -579,12 +583,20 @@ def _spatial_unit_defs(plan: Any) -> list[tuple[list[_Def], indicators.Scope]]:
 # --- after an import / on demand ---------------------------------------------------------------
 
 
-def stats_recompute(*, years: Iterable[int] | None = None) -> dict[str, Any]:
+def stats_recompute(
+    *, years: Iterable[int] | None = None, partitions: Iterable[Iterable[int]] | None = None
+) -> dict[str, Any]:
     """Everything derived, for `years` or all: rollup, validation results, stored indicator values of
-    every loaded plan. What an import calls (with the years it touched) and `stats recompute` runs."""
+    every loaded plan. What an import calls (with the years and (year, district) partitions it touched)
+    and `stats recompute` runs. With `partitions` the rollup recomputes only those."""
     from wenchuang.plan.models import Plan
 
-    result = rollup_refresh(years=years)
+    if partitions is not None:
+        from wenchuang.stats.partitions import normalise
+
+        partitions = normalise(partitions)
+        years = sorted({y for y, _ in partitions} | {int(y) for y in years or ()})
+    result = rollup_refresh(years=years, partitions=partitions)
     violations = validation_run(years=result.years)
     n_values = 0
     for plan_code in Plan.objects.values_list("code", flat=True):
@@ -607,10 +619,15 @@ def validation_run(*, years: Iterable[int] | None = None) -> dict[str, Any]:
     return validation.run(years=years)
 
 
-def stats_recompute_enqueue(*, years: Iterable[int] | None = None) -> None:
+def stats_recompute_enqueue(
+    *, years: Iterable[int] | None = None, partitions: Iterable[Iterable[int]] | None = None
+) -> None:
     """Queue `stats_recompute` for after the current transaction commits (what an import calls with the
-    years it touched): the worker sees the committed rows, and a rolled-back import queues nothing."""
+    years and partitions it touched): the worker sees the committed rows, and a rolled-back import
+    queues nothing."""
+    from wenchuang.stats.partitions import normalise
     from wenchuang.stats.tasks import stats_recompute_task
 
     payload = None if years is None else sorted({int(y) for y in years})
-    transaction.on_commit(lambda: stats_recompute_task.enqueue(years=payload))
+    parts = None if partitions is None else [list(p) for p in normalise(partitions)]
+    transaction.on_commit(lambda: stats_recompute_task.enqueue(years=payload, partitions=parts))

@@ -9,8 +9,11 @@ from django_tasks import task
 
 
 @task()
-def stats_recompute_task(years: list[int] | None = None) -> dict[str, Any]:
-    """Rollup, validation results and stored indicator values for `years` (all when None)."""
+def stats_recompute_task(
+    years: list[int] | None = None, partitions: list[list[int]] | None = None
+) -> dict[str, Any]:
+    """Rollup, validation results and stored indicator values for `years` (all when None); with
+    `partitions` ([year, district id] pairs) the rollup recomputes only those."""
     from wenchuang.stats.services import stats_recompute
 
-    return stats_recompute(years=years)
+    return stats_recompute(years=years, partitions=partitions)

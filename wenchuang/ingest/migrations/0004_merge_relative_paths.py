@@ -4,11 +4,9 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('ingest', '0003_batch_paths_relative'),
-        ('ingest', '0003_merge_files_and_reliability'),
+        ("ingest", "0003_batch_paths_relative"),
+        ("ingest", "0003_merge_files_and_reliability"),
     ]
 
-    operations = [
-    ]
+    operations = []

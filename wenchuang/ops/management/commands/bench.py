@@ -1,4 +1,7 @@
-"""`wenchuang bench stats --enterprise-years N [--json]`: (a) a full rollup refresh against the single
+"""`wenchuang bench scale --enterprise-years N`: the database engine against the Dask engine and the
+incremental refresh (`ops.scale_bench`).
+
+`wenchuang bench stats --enterprise-years N [--json]`: (a) a full rollup refresh against the single
 raw GROUP BY over the same rows (the floor; goal ≤ 2×), (b) the indicator endpoint's median and p95
 latency against a trivial endpoint on the same stack (goal ≤ 3×).
 
@@ -46,7 +49,7 @@ class Command(BaseCommand):
     help = "统计引擎基准测试（会替换当前数据库中的示例数据，请在临时数据库上运行）"
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("target", choices=["stats", "import", "policy", "scorecard"])
+        parser.add_argument("target", choices=["stats", "import", "policy", "scorecard", "scale"])
         parser.add_argument("--enterprise-years", "--rows", type=int, default=None, dest="rows")
         parser.add_argument("--enterprises", type=int, help="policy：企业数")
         parser.add_argument("--policies", type=int, default=50, help="policy：政策（规则）数")
@@ -59,6 +62,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "--indicator-years", type=int, nargs="+", help="只重算这些年度的指标值（默认全部年度）"
         )
+        parser.add_argument("--workers", type=int, default=2, help="scale：Dask本地集群的工作进程数")
         parser.add_argument("--json", action="store_true")
         parser.add_argument("--reuse", action="store_true", help="沿用库中已有的数据（行数须与N一致）")
 
@@ -79,8 +83,8 @@ class Command(BaseCommand):
             return None
         if options["rows"] is None:
             raise CommandError("需要 --enterprise-years N")
-        if options["target"] == "scorecard":  # wenchuang/finance/bench.py owns this benchmark
-            from wenchuang.finance.bench import bench_command as scorecard_bench
+        if options["target"] == "scorecard":  # wenchuang/ops/scorecard_bench.py (bench rows come from demo)
+            from wenchuang.ops.scorecard_bench import bench_command as scorecard_bench
 
             return scorecard_bench(
                 self,
@@ -119,6 +123,15 @@ class Command(BaseCommand):
             raise CommandError(
                 f"库中有 {rows} 条企业年度记录，与 --enterprise-years {options['rows']} 不符（去掉 --reuse）"
             )
+        if options["target"] == "scale":
+            from wenchuang.ops import scale_bench
+
+            result = scale_bench.run(
+                repeat=options["repeat"], workers=options["workers"], seed=options["seed"]
+            )
+            result["generate_seconds"] = round(generate_s, 2)
+            self.stdout.write(json.dumps(result, ensure_ascii=False, indent=2))
+            return
         years = rollup.micro_years()
 
         def floor() -> None:
