@@ -561,7 +561,11 @@ def _notes(data: ReportData) -> list[tuple[str, str]]:
     rows = [*data.indicators, *data.vision]
     official = [r.name for r in data.indicators if r.source == "official" and r.value is not None]
     computed = [r.name for r in data.indicators if r.source == "computed" and r.value is not None]
-    provisional = [f"{r.name}（{r.reliability_label or r.source_label}）" for r in rows if r.is_provisional]
+    provisional = list(
+        dict.fromkeys(
+            f"{r.name}（{r.reliability_label or r.source_label}）" for r in rows if r.is_provisional
+        )
+    )
     mixed = [r.name for r in data.indicators if r.mixed_sources]
     va = data.indicator("value_added")
     coverage = f"{va.coverage * 100:.1f}%" if va is not None and va.coverage is not None else "暂无数据"

@@ -177,11 +177,13 @@ def evaluation_summary(data: ReportData) -> list[str]:
                 f"{r.name}{data.year}年为{fmt_num(r.value)}{r.unit}，未实现目标（{r.target_display}{r.unit}），"
                 f"差距{fmt_num(_gap(r))}{r.unit}，目标完成率{fmt_pct(r.target_ratio)}。"
             )
-    provisional = [
-        f"{r.name}（{r.reliability_label or r.source_label}）"
-        for r in [*data.indicators, *data.vision]
-        if r.is_provisional
-    ]
+    provisional = list(
+        dict.fromkeys(
+            f"{r.name}（{r.reliability_label or r.source_label}）"
+            for r in [*data.indicators, *data.vision]
+            if r.is_provisional
+        )
+    )
     if provisional:
         out.append("以下数据为初步数或估算数，待正式数公布后更新：" + "、".join(provisional) + "。")
     for v in data.vision:

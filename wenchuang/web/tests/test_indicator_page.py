@@ -67,3 +67,31 @@ def test_it_reads_the_indicator_page_in_bounded_queries(
 ) -> None:
     with django_assert_max_num_queries(20):
         assert data_manager_client.get("/indicators/value_added/").status_code == 200
+
+
+def test_it_shows_coverage_and_keeps_numbers_as_numbers(data_manager_client: Client, web_data) -> None:
+    from decimal import Decimal
+
+    from wenchuang.stats import services
+    from wenchuang.stats.models import IndicatorValue
+
+    computed = IndicatorValue.objects.get(
+        plan_code="hangzhou-14th-culture",
+        indicator_code="value_added",
+        spatial_unit_code="",
+        year=2024,
+    ).computed_value
+    assert computed is not None
+    official = (computed * Decimal("1.25")).quantize(Decimal("0.01"))
+    services.official_figure_enter(
+        code="value_added", year=2024, value=official, unit="亿元", source_document="2024年统计公报"
+    )
+    body = data_manager_client.get("/indicators/value_added/?year=2024").content.decode()
+    table = body.split('id="t-coverage"')[1].split("</table>")[0]
+    # micro ÷ official, by an independent division
+    assert f"{float(computed / official) * 100:.1f}%" in table
+    xlsx = data_manager_client.get("/indicators/value_added/export.xlsx?year=2024")
+    ws = load_workbook(io.BytesIO(xlsx.content))["历年数值"]
+    rows = {r[0]: r for r in ws.iter_rows(min_row=2, values_only=True)}
+    assert rows[2024][1] == pytest.approx(float(official))  # a number, not "3,565.95" text
+    assert rows[2024][2] == "官方数据"
