@@ -108,6 +108,37 @@ def batch_create(
     return batch
 
 
+def batch_submit(
+    *,
+    kind: str,
+    data: bytes,
+    file_name: str,
+    user: Any,
+    mode: str = "all-or-nothing",
+    unit: str = "万元",
+    channel: str,
+) -> ImportBatch:
+    """The one way an upload becomes a batch for the background worker (the web page and the API): the
+    file stored, the upload audited, the job queued when the transaction commits. The CLI runs its
+    file at once with `import_file`, audited the same way."""
+    with transaction.atomic():
+        batch = batch_create(
+            kind=kind, data=data, file_name=file_name, user=user, mode=mode, unit=unit, store=True
+        )
+        _audit_upload(batch, user=user, channel=channel)
+        transaction.on_commit(lambda: batch_enqueue(batch))
+    return batch
+
+
+def _audit_upload(batch: ImportBatch, *, user: Any, channel: str) -> None:
+    audit_record(
+        event="import",
+        user=user if getattr(user, "pk", None) else None,
+        obj=batch,
+        detail={"channel": channel, "kind": batch.kind, "file": batch.file_name, "sha256": batch.sha256},
+    )
+
+
 def batch_enqueue(batch: ImportBatch) -> ImportBatch:
     """Hand the batch to the background worker and remember the job, whose fate the batch follows."""
     from wenchuang.ingest.tasks import import_batch_task
@@ -241,12 +272,14 @@ def import_file(
     unit: str = "万元",
     progress: Progress | None = None,
     recompute: bool = True,
+    channel: str = "cli",
 ) -> ImportBatch:
-    """Create a batch and run it now (CLI, tests, benchmark)."""
+    """Create a batch and run it now (CLI, tests, benchmark); the upload is audited like the others."""
     try:
         batch = batch_create(kind=kind, data=data, file_name=file_name, user=user, mode=mode, unit=unit)
     except parsers.FileProblem as exc:
         raise ImportError_(str(exc)) from exc
+    _audit_upload(batch, user=user, channel=channel)
     return batch_run(batch=batch, data=data, progress=progress, recompute=recompute)
 
 
@@ -310,12 +343,19 @@ INTERNAL_ERROR = (
 
 
 def batch_run(
-    *, batch: ImportBatch, data: bytes | None = None, progress: Progress | None = None, recompute: bool = True
+    *,
+    batch: ImportBatch,
+    data: bytes | None = None,
+    progress: Progress | None = None,
+    recompute: bool = True,
+    recompute_later: bool = False,
 ) -> ImportBatch:
     """Run a batch; whatever happens, it ends 已完成, 未写入 or 失败 with a Chinese message (never stays
     导入中): an unexpected error fails the batch, and the write and the 已完成 state commit together."""
     try:
-        return _batch_run(batch=batch, data=data, progress=progress, recompute=recompute)
+        return _batch_run(
+            batch=batch, data=data, progress=progress, recompute=recompute, recompute_later=recompute_later
+        )
     except Exception as exc:
         log.exception("import batch %s failed", batch.pk)
         batch.refresh_from_db()
@@ -325,7 +365,12 @@ def batch_run(
 
 
 def _batch_run(
-    *, batch: ImportBatch, data: bytes | None = None, progress: Progress | None = None, recompute: bool = True
+    *,
+    batch: ImportBatch,
+    data: bytes | None = None,
+    progress: Progress | None = None,
+    recompute: bool = True,
+    recompute_later: bool = False,
 ) -> ImportBatch:
     if data is None:
         path = batch.upload_path
@@ -413,7 +458,7 @@ def _batch_run(
             "导入期间其他批次写入了相同的企业或年度数据，本批次未写入任何数据；请重新导入",
         )
     if recompute and (batch.inserted or batch.updated):
-        _recompute(batch, _touched(batch))
+        _recompute(batch, _touched(batch), later=recompute_later)
     return batch
 
 
@@ -435,10 +480,19 @@ def _touched(batch: ImportBatch) -> set[tuple[int, int]] | None:
     return None
 
 
-def _recompute(batch: ImportBatch, touched: set[tuple[int, int]] | None = None) -> None:
-    """Refresh the statistics the import touched (only its (year, district) partitions when known). A
-    failure here must not undo the import: it is logged and `wenchuang stats recompute` repairs it."""
+def _recompute(
+    batch: ImportBatch, touched: set[tuple[int, int]] | None = None, *, later: bool = False
+) -> None:
+    """Refresh the statistics the import touched (only its (year, district) partitions when known):
+    now (the CLI) or, `later`, as its own background job once this commit is done (a background import,
+    an undo from the web or the API). A failure here must not undo the import: it is logged and
+    `wenchuang stats recompute` repairs it."""
     if batch.kind not in ("registration", "annual"):
+        return
+    if later:
+        from wenchuang.stats.services import stats_recompute_enqueue
+
+        stats_recompute_enqueue(years=batch.years or None, partitions=touched)
         return
     try:
         from wenchuang.stats.services import stats_recompute
@@ -1066,7 +1120,7 @@ class UndoRefused(ImportError_):
     pass
 
 
-def batch_undo(*, batch_id: int, user: Any = None) -> ImportBatch:
+def batch_undo(*, batch_id: int, user: Any = None, recompute_later: bool = False) -> ImportBatch:
     """Undo a completed batch: delete what it inserted and restore what it replaced. Refused when a later
     batch has since changed the same facts (undo that one first)."""
     with transaction.atomic():
@@ -1103,7 +1157,7 @@ def batch_undo(*, batch_id: int, user: Any = None) -> ImportBatch:
         batch.save()
     if batch.kind in ("registration", "annual"):
         batch.years = sorted(set(batch.years) | touched_years)
-        _recompute(batch, touched)
+        _recompute(batch, touched, later=recompute_later)
     return batch
 
 

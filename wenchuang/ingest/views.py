@@ -9,7 +9,6 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
@@ -51,17 +50,15 @@ def home(request: HttpRequest) -> HttpResponse:
     form = UploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        with transaction.atomic():
-            batch = services.batch_create(
-                kind=form.cleaned_data["kind"],
-                data=upload.read(),
-                file_name=upload.name,
-                user=request.user,
-                mode=form.cleaned_data["mode"],
-                unit=form.cleaned_data["unit"],
-                store=True,
-            )
-            transaction.on_commit(lambda: services.batch_enqueue(batch))
+        batch = services.batch_submit(
+            kind=form.cleaned_data["kind"],
+            data=upload.read(),
+            file_name=upload.name,
+            user=request.user,
+            mode=form.cleaned_data["mode"],
+            unit=form.cleaned_data["unit"],
+            channel="web",
+        )
         return redirect("ingest:batch", pk=batch.pk)
     services.batches_reap()
     batches = selectors.batch_list(user=request.user)[:20]
@@ -110,7 +107,7 @@ def batch_undo(request: HttpRequest, pk: int) -> HttpResponse:
     if getattr(request.user, "role", None) not in selectors.CITY_WIDE_ROLES:
         selectors.batch_get(user=request.user, pk=pk)  # a district office undoes only what it may see
     try:
-        services.batch_undo(batch_id=pk, user=request.user)
+        services.batch_undo(batch_id=pk, user=request.user, recompute_later=True)
         messages.success(request, f"批次#{pk}已撤销")
     except services.ImportError_ as exc:
         messages.error(request, str(exc))

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db import transaction
 from django.http import FileResponse
 from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
@@ -122,20 +121,15 @@ class ImportListCreateApi(GenericAPIView):
         data.is_valid(raise_exception=True)
         args = data.validated_data
         upload = args["file"]
-        with transaction.atomic():
-            batch = services.batch_create(
-                kind=args["kind"],
-                data=upload.read(),
-                file_name=upload.name,
-                user=request.user,
-                mode=args["mode"],
-                unit=args["unit"],
-                store=True,
-            )
-            audit_record(
-                event=AuditEvent.Event.IMPORT, obj=batch, detail={"channel": "api", "kind": batch.kind}
-            )
-            transaction.on_commit(lambda: services.batch_enqueue(batch))
+        batch = services.batch_submit(
+            kind=args["kind"],
+            data=upload.read(),
+            file_name=upload.name,
+            user=request.user,
+            mode=args["mode"],
+            unit=args["unit"],
+            channel="api",
+        )
         batch.refresh_from_db()  # an immediate task backend has already run it
         body = BatchSerializer(batch).data
         return Response(body, status=status.HTTP_202_ACCEPTED, headers={"Location": body["url"]})
@@ -172,7 +166,7 @@ class ImportUndoApi(APIView):
         # like the web page), and a city-wide role gets 404 for a missing batch rather than a 409.
         selectors.batch_get(user=request.user, pk=pk)
         try:
-            batch = services.batch_undo(batch_id=pk, user=request.user)
+            batch = services.batch_undo(batch_id=pk, user=request.user, recompute_later=True)
         except services.ImportError_ as exc:
             raise UndoConflict(str(exc)) from exc
         audit_record(
