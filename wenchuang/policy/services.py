@@ -279,7 +279,7 @@ def application_create(*, policy: Policy, user: Any, on: date | None = None) -> 
         amount_requested=_amount(policy),
         created_by=user,
     )
-    audit_record(event="policy.application_created", user=user, obj=app, detail={"policy": policy.code})
+    audit_record(event="policy.app_created", user=user, obj=app, detail={"policy": policy.code})
     return app
 
 
@@ -343,7 +343,7 @@ def application_submit(*, application: Application, user: Any, note: str = "") -
                 timezone.localtime(app.submitted_at).date(), app.policy.pay_within_days
             )
     app.save()
-    audit_record(event="policy.application_submitted", user=user, obj=app, detail={"resubmit": resubmit})
+    audit_record(event="policy.app_submitted", user=user, obj=app, detail={"resubmit": resubmit})
     return app
 
 
@@ -391,9 +391,7 @@ def application_review(*, application: Application, user: Any, action: str, reas
             body=reason,
             link=f"/policy/applications/{app.pk}/",
         )
-    audit_record(
-        event=f"policy.application_{action}", user=user, obj=app, detail={"reason": reason, "role": role}
-    )
+    audit_record(event=f"policy.app_{action}", user=user, obj=app, detail={"reason": reason, "role": role})
     return app
 
 
@@ -428,7 +426,7 @@ def application_pay(
         body="欢迎对本次服务进行评价。",
         link=f"/policy/applications/{app.pk}/",
     )
-    audit_record(event="policy.application_paid", user=user, obj=app, detail={"amount": str(amount)})
+    audit_record(event="policy.app_paid", user=user, obj=app, detail={"amount": str(amount)})
     return payment
 
 
@@ -442,7 +440,7 @@ def application_rate(*, application: Application, user: Any, rating: int, commen
     app.rating = rating
     app.rating_comment = comment[:300]
     app.save(update_fields=["rating", "rating_comment"])
-    audit_record(event="policy.application_rated", user=user, obj=app, detail={"rating": rating})
+    audit_record(event="policy.app_rated", user=user, obj=app, detail={"rating": rating})
     return app
 
 
@@ -512,7 +510,7 @@ def correction_submit(
     if evidence is not None:
         row.evidence.save(Path(evidence.name).name, evidence, save=False)
     row.save()
-    audit_record(event=f"policy.{kind}_requested", user=user, obj=row, detail={"fact": fact})
+    audit_record(event=f"policy.{kind}_req", user=user, obj=row, detail={"fact": fact})
     return row
 
 
@@ -555,7 +553,7 @@ def correction_review(*, correction: FactCorrection, user: Any, accept: bool, an
         link="/policy/my/",
     )
     audit_record(
-        event="policy.correction_reviewed", user=user, obj=row, detail={"accept": accept, "fact": row.fact}
+        event="policy.correction_done", user=user, obj=row, detail={"accept": accept, "fact": row.fact}
     )
     return row
 

@@ -318,7 +318,7 @@ def attachment_download(request: HttpRequest, pk: int) -> HttpResponseBase:
     from wenchuang.accounts.audit import audit_record
 
     att = selectors.attachment_get_for_user(user=request.user, pk=pk)
-    audit_record(event="policy.attachment_downloaded", obj=att.application, detail={"attachment": att.pk})
+    audit_record(event="policy.attachment_read", obj=att.application, detail={"attachment": att.pk})
     return FileResponse(att.file.open("rb"), as_attachment=True, filename=att.original_name)
 
 

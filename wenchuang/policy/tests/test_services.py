@@ -245,3 +245,19 @@ def test_report_effect_for_districts_equals_the_scoped_table(seeded, district_ad
     )
     city = {r.policy.code: r.qualifying for r in selectors.effect_for_districts(district_ids=None)}
     assert city["demo-phoenix-listing"] == 2
+
+
+def test_audit_event_names_fit_the_log():
+    """The audit log's event column holds 24 characters (SQLite would not say so; PostgreSQL would)."""
+    import re
+    from pathlib import Path
+
+    from wenchuang.accounts.models import AuditEvent
+
+    limit = AuditEvent._meta.get_field("event").max_length
+    root = Path(__file__).resolve().parents[2]
+    names = []
+    for path in [*root.glob("policy/*.py"), *root.glob("rules/*.py")]:
+        for name in re.findall(r'event=f?"([^"]+)"', path.read_text(encoding="utf-8")):
+            names.append(name.replace("{action}", "approve").replace("{kind}", "correction"))
+    assert names and all(len(n) <= limit for n in names), [n for n in names if len(n) > limit]
