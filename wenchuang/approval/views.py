@@ -88,7 +88,12 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         .select_related("rule", "enterprise")
         .order_by("rule__code", "enterprise__name")[:500]
     )
-    log = StateLog.objects.for_(row).select_related("by").order_by("timestamp")  # type: ignore[attr-defined]
+    log = list(StateLog.objects.for_(row).select_related("by").order_by("timestamp"))  # type: ignore[attr-defined]
+    names = dict(State.choices)
+    for entry in log:
+        entry.action_label = services.LABELS.get(entry.transition, entry.transition)
+        entry.source_label = names.get(entry.source_state, "—")
+        entry.state_label = names.get(entry.state, entry.state)
     return render(
         request,
         "approval/detail.html",

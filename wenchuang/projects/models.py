@@ -179,6 +179,18 @@ class ProjectInvestment(models.Model):
         return f"{self.project_id} {self.year}"
 
 
+TRANSITION_LABELS = {
+    "submit": "申报",
+    "forward": "区县推荐",
+    "accept": "市级入库",
+    "support": "列入扶持",
+    "start": "开工",
+    "complete": "建成",
+    "terminate": "终止",
+    "import": "导入",
+}
+
+
 class ProjectEvent(models.Model):
     """One dated step of a project's life: what happened, when (the business date), who recorded it and
     the evidence (e.g. 施工许可证编号, 竣工验收备案号)."""
@@ -209,3 +221,7 @@ class ProjectEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.project_id} {self.transition} {self.on}"
+
+    @property
+    def transition_label(self) -> str:
+        return TRANSITION_LABELS.get(self.transition, self.transition)

@@ -40,6 +40,8 @@ def test_a_district_submits_and_the_city_returns_then_approves_and_reopens(
     city_admin_client.post(f"/approval/{row.pk}/decide/", {"action": "reopen", "note": "更正"})
     row.refresh_from_db()
     assert row.state == State.OPEN
+    log = city_admin_client.get(f"/approval/{row.pk}/").content.decode()
+    assert "审核通过</td><td>待审核 → 已审核（锁定）" in log and "重新开放</td>" in log
 
 
 def test_a_district_cannot_submit_another_district(district_admin_client):

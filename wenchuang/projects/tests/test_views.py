@@ -45,7 +45,7 @@ def test_an_enterprise_submits_a_project_online(enterprise_user_client, enterpri
     assert (
         r.status_code == 302 and p.owner_id == enterprise_user.enterprise_id and p.status == Status.SUBMITTED
     )
-    assert enterprise_user_client.get(f"/projects/{p.pk}/").status_code == 200
+    assert "<td>申报</td>" in enterprise_user_client.get(f"/projects/{p.pk}/").content.decode()
     assert enterprise_user_client.post(f"/projects/{p.pk}/step/", {"action": "forward"}).status_code == 403
 
 
