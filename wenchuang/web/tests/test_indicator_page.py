@@ -53,3 +53,21 @@ def test_it_reads_the_indicator_page_in_bounded_queries(
 ) -> None:
     with django_assert_max_num_queries(20):
         assert data_manager_client.get("/indicators/value_added/").status_code == 200
+
+
+def test_a_district_office_gets_the_publics_suppression(
+    district_admin_client: Client, anonymous_client: Client, web_data
+) -> None:
+    """Statistical confidentiality on the page as on the public API: a district whose value the API
+    withholds is shown as — to a district office."""
+    from wenchuang.stats.selectors import rollup_years
+
+    year = max(r.year for r in rollup_years())
+    api = anonymous_client.get(
+        "/api/v1/breakdowns/", {"year": year, "by": "district", "measure": "value_added"}
+    ).json()
+    hidden = {g["key"] for g in api["groups"] if g["suppressed"]}
+    body = district_admin_client.get(f"/indicators/value_added/?year={year}").content.decode()
+    table = body.split('id="t-district"')[1].split("</table>")[0]
+    row = table.split("西湖区")[1].split("</tr>")[0]
+    assert ("—" in row) == ("330106" in hidden)
