@@ -195,3 +195,38 @@ def protect_district(groups: list[Any], *, year: int, district_code: str) -> lis
         g if table(year=year, measure=g.key).allows(lambda k: k[D] == district_code) else _hide(g)
         for g in groups
     ]
+
+
+def _formula_predicate(spec: Mapping[str, Any]) -> Callable[[Key], bool] | None:
+    """The atoms an indicator operand's filter selects; None when the filter is not one the atoms
+    answer (then nothing of the split is published)."""
+    filters = dict(spec.get("filter", {}))
+    known = {"above_scale", "digital", "core", "district"}
+    if set(filters) - known:
+        return None
+    return _filter_predicate(filters)
+
+
+def protect_indicator_rows(
+    rows: list[dict[str, Any]], *, formula: Mapping[str, Any], year: int, by: str
+) -> list[dict[str, Any]]:
+    """An indicator's split by district or 大类 (`web.selectors.indicator_breakdown` rows) for a user
+    who gets suppressed figures: a row stays only if every operand's aggregate is publishable."""
+    kind = formula.get("kind")
+    operands = (
+        [formula] if kind == "aggregate" else [formula.get("numerator", {}), formula.get("denominator", {})]
+    )
+    checks: list[tuple[str, Callable[[Key], bool]]] = []
+    for spec in operands:
+        pred = _formula_predicate(spec)
+        measure = spec.get("measure")
+        if pred is None or measure not in ("value_added", *_CELL_VALUE):
+            return [{**r, "value": None} for r in rows]
+        checks.append((measure, pred))
+    group_by = "district" if by == "district" else "major"
+    out = []
+    for r in rows:
+        group = _group_predicate(group_by, r["code"] or "")
+        ok = all(table(year=year, measure=m).allows(functools.partial(_both, p, group)) for m, p in checks)
+        out.append(r if ok else {**r, "value": None})
+    return out

@@ -95,3 +95,21 @@ def test_it_shows_coverage_and_keeps_numbers_as_numbers(data_manager_client: Cli
     rows = {r[0]: r for r in ws.iter_rows(min_row=2, values_only=True)}
     assert rows[2024][1] == pytest.approx(float(official))  # a number, not "3,565.95" text
     assert rows[2024][2] == "官方数据"
+
+
+def test_a_district_office_gets_the_publics_suppression(
+    district_admin_client: Client, anonymous_client: Client, web_data
+) -> None:
+    """Statistical confidentiality on the page as on the public API: a district whose value the API
+    withholds is shown as — to a district office."""
+    from wenchuang.stats.selectors import rollup_years
+
+    year = max(r.year for r in rollup_years())
+    api = anonymous_client.get(
+        "/api/v1/breakdowns/", {"year": year, "by": "district", "measure": "value_added"}
+    ).json()
+    hidden = {g["key"] for g in api["groups"] if g["suppressed"]}
+    body = district_admin_client.get(f"/indicators/value_added/?year={year}").content.decode()
+    table = body.split('id="t-district"')[1].split("</table>")[0]
+    row = table.split("西湖区")[1].split("</tr>")[0]
+    assert ("—" in row) == ("330106" in hidden)

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET
 
 from wenchuang.core.exports import csv_response, export_value, neutralise_row
 from wenchuang.plan.models import Indicator, Plan
+from wenchuang.stats import confidentiality
 from wenchuang.web import charts, presenters, selectors
 from wenchuang.web.views.common import staff_required
 
@@ -51,6 +52,12 @@ def _load(request: HttpRequest, code: str) -> tuple[Plan, Indicator, dict[str, A
         else None
     )
     data["scoped"] = scope is not None
+    if scope is not None and year:  # statistical confidentiality for district offices, as on the API
+        for key, by in (("by_district", "district"), ("by_major", "major")):
+            if data[key] is not None:
+                data[key] = confidentiality.protect_indicator_rows(
+                    data[key], formula=indicator.formula or {}, year=year, by=by
+                )
     return plan, indicator, data
 
 
