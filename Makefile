@@ -7,6 +7,8 @@ VENDOR := wenchuang/static/vendor
 HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
+# Test workers (pytest-xdist): one per core; each test file stays on one worker (module fixtures built once).
+PYTEST_WORKERS ?= auto
 
 .PHONY: run setup deps assets system-deps test lint typecheck clean
 
@@ -42,7 +44,7 @@ $(VENDOR)/.installed: package-lock.json
 	touch $@
 
 test: deps assets system-deps
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
 
 lint: deps
 	$(BIN)/ruff check .

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from datetime import timedelta
 from pathlib import Path
 
@@ -13,6 +14,10 @@ from wenchuang.env import env_bool, env_choice, env_date, env_int, env_list, env
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("WENCHUANG_VAR_DIR", str(BASE_DIR / "var")))
+# Parallel test workers (pytest-xdist) each keep their files apart (uploads, error workbooks, reports),
+# as they keep their test databases apart.
+if os.environ.get("PYTEST_XDIST_WORKER"):
+    VAR_DIR = VAR_DIR / f"test-{os.environ['PYTEST_XDIST_WORKER']}"
 DATA_DIR = BASE_DIR / "data"
 
 # WENCHUANG_PRODUCTION=1 switches on the deployment hardening below (HTTPS-only cookies, HSTS, SSL
@@ -106,6 +111,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "wenchuang.web.context_processors.platform",
+                "wenchuang.web.context_processors.navigation",
             ],
         },
     },
@@ -140,6 +146,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "wenchuang.accounts.validators.CharacterClassesValidator", "OPTIONS": {"min_classes": 3}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "wenchuang.accounts.validators.StrengthValidator", "OPTIONS": {"min_score": 3}},
+    {"NAME": "wenchuang.accounts.validators.PasswordHistoryValidator", "OPTIONS": {"count": 5}},
 ]
 WENCHUANG_ADMIN_PASSWORD_MAX_AGE_DAYS = env_int("WENCHUANG_ADMIN_PASSWORD_MAX_AGE_DAYS", 90)
 
@@ -244,10 +252,19 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 10 * 1024 *
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    # A refused request is audited already: one log line, no traceback.
+    "filters": {"denials_one_line": {"()": "wenchuang.core.logging.ExpectedDenialFilter"}},
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    # Audit rows live in the database; echoing each to the console is opt-in (AUDIT_LOG_LEVEL=INFO).
-    "loggers": {"wenchuang.audit": {"level": env_str("AUDIT_LOG_LEVEL", "WARNING")}},
+    "loggers": {
+        # Audit rows live in the database; echoing each to the console is opt-in (AUDIT_LOG_LEVEL=INFO).
+        "wenchuang.audit": {"level": env_str("AUDIT_LOG_LEVEL", "WARNING")},
+        "django.request": {"filters": ["denials_one_line"]},
+        # Libraries' progress and debug chatter (jieba's dictionary load, WeasyPrint's layout steps).
+        "jieba": {"level": "WARNING"},
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+    },
 }
 
 # Security headers. CSP: same-origin only (assets come from npm, never a CDN); inline scripts and styles
@@ -346,6 +363,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "wenchuang.api.exceptions.document_errors",
+    ],
 }
 
 WENCHUANG_BACKUP_DIR = Path(env_str("WENCHUANG_BACKUP_DIR", str(VAR_DIR / "backups")))

@@ -14,5 +14,9 @@ urlpatterns = [
     path("finance/", include("wenchuang.finance.urls")),
     path("policy/", include("wenchuang.policy.urls")),
     path("api/v1/", include("wenchuang.api.urls")),
+    path("api/tokens/", include("wenchuang.api.token_urls")),
     path("", include("wenchuang.web.urls")),
 ]
+
+# API paths answer 404 in JSON like every other API error; other paths get the 404 page.
+handler404 = "wenchuang.api.exceptions.not_found"

@@ -17,6 +17,8 @@ from wenchuang.core.access import (
     grant,
 )
 
+_MANAGERS = ("system_admin", "superuser")
+
 RULES: list[Rule] = [
     # --- public pages ---------------------------------------------------------------------------------
     Rule("web:home", grant(ALLOW, ALLOW), note="首页：公开的规划指标"),
@@ -32,6 +34,28 @@ RULES: list[Rule] = [
         "accounts:invitation_new",
         grant(DENY, city_admin=SCOPED, district_admin=SCOPED),
         kwargs={"uscc": "scope:enterprise.uscc"},
+    ),
+    # --- 用户管理 (系统管理员; superuser is a 系统管理员 too) and the invitation-code list ---------------
+    Rule("accounts:user_list", grant(DENY, **dict.fromkeys(_MANAGERS, GET_ONLY)), note="用户管理"),
+    Rule("accounts:user_new", grant(DENY, **dict.fromkeys(_MANAGERS, ALLOW)), note="新建账号"),
+    Rule("accounts:user_import", grant(DENY, **dict.fromkeys(_MANAGERS, ALLOW)), note="批量创建区县账号"),
+    Rule("accounts:user_import_template", grant(DENY, **dict.fromkeys(_MANAGERS, GET_ONLY))),
+    Rule(
+        "accounts:user_edit",
+        grant(DENY, **dict.fromkeys(_MANAGERS, ALLOW)),
+        kwargs={"pk": 999999},
+        note="修改角色、区县、单位（不存在时404）",
+    ),
+    Rule("accounts:user_active", grant(DENY, **dict.fromkeys(_MANAGERS, POST_ONLY)), kwargs={"pk": 999999}),
+    Rule(
+        "accounts:user_password_reset",
+        grant(DENY, **dict.fromkeys(_MANAGERS, POST_ONLY)),
+        kwargs={"pk": 999999},
+    ),
+    Rule(
+        "accounts:invitation_list",
+        grant(DENY, city_admin=ALLOW, district_admin=ALLOW, system_admin=ALLOW, superuser=ALLOW),
+        note="邀请码：签发与列表（区县管理员仅所辖区县企业）",
     ),
     Rule(
         "accounts:audit_list",

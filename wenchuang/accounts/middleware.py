@@ -26,6 +26,9 @@ from wenchuang.accounts.models import AuditEvent
 
 _REQUEST_ID_RE = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
 LAST_SEEN_KEY = "_wc_last_seen"
+# When the session began: the 8 h absolute limit counts from here and never moves (the session's own
+# expiry is pushed forward each time the session is saved, i.e. on every request).
+STARTED_KEY = "_wc_started"
 
 
 class RequestContextMiddleware:
@@ -95,6 +98,16 @@ class AccountPolicyMiddleware:
             else settings.WENCHUANG_IDLE_TIMEOUT_MINUTES
         ) * 60
         last_seen = request.session.get(LAST_SEEN_KEY)
+        started = request.session.setdefault(STARTED_KEY, now)
+        if now - float(started) > settings.SESSION_COOKIE_AGE:
+            audit_record(
+                event=AuditEvent.Event.SESSION_TIMEOUT, user=user, request=request, detail={"absolute": True}
+            )
+            logout(request)
+            messages.info(
+                request, f"会话已超过{settings.SESSION_COOKIE_AGE // 3600}小时的最长时限，请重新登录。"
+            )
+            return redirect_to_login(request.get_full_path(), reverse("accounts:login"))
         if last_seen is not None and now - float(last_seen) > timeout:
             audit_record(event=AuditEvent.Event.SESSION_TIMEOUT, user=user, request=request)
             logout(request)
@@ -109,6 +122,9 @@ class AccountPolicyMiddleware:
         if not verified and (user.requires_two_factor or user_has_device(user)):  # type: ignore[union-attr]
             target = "accounts:otp_verify" if user_has_device(user) else "accounts:otp_setup"
             return HttpResponseRedirect(f"{reverse(target)}?{urlencode({'next': request.get_full_path()})}")
+        if not path.startswith(self._password_prefixes) and user.must_change_password:  # type: ignore[union-attr]
+            messages.warning(request, "当前密码是系统管理员设置的临时密码，请先修改密码。")
+            return HttpResponseRedirect(reverse("accounts:password_change"))
         if not path.startswith(self._password_prefixes) and user.password_expired(  # type: ignore[union-attr]
             max_age_days=settings.WENCHUANG_ADMIN_PASSWORD_MAX_AGE_DAYS
         ):

@@ -7,9 +7,10 @@ security, audit). One account has exactly one role, so no account can hold two a
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any, ClassVar
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.utils import timezone
@@ -35,6 +36,11 @@ ADMINISTRATOR_ROLES = frozenset({Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN, Role.AU
 TWO_FACTOR_ROLES = ADMINISTRATOR_ROLES | {Role.CITY_ADMIN}
 # Roles whose accounts may use the Django admin site.
 STAFF_ROLES = frozenset({Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN, Role.AUDIT_ADMIN})
+
+
+# `password_changed_at` of an account whose password was set by the 系统管理员 (用户管理): the owner must
+# change it before doing anything else.
+TEMPORARY_PASSWORD_MARK = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 class WenchuangUserManager(UserManager["User"]):
@@ -93,6 +99,11 @@ class User(AbstractUser):
         # Admin-site access follows the role: only the separated administrators are staff.
         self.is_staff = self.role in STAFF_ROLES
         super().save(*args, **kwargs)
+
+    @property
+    def must_change_password(self) -> bool:
+        """A temporary password set by the 系统管理员 (created or reset) is changed at the next sign-in."""
+        return self.password_changed_at <= TEMPORARY_PASSWORD_MARK
 
     @property
     def is_administrator(self) -> bool:
@@ -225,3 +236,21 @@ class AuditEvent(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         raise AuditLogError("审计日志只能追加，不能删除")
+
+
+class PasswordHistory(models.Model):
+    """Hashes of an account's recent passwords (accounts.validators.PasswordHistoryValidator)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="password_history"
+    )
+    password = models.CharField(_("密码摘要"), max_length=128)
+    created_at = models.DateTimeField(_("设置时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("历史密码")
+        verbose_name_plural = _("历史密码")
+        indexes = [models.Index(fields=["user", "-created_at"], name="password_history_user")]
+
+    def __str__(self) -> str:
+        return f"PasswordHistory #{self.pk}"

@@ -31,9 +31,16 @@ def _code_hash(code: str) -> str:
 def invitation_issue(*, issued_by: User, uscc: str) -> tuple[InvitationCode, str]:
     """Issue a one-time code for an enterprise in the issuer's scope. Returns the row and the plain code,
     which is shown once and never stored."""
-    if issued_by.role not in {Role.CITY_ADMIN, Role.DISTRICT_ADMIN}:
+    if issued_by.role not in {Role.CITY_ADMIN, Role.DISTRICT_ADMIN, Role.SYSTEM_ADMIN}:
         raise PermissionDenied
-    enterprise = enterprise_get_for_user(user=issued_by, uscc_or_pk=uscc)
+    if issued_by.role == Role.SYSTEM_ADMIN:
+        # The 系统管理员 manages accounts city-wide; it sees no enterprise data beyond the name.
+        found = Enterprise.objects.filter(uscc=normalise(uscc)).first()
+        if found is None:
+            raise ValidationError("未找到该统一社会信用代码对应的企业。", code="unknown_enterprise")
+        enterprise = found
+    else:
+        enterprise = enterprise_get_for_user(user=issued_by, uscc_or_pk=uscc)
     raw = "".join(secrets.choice(_ALPHABET) for _ in range(12))
     code = "-".join(raw[i : i + 4] for i in range(0, 12, 4))
     now = timezone.now()

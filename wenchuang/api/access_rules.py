@@ -79,6 +79,17 @@ RULES: list[Rule] = [
     _batch_rule("api:import-detail", "GET", "批次状态"),
     _batch_rule("api:import-undo", "POST", "撤销批次（POST；无法撤销时409并说明原因）"),
     _batch_rule("api:import-errors", "GET", "错误行xlsx（无错误行文件时404）"),
+    Rule(
+        "api_tokens:list",
+        grant(DENY, **dict.fromkeys(_READERS, ALLOW)),
+        note="接口令牌：列出、签发（须双因素认证的角色只能在通过双因素认证的会话中签发）",
+    ),
+    Rule(
+        "api_tokens:revoke",
+        grant(DENY, **{actor: {"GET": METHOD, "POST": DENY} for actor in _READERS}),
+        kwargs={"pk": 999999},
+        note="撤销本人令牌（他人令牌与不存在同样403）",
+    ),
     # 金融服务 (see wenchuang/api/views/finance.py)
     Rule("api:finance-scorecard", _PUBLIC, note="信用评分表（公开）"),
     Rule("api:finance-my-score", grant(DENY, CHALLENGE, enterprise_user=GET_ONLY), note="本企业评分与理由"),
@@ -114,5 +125,35 @@ RULES: list[Rule] = [
         "api:finance-events",
         grant(DENY, CHALLENGE, **dict.fromkeys(_FINANCE, GET_ONLY)),
         note="投融资对接活动",
+    ),
+    Rule("api:policy-list", _PUBLIC, note="有效政策列表（公开）"),
+    Rule(
+        "api:policy-detail",
+        _PUBLIC,
+        kwargs={"code": "demo-park-certification"},
+        note="政策详情与申兑指南（公开）",
+    ),
+    Rule("api:policy-calculator", _PUBLIC, note="政策计算器（公开，GET参数为事实）"),
+    Rule("api:policy-search", _PUBLIC, note="政策条款检索（公开；缺少q时400）"),
+    Rule(
+        "api:my-policies",
+        grant(DENY, CHALLENGE, enterprise_user=GET_ONLY),
+        note="本企业每项政策的符合情况与原因（企业用户）",
+    ),
+    Rule(
+        "api:policy-application-list",
+        grant(DENY, CHALLENGE, **dict.fromkeys(_READERS, GET_ONLY)),
+        note="政策申兑列表：按角色范围",
+    ),
+    Rule(
+        "api:policy-application-detail",
+        grant(DENY, CHALLENGE, **{actor: {"GET": SCOPED, "POST": METHOD} for actor in _READERS}),
+        kwargs={"pk": "scope:application.pk"},
+        note="政策申兑详情：范围外与不存在同样403",
+    ),
+    Rule(
+        "api:policy-effect",
+        grant(DENY, CHALLENGE, **dict.fromkeys(_IMPORTERS, GET_ONLY)),
+        note="政策效益分析（市级、统计员、区县管理员本区县）",
     ),
 ]

@@ -7,7 +7,8 @@ from typing import Any
 from django.db.models import Q
 from django.utils import timezone
 from rest_framework.authentication import BaseAuthentication, get_authorization_header
-from rest_framework.exceptions import AuthenticationFailed
+from rest_framework.exceptions import AuthenticationFailed, PermissionDenied
+from rest_framework.permissions import SAFE_METHODS
 from rest_framework.request import Request
 
 from wenchuang.api import services
@@ -35,6 +36,8 @@ class HashedTokenAuthentication(BaseAuthentication):
         )
         if token is None or not token.user.is_active:
             raise AuthenticationFailed("令牌无效、已过期或已撤销")
+        if token.read_only and request.method not in SAFE_METHODS:
+            raise PermissionDenied("该令牌为只读令牌，不能用于写操作；请签发读写令牌")
         services.api_token_touch(token=token)
         return token.user, token
 

@@ -126,3 +126,47 @@ def _audit_challenge(context: dict[str, Any], code: str) -> None:
     )
     if request is not None:
         request._wc_denial_audited = True
+
+
+def not_found(request: Any, exception: Exception | None = None) -> Any:
+    """The site's 404 handler: under /api/ a JSON body like every other API error (a wrong path or a
+    non-numeric id never gets the HTML page); elsewhere Django's page."""
+    from django.http import JsonResponse
+    from django.views.defaults import page_not_found
+
+    if request.path.startswith("/api/"):
+        return JsonResponse(_body("接口不存在或对象不存在", "not_found"), status=404)
+    return page_not_found(request, exception)
+
+
+def document_errors(result: dict[str, Any], generator: Any, request: Any, public: bool) -> dict[str, Any]:
+    """drf-spectacular post-processing hook: every operation documents the error answers it can give
+    (400 bad input, 401 without credentials, 403 refused, 404 missing), each with the one error body."""
+    components = result.setdefault("components", {}).setdefault("schemas", {})
+    components["Error"] = {
+        "type": "object",
+        "properties": {
+            "detail": {"type": "string", "description": "中文说明"},
+            "code": {"type": "string"},
+            "errors": {"type": "object", "additionalProperties": True},
+        },
+        "required": ["detail", "code"],
+    }
+    ref = {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
+    texts = {
+        "400": "请求参数有误",
+        "401": "未提供或令牌无效（WWW-Authenticate: Token）",
+        "403": "无权访问（范围外与不存在同样403）",
+        "404": "不存在",
+        "405": "不支持该请求方法",
+        "429": "请求过于频繁",
+    }
+    for path_item in result.get("paths", {}).values():
+        for method, operation in path_item.items():
+            if method not in ("get", "post", "put", "patch", "delete"):
+                continue
+            responses = operation.setdefault("responses", {})
+            for status, text in texts.items():
+                if status not in responses:
+                    responses[status] = {"description": text, "content": ref}
+    return result

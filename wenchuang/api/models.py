@@ -3,8 +3,9 @@
 Why not DRF's `authtoken`: it stores the key itself, so anyone who can read the table (a backup, a
 replica, an audit export) can act as every key holder. Here only a SHA-256 of the key is stored; the
 key is shown once, at creation. Keys are 256 random bits, so a fast hash is enough (no salt or
-stretching needed: nothing to brute-force). A key can expire and be revoked, and records when it was
-last used.
+stretching needed: nothing to brute-force). A key always expires, can be revoked, records when it
+was last used, and is read-only unless asked otherwise. An account whose sign-in needs a second factor
+gets a key only from a web session that passed it (never from the command line).
 """
 
 from __future__ import annotations
@@ -26,6 +27,8 @@ class ApiToken(models.Model):
     expires_at = models.DateTimeField(_("到期时间"), null=True, blank=True)
     last_used_at = models.DateTimeField(_("最近使用时间"), null=True, blank=True)
     revoked_at = models.DateTimeField(_("撤销时间"), null=True, blank=True)
+    # Scope: a read-only key (the default) may only GET; writes (imports, undo) need a read-write key.
+    read_only = models.BooleanField(_("只读"), default=True)
 
     class Meta:
         verbose_name = _("接口令牌")
@@ -34,3 +37,13 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.prefix}… ({self.name})"
+
+    @property
+    def state(self) -> str:
+        from django.utils import timezone
+
+        if self.revoked_at:
+            return "已撤销"
+        if self.expires_at and self.expires_at <= timezone.now():
+            return "已过期"
+        return "有效"

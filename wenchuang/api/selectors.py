@@ -19,18 +19,14 @@ from wenchuang.classify.models import CultureCategory
 from wenchuang.plan.models import Plan
 from wenchuang.plan.selectors import plan_spatial_units
 from wenchuang.registry.models import District
-from wenchuang.stats import confidentiality, valueadded
+from wenchuang.stats import confidentiality, formulas, valueadded
 from wenchuang.stats import selectors as stats
 
 MIN_PUBLIC_COUNT = 3
 
 # measure → (Chinese name, unit)
 MEASURES: dict[str, tuple[str, str]] = {
-    "value_added": ("文化产业增加值", "万元"),
-    "total_output": ("文化产业总产出", "万元"),
-    "revenue": ("营业收入", "万元"),
-    "employees": ("从业人员", "人"),
-    "exports": ("出口额", "万元"),
+    **{m: formulas.MEASURE_LABELS[m] for m in ("value_added", *stats.MEASURE_COLUMNS)},
     "enterprise_years": ("企业数（年度记录）", "家"),
 }
 DIMENSIONS: dict[str, str] = {
@@ -66,10 +62,10 @@ class Group:
 def _value(sums: Mapping[str, Any], measure: str) -> tuple[Decimal, float | None]:
     if measure == "value_added":
         direct, est = Decimal(sums["va_direct"] or 0), Decimal(sums["va_estimated"] or 0)
-        return direct + est, valueadded.coverage(direct, est)
+        return stats.measure_value(sums, measure), valueadded.coverage(direct, est)
     if measure == "enterprise_years":
         return Decimal(sums["n_rows"] or 0), None
-    value = Decimal(sums[stats.MEASURE_COLUMNS[measure]] or 0)
+    value = stats.measure_value(sums, measure)
     if measure == "total_output":
         rows, revenue_rows = sums["n_rows"] or 0, sums["n_revenue"] or 0
         return value, (

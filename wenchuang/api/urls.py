@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from wenchuang.api.views import docs, enterprises, finance, imports, public
+from wenchuang.api.views import docs, enterprises, finance, imports, policies, public
 
 app_name = "api"
 
@@ -35,4 +35,16 @@ urlpatterns = [
     ),
     path("finance/pool/", finance.PoolApi.as_view(), name="finance-pool"),
     path("finance/events/", finance.EventListApi.as_view(), name="finance-events"),
+    path("policies/", policies.PolicyListApi.as_view(), name="policy-list"),
+    path("policies/<slug:code>/", policies.PolicyDetailApi.as_view(), name="policy-detail"),
+    path("policy-calculator/", policies.PolicyCalculatorApi.as_view(), name="policy-calculator"),
+    path("policy-search/", policies.PolicySearchApi.as_view(), name="policy-search"),
+    path("my-policies/", policies.MyPoliciesApi.as_view(), name="my-policies"),
+    path("policy-applications/", policies.ApplicationListApi.as_view(), name="policy-application-list"),
+    path(
+        "policy-applications/<int:pk>/",
+        policies.ApplicationDetailApi.as_view(),
+        name="policy-application-detail",
+    ),
+    path("policy-effect/", policies.EffectApi.as_view(), name="policy-effect"),
 ]

@@ -9,7 +9,8 @@ Method rules (a version's `rules`):
   deduction_cap    at most this many points off in a year (deductions of all kinds)
 
 Score = Σ over the unit's milestones of the year: 100 × weight ÷ Σ weights × achievement
-        − min(deductions, deduction_cap) + min(bonus, bonus_cap).
+        − min(deductions, deduction_cap) + min(bonus, bonus_cap)
+(the lines rounded to the cent so that they add up to the task score).
 Achievement of a milestone: from its latest accepted report; a number measure min(value ÷ target, 1)
 (0 when no value), a yes/no measure 1 if done else 0; no accepted report → 0.
 """
@@ -18,7 +19,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 from typing import Any
 
 REQUIRED = ("default_weight", "weights", "overdue_deduction", "late_deduction", "bonus_cap", "deduction_cap")
@@ -95,6 +96,20 @@ def weight(rules: dict[str, Any], m: MilestoneInput) -> Decimal:
     return _d(w.get(m.task_code, w.get(m.programme_code, rules["default_weight"])))
 
 
+def _round_lines(lines: list[Line]) -> None:
+    """Round each line to the cent so that the lines add up to the rounded sum (largest remainder):
+    the sheet's lines always add up to its task score."""
+    exact = [line.points for line in lines]
+    target = sum(exact, Decimal(0)).quantize(Q2, rounding=ROUND_HALF_UP)
+    floors = [x.quantize(Q2, rounding=ROUND_DOWN) for x in exact]
+    cents = int((target - sum(floors, Decimal(0))) / Q2)
+    order = sorted(range(len(exact)), key=lambda i: (floors[i] - exact[i], i))
+    for i in order[: max(cents, 0)]:
+        floors[i] += Q2
+    for line, value in zip(lines, floors, strict=True):
+        line.points = value
+
+
 def score(
     *,
     rules: dict[str, Any],
@@ -119,11 +134,10 @@ def score(
         else:
             ach = Decimal(1) if m.accepted[1] else Decimal(0)
             why = "已完成" if m.accepted[1] else "未完成"
-        pts = (full * ach).quantize(Q2, rounding=ROUND_HALF_UP)
+        pts = full * ach  # rounded below, all lines together
         pct = (ach * 100).quantize(Decimal("0.1"))
         detail = f"权重{w.normalize():f}（满分{full.quantize(Q2):f}分）× 完成度{pct:f}%（{why}）"
         sheet.lines.append(Line(m.label, detail, pts))
-        sheet.base += pts
         if not m.has_any_report and m.due < today:
             sheet.overdue.append(m.label)
             sheet.deductions.append(
@@ -137,6 +151,8 @@ def score(
                     _d(rules["late_deduction"]),
                 )
             )
+    _round_lines(sheet.lines)
+    sheet.base = sum((line.points for line in sheet.lines), Decimal(0))
     for a in adjustments:
         (sheet.bonuses if a.kind == "bonus" else sheet.deductions).append(Line(a.item, a.reason, a.points))
     raw_ded = sum((line.points for line in sheet.deductions), Decimal(0))

@@ -56,8 +56,19 @@ def scope_hash(scope: str) -> str:
 _known_words: set[str] = set()
 
 
-def _ensure_words(words: tuple[str, ...]) -> None:
+def _jieba():  # type: ignore[no-untyped-def]
+    """jieba, imported late (its dictionary is large) and quiet: on import it sets its own logger to
+    DEBUG with its own stderr handler, so "Building prefix dict…" lines would reach every CLI run."""
+    import logging
+
     import jieba
+
+    jieba.setLogLevel(logging.WARNING)
+    return jieba
+
+
+def _ensure_words(words: tuple[str, ...]) -> None:
+    jieba = _jieba()
 
     new = [w for w in words if w not in _known_words]
     for w in new:
@@ -69,8 +80,7 @@ def _ensure_words(words: tuple[str, ...]) -> None:
 
 @lru_cache(maxsize=65536)
 def _tokens(scope: str) -> frozenset[str]:
-    import jieba
-
+    jieba = _jieba()
     # search mode adds the words inside a long word (开业典礼 → 开业, 典礼), so a two-character keyword
     # is found in a compound the dictionary keeps whole
     return frozenset(jieba.lcut_for_search(scope, HMM=False))

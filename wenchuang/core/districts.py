@@ -17,6 +17,7 @@ from __future__ import annotations
 import csv
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -78,40 +79,119 @@ def _short(name: str) -> str:
 _PREFIX = re.compile(r"^(浙江省)?(杭州市)?(市辖区)?")
 
 
-@dataclass(frozen=True)
-class _Index:
-    current: dict[str, str]  # code → name
-    names: tuple[tuple[str, str], ...]  # (name, old-or-current code), longest first
-    rules: dict[str, str]  # old code → resolution
-    defaults: dict[str, tuple[str, str]]  # old code → (new code, new name)
-    streets: dict[str, dict[str, tuple[str, str]]]  # old code → street → (new code, new name)
+OLD_ONLY_NAMES = ("下城", "江干")  # names that exist only before 2021-04-09
+NEW_ONLY_NAMES = ("临平", "钱塘")  # names that exist only since
 
 
-def _index(current: dict[str, str]) -> _Index:
-    rows = crosswalk()
-    rules: dict[str, str] = {}
-    defaults: dict[str, tuple[str, str]] = {}
-    streets: dict[str, dict[str, tuple[str, str]]] = {}
-    old_names: dict[str, str] = {}
-    for r in rows:
-        if not r.street:
-            rules[r.old_code] = r.resolution
-            defaults[r.old_code] = (r.new_code, r.new_name)
-            old_names[r.old_name] = r.old_code
+def file_vintage(values: Iterable[str]) -> str:
+    """ "old" when a file's district cells carry a code or name that exists only before the change,
+    "new" when one that exists only since, "unknown" otherwise (or both). Decides whether a bare old
+    余杭区 code (330110 — the same number before and after) needs its 街道 to be placed."""
+    olds = {r.old_code for r in crosswalk() if r.old_code not in {x.new_code for x in crosswalk()}}
+    news = {r.new_code for r in crosswalk() if r.new_code not in {x.old_code for x in crosswalk()}}
+    old = new = False
+    for raw in set(values):
+        text = unicodedata.normalize("NFKC", str(raw or "")).strip()
+        if not text:
+            continue
+        old = old or text in olds or any(n in text for n in OLD_ONLY_NAMES)
+        new = new or text in news or any(n in text for n in NEW_ONLY_NAMES)
+        if old and new:
+            return "unknown"
+    return "old" if old else "new" if new else "unknown"
+
+
+class DistrictResolver:
+    """`district_resolve` for one file: the index built once, a code that needs no address answered
+    from a memo."""
+
+    def __init__(self, current: dict[str, str], vintage: str = "unknown") -> None:
+        self.current = dict(current)
+        self.vintage = vintage
+        self.rules: dict[str, str] = {}
+        self.defaults: dict[str, tuple[str, str]] = {}
+        self.streets: dict[str, dict[str, tuple[str, str]]] = {}
+        self.old_names: dict[str, str] = {}
+        for r in crosswalk():
+            if not r.street:
+                self.rules[r.old_code] = r.resolution
+                self.defaults[r.old_code] = (r.new_code, r.new_name)
+                self.old_names[r.old_code] = r.old_name
+            else:
+                self.streets.setdefault(r.old_code, {})[r.street] = (r.new_code, r.new_name)
+        # codes whose every street stays: nothing to decide (old 上城区 330102, old 拱墅区 330105)
+        for code in list(self.rules):
+            targets = {self.defaults[code][0], *(c for c, _ in self.streets.get(code, {}).values())}
+            if targets == {code}:
+                del self.rules[code]
+        names: dict[str, str] = {}
+        for code, name in {**{c: n for c, n in self.old_names.items()}, **self.current}.items():
+            names[name] = code
+            if len(_short(name)) >= 2:
+                names.setdefault(_short(name), code)
+        self.names = tuple(sorted(names.items(), key=lambda kv: -len(kv[0])))
+        self._plain: dict[str, Resolution] = {}
+
+    def resolve(self, value: str, address: str) -> Resolution:
+        hit = self._plain.get(value)
+        if hit is not None:
+            return hit
+        original = unicodedata.normalize("NFKC", value or "").strip()
+        address = unicodedata.normalize("NFKC", address or "").strip()
+        code: str | None = None
+        own = True  # the cell itself named the district (else the address did)
+        if original.isdigit():
+            code = original if (original in self.current or original in self.rules) else None
+            if code is None:
+                return Resolution(None, original)
         else:
-            streets.setdefault(r.old_code, {})[r.street] = (r.new_code, r.new_name)
-    names: dict[str, str] = {}
-    for code, name in {**{c: n for n, c in old_names.items()}, **current}.items():
-        names[name] = code
-        if len(_short(name)) >= 2:
-            names.setdefault(_short(name), code)
-    ordered = tuple(sorted(names.items(), key=lambda kv: -len(kv[0])))
-    return _Index(dict(current), ordered, rules, defaults, streets)
+            for text in (original, address):
+                text = _PREFIX.sub("", text)
+                found_code = next((c for n, c in self.names if n in text), None) if text else None
+                if found_code:
+                    code = found_code
+                    break
+                own = False
+            if code is None:
+                return Resolution(None, original)
+        rule = self.rules.get(code)
+        if rule is None:
+            res = Resolution(code, original)
+            if own and original:
+                self._plain[value] = res  # the same cell gives the same answer, whatever the address
+            return res
+        return self._split(code, rule, original, address)
 
-
-@lru_cache(maxsize=8)
-def _cached_index(current: tuple[tuple[str, str], ...]) -> _Index:
-    return _index(dict(current))
+    def _split(self, code: str, rule: str, original: str, address: str) -> Resolution:
+        shown = original or address
+        table = self.streets.get(code, {})
+        found = _street_in(address, table) or _street_in(original, table)
+        new_code, new_name = self.defaults[code]
+        old = self.old_names[code]
+        if not found:
+            # the address may name the new district already (杭州市临平区…): a successor not named as the old
+            successors = {*table.values(), (new_code, new_name)}
+            named = {(c, n) for c, n in successors if n != old and n in address}
+            if len(named) == 1:
+                c, n = named.pop()
+                found = (n, c, n)
+        if found:
+            street, new_code, new_name = found
+            if new_code == code and original == code:
+                return Resolution(code, original)
+            return Resolution(
+                new_code, original, f"“{shown}”（{street}）按{CHANGE_DATE}区划调整归{new_name}（{new_code}）"
+            )
+        if rule == "review" and not (self.vintage == "new" and new_code == code):
+            return Resolution(
+                new_code,
+                original,
+                f"原{old}已于2021年拆分，地址中未找到可判定的街道，暂归{new_name}（{new_code}），请核实",
+                review=True,
+            )
+        if new_code == code:
+            return Resolution(code, original)
+        return Resolution(new_code, original, f"“{shown}”按{CHANGE_DATE}区划调整归{new_name}（{new_code}）")
 
 
 def _street_in(address: str, table: dict[str, tuple[str, str]]) -> tuple[str, str, str] | None:
@@ -121,56 +201,11 @@ def _street_in(address: str, table: dict[str, tuple[str, str]]) -> tuple[str, st
     return None
 
 
-def district_resolve(value: str, address: str, current: dict[str, str]) -> Resolution:
+def district_resolve(
+    value: str, address: str, current: dict[str, str], vintage: str = "unknown"
+) -> Resolution:
     """Today's district for a cell value (code or name; may be blank) and the row's address.
 
-    `current` is code → name of today's districts (the District table)."""
-    idx = _cached_index(tuple(sorted(current.items())))
-    original = unicodedata.normalize("NFKC", value or "").strip()
-    address = unicodedata.normalize("NFKC", address or "").strip()
-    code: str | None = None
-    if original.isdigit():
-        code = original if (original in idx.current or original in idx.rules) else None
-        if code is None:
-            return Resolution(None, original)
-    else:
-        for text in (original, address):
-            text = _PREFIX.sub("", text)
-            hit = next((c for n, c in idx.names if n in text), None) if text else None
-            if hit:
-                code = hit
-                break
-        if code is None:
-            return Resolution(None, original)
-    rule = idx.rules.get(code)
-    shown = original or address
-    if rule is None:
-        return Resolution(code, original)
-    table = idx.streets.get(code, {})
-    found = _street_in(address, table) or _street_in(original, table)
-    new_code, new_name = idx.defaults[code]
-    old = next((r.old_name for r in crosswalk() if r.old_code == code and not r.street), code)
-    if not found:
-        # the address may already name the new district (杭州市临平区…): a successor other than the old name
-        successors = {*table.values(), (new_code, new_name)}
-        named = {(c, n) for c, n in successors if n != old and n in address}
-        if len(named) == 1:
-            c, n = named.pop()
-            found = (n, c, n)
-    if found:
-        street, new_code, new_name = found
-        if new_code == code and original == code:
-            return Resolution(code, original)
-        return Resolution(
-            new_code, original, f"“{shown}”（{street}）按{CHANGE_DATE}区划调整归{new_name}（{new_code}）"
-        )
-    if rule == "review":
-        return Resolution(
-            new_code,
-            original,
-            f"原{old}已于2021年拆分，地址中未找到可判定的街道，暂归{new_name}（{new_code}），请核实",
-            review=True,
-        )
-    if new_code == code:
-        return Resolution(code, original)
-    return Resolution(new_code, original, f"“{shown}”按{CHANGE_DATE}区划调整归{new_name}（{new_code}）")
+    `current` is code → name of today's districts (the District table); `vintage` is `file_vintage` of
+    the file's district cells."""
+    return DistrictResolver(current, vintage).resolve(value, address)

@@ -34,6 +34,32 @@ def neutralise_cell(value: Any) -> Any:
     return text
 
 
+# One number style for downloads: a number shown on a page ("2,852.76", "64.43%") is written as a number
+# (2852.76, 0.6443 with a percent format in Excel); a code ("01", "330106", a USCC) stays text.
+_GROUPED = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$")
+_SHORT = re.compile(r"^[+-]?(0|[1-9]\d{0,4})(\.\d+)?$")  # ≤ 5 digits before the point, no leading zero
+_PERCENT = re.compile(r"^[+-]?\d{1,3}(,?\d{3})*(\.\d+)?%$")
+
+
+def export_value(value: Any) -> tuple[Any, str | None]:
+    """(value to write, Excel number format or None). Text that is a shown number becomes that number;
+    codes and other text stay text ("@" in Excel, so 大类 01 keeps its leading zero)."""
+    if isinstance(value, bool) or value is None:
+        return value, None
+    if isinstance(value, int | float | Decimal):
+        return value, None
+    text = str(value).strip()
+    if _PERCENT.match(text):
+        number = Decimal(text[:-1].replace(",", "")) / 100
+        places = len(text[:-1].partition(".")[2])
+        return number, "0" + ("." + "0" * places if places else "") + "%"
+    if _GROUPED.match(text) or _SHORT.match(text):
+        number = Decimal(text.replace(",", ""))
+        places = len(text.partition(".")[2])
+        return number, "#,##0" + ("." + "0" * places if places else "")
+    return value, "@" if text[:1].isdigit() else None
+
+
 def neutralise_row(row: Iterable[Any]) -> list[Any]:
     return [neutralise_cell(v) for v in row]
 

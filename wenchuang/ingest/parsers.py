@@ -7,7 +7,6 @@ from __future__ import annotations
 import csv
 import io
 import zipfile
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -226,10 +225,3 @@ def normalise_unit(text: str) -> str:
     if unit is None:
         raise FileProblem(f"金额单位“{text}”无法识别：可用元、万元、亿元")
     return unit
-
-
-def iter_cells(table: Table, mapping: Mapping) -> Iterator[tuple[int, dict[str, Any], list[Any]]]:
-    pos = mapping.positions
-    for rowno, values in table.rows:
-        n = len(values)
-        yield rowno, {k: (values[i] if i < n else None) for k, i in pos.items()}, values

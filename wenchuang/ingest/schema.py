@@ -239,6 +239,16 @@ OFFICIAL = Kind(
         Column("value", "数值", "decimal", True, ("value", "数据"), "", "18,753"),
         Column("unit", "单位", "text", True, ("unit",), "如亿元、%、家", "亿元", 20),
         Column(
+            "reliability",
+            "数据可靠性",
+            "text",
+            False,
+            ("reliability", "可靠性", "数据性质"),
+            "正式数/初步数/估算数，留空为正式数",
+            "正式数",
+            12,
+        ),
+        Column(
             "source",
             "来源文件",
             "text",
@@ -250,7 +260,7 @@ OFFICIAL = Kind(
         ),
     ),
     ("indicator", "year", "area"),
-    ("每个数值须注明来源文件。",),
+    ("每个数值须注明来源文件。", "指标代码须为已载入规划的指标代码或通用序列代码（如gdp）。"),
 )
 
 KINDS: dict[str, Kind] = {k.code: k for k in (REGISTRATION, ANNUAL, TAX, SOCIAL, OFFICIAL)}

@@ -25,6 +25,7 @@ from wenchuang.accounts.audit import audit_record
 from wenchuang.approval.selectors import LockedError, assert_unlocked_rows, locked_district_years
 from wenchuang.classify import classifier
 from wenchuang.classify.models import ClassificationDecision
+from wenchuang.core.districts import file_vintage
 from wenchuang.core.errors import DomainError
 from wenchuang.core.scope import Scope
 from wenchuang.ingest import parsers, sqlwrite
@@ -355,6 +356,9 @@ def _batch_run(
 
     scope = import_scope(batch.user)
     ctx = _context(kind, mapping, table, scope)
+    if "district" in mapping.positions:
+        pos = mapping.positions["district"]
+        ctx.district_vintage = file_vintage(v[pos] if pos < len(v) else "" for _, v in table.rows)
     validate = rows_validator(kind, ctx)
     good: list[tuple[int, dict[str, Any]]] = []
     bad: dict[int, list[Problem]] = {}
@@ -771,6 +775,7 @@ class RegistrationWriter(Writer):
         decide = _decider(mapping, rules, pks)
         now = timezone.now()
         new: list[dict[str, Any]] = []
+        new_decisions: list[tuple[classifier.Decision, int | None, str]] = []
         new_rows: list[tuple] = []
         changed: list[tuple[int, tuple, tuple, dict[str, Any]]] = []
         changed_rows: list[tuple] = []
@@ -789,8 +794,10 @@ class RegistrationWriter(Writer):
             )
             cur = current.get(o["uscc"])
             if cur is None:
-                cat_id = decide(o["gbt_code"], reg[2])[1]
+                decided = decide(o["gbt_code"], reg[2])
+                cat_id = decided[1]
                 new.append(o)
+                new_decisions.append(decided)
                 new_rows.append((o["uscc"], *reg, cat_id, False, now, now))
                 continue
             pk, cur_vals = cur
@@ -870,8 +877,7 @@ class RegistrationWriter(Writer):
         )
         decisions = []
         to_review = 0
-        for pk, o in inserted:
-            d, cat_id, h = decide(o["gbt_code"], o.get("business_scope", ""))
+        for (pk, o), (d, cat_id, h) in zip(inserted, new_decisions, strict=True):
             to_review += d.needs_review
             decisions.append(
                 (pk, cat_id, d.confidence, d.reason, d.method, o["gbt_code"], h, d.needs_review, now)
@@ -934,16 +940,34 @@ class OfficialWriter(Writer):
     (they are a handful of rows); provenance and the replaced values are kept here."""
 
     def resolve(self, good, bad, scope=None):
+        from wenchuang.plan.models import Indicator
+        from wenchuang.plan.schema import OFFICIAL_SERIES
+        from wenchuang.stats.models import OfficialFigure
+
         codes = dict(District.objects.values_list("code", "pk"))
         city = getattr(settings, "WENCHUANG_CITY_CODE", "330100")
+        valid = set(Indicator.objects.values_list("code", flat=True)) | set(OFFICIAL_SERIES)
+        valid_text = "、".join(sorted(valid))
+        reliabilities = {label: value for value, label in OfficialFigure.Reliability.choices}
+        reliabilities.update({value: value for value in OfficialFigure.Reliability.values})
         kept = []
         for rowno, o in good:
             area = o.get("area", "")
-            if area and area not in codes:
+            reliability = (o.get("reliability") or "").strip()
+            if o["indicator"] not in valid:
+                bad[rowno] = [
+                    Problem("indicator", o["indicator"], f"指标代码{o['indicator']}未知，可用：{valid_text}")
+                ]
+            elif reliability and reliability not in reliabilities:
+                bad[rowno] = [
+                    Problem("reliability", reliability, "数据可靠性须为正式数、初步数或估算数（或留空）")
+                ]
+            elif area and area not in codes:
                 bad[rowno] = [Problem("area", area, f"区划代码{area}不在本市（{city}）范围内")]
             elif scope is not None and codes.get(area) not in scope.district_ids:
                 bad[rowno] = [Problem("area", area, scope.outside(f"区划代码{area or city}"))]
             else:
+                o["reliability"] = reliabilities.get(reliability, OfficialFigure.Reliability.VERIFIED)
                 kept.append((rowno, o))
         return kept
 
@@ -958,7 +982,12 @@ class OfficialWriter(Writer):
             prev = OfficialFigure.objects.filter(
                 plan_code="", code=o["indicator"], year=o["year"], area_kind=area_kind, area_code=area
             ).first()
-            if prev and (prev.value, prev.unit, prev.source_document) == (o["value"], o["unit"], o["source"]):
+            if prev and (prev.value, prev.unit, prev.source_document, prev.reliability) == (
+                o["value"],
+                o["unit"],
+                o["source"],
+                o["reliability"],
+            ):
                 unchanged += 1
                 continue
             try:
@@ -968,6 +997,7 @@ class OfficialWriter(Writer):
                     value=o["value"],
                     unit=o["unit"],
                     source_document=o["source"],
+                    reliability=o["reliability"],
                     area_kind=area_kind,
                     area_code=area,
                     user=batch.user,
@@ -987,6 +1017,7 @@ class OfficialWriter(Writer):
                             "value": str(prev.value),
                             "unit": prev.unit,
                             "source_document": prev.source_document,
+                            "reliability": prev.reliability,
                         },
                         "batch": old_src,
                     },
@@ -1209,7 +1240,10 @@ def _undo_official(batch: ImportBatch, changes: list[BatchChange], changed_ids: 
     for c in changes:
         f = c.before["fields"]
         OfficialFigure.objects.filter(pk=c.object_id).update(
-            value=Decimal(f["value"]), unit=f["unit"], source_document=f["source_document"]
+            value=Decimal(f["value"]),
+            unit=f["unit"],
+            source_document=f["source_document"],
+            reliability=f.get("reliability", OfficialFigure.Reliability.VERIFIED),
         )
         if c.before["batch"]:
             OfficialSource.objects.filter(figure_id=c.object_id).update(batch_id=c.before["batch"])

@@ -15,7 +15,7 @@ from operator import itemgetter, methodcaller, mul
 from typing import Any
 
 from wenchuang.core import uscc as uscc_mod
-from wenchuang.core.districts import district_resolve
+from wenchuang.core.districts import DistrictResolver
 from wenchuang.ingest.schema import Kind
 from wenchuang.ingest.values import (
     UNIT_TO_WAN,
@@ -92,6 +92,8 @@ class Context:
     scope: Any = None  # core.scope.Scope of a district office; None = city-wide
     labels: dict[str, str] = field(default_factory=dict)  # schema key → the file's own header
     industry_names: dict[str, str] = field(default_factory=dict)  # GB/T 门类/大类/小类 name → code
+    district_vintage: str = "unknown"  # core.districts.file_vintage of the file's district cells
+    _resolver: DistrictResolver | None = None
 
     def label(self, key: str, default: str) -> str:
         """The column as the file names it: a message never blames a column the file calls otherwise."""
@@ -101,6 +103,11 @@ class Context:
         """Today's districts, code → name."""
         by_pk = {pk: name for name, pk in self.district_names.items()}
         return {code: by_pk.get(pk, code) for code, pk in self.districts.items()}
+
+    def resolver(self) -> DistrictResolver:
+        if self._resolver is None:
+            self._resolver = DistrictResolver(self.current(), self.district_vintage)
+        return self._resolver
 
 
 RowsValidator = Callable[
@@ -488,7 +495,7 @@ def _district(out: dict[str, Any], cells: dict[str, Any], ctx: Context, problems
     if not value and not address:
         problems.append(Problem("district", "", f"{d_label}与{a_label}至少填一项"))
         return
-    res = district_resolve(value, address, ctx.current())
+    res = ctx.resolver().resolve(value, address)
     if res.code is None or res.code not in ctx.districts:
         if value:
             problems.append(

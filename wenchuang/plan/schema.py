@@ -194,6 +194,7 @@ Measure = Literal[
 MEASURES: tuple[str, ...] = get_args(Measure)
 # Figures that exist only as published totals (entered by the data manager with their source).
 OfficialSeries = Literal["gdp"]
+OFFICIAL_SERIES: tuple[str, ...] = get_args(OfficialSeries)
 CountModel = Literal["platform", "enterprise", "enterprise_year", "talent", "export_item"]
 FILTER_FIELDS: dict[str, frozenset[str]] = {
     "enterprise_year": frozenset(

@@ -10,7 +10,7 @@ analysis is for the three staff roles (a district office sees its districts)."""
 
 from __future__ import annotations
 
-from wenchuang.core.access import ALLOW, DENY, GET_ONLY, POST_ONLY, SCOPED, Rule, grant
+from wenchuang.core.access import ALLOW, DENY, GET_ONLY, METHOD, POST_ONLY, SCOPED, Rule, grant
 
 _CODE = {"code": "demo-park-certification"}
 _CITY = {"city_admin": ALLOW, "data_manager": ALLOW}
@@ -42,6 +42,18 @@ RULES: list[Rule] = [
         ),
         kwargs={"pk": "scope:application.pk"},
         note="申兑详情与操作（企业：本企业；区县：本区县；市级：全部；统计员只读）",
+    ),
+    Rule(
+        "policy:attachment",
+        grant(
+            DENY,
+            enterprise_user={"GET": SCOPED, "POST": METHOD},
+            district_admin={"GET": SCOPED, "POST": METHOD},
+            city_admin={"GET": SCOPED, "POST": METHOD},
+            data_manager={"GET": SCOPED, "POST": METHOD},
+        ),
+        kwargs={"pk": "scope:attachment.pk"},
+        note="申报材料下载（与申兑详情同一范围；下载留痕）",
     ),
     Rule("policy:reviews", grant(DENY, **_STAFF_GET), note="审核工作台"),
     Rule(

@@ -24,7 +24,9 @@ def _fact_field(fact: Fact) -> forms.Field:
     if fact.type is FactType.BOOLEAN:
         return forms.ChoiceField(label=label, required=False, choices=TRI_CHOICES)
     if fact.type is FactType.DATE:
-        return forms.DateField(label=label, required=False, widget=forms.DateInput(attrs={"type": "date"}))
+        return forms.DateField(
+            label=label, required=False, widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
+        )
     choices = fact.choices() if fact.choices is not None else []
     if choices:
         return forms.ChoiceField(label=label, required=False, choices=[("", "不确定"), *list(choices)])
@@ -98,7 +100,9 @@ _SPLIT = re.compile(r"[、,，;；\s]+")
 
 class RuleHeadForm(forms.Form):
     combinator = forms.ChoiceField(label="条件组之间", choices=COMBINATORS, initial="and")
-    valid_from = forms.DateField(label="新版本生效日期", widget=forms.DateInput(attrs={"type": "date"}))
+    valid_from = forms.DateField(
+        label="新版本生效日期", widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
+    )
     note = forms.CharField(label="修订说明", max_length=200, required=False)
 
 
@@ -244,7 +248,9 @@ class ReviewForm(forms.Form):
 
 
 class PayForm(forms.Form):
-    paid_on = forms.DateField(label="兑现日期", widget=forms.DateInput(attrs={"type": "date"}))
+    paid_on = forms.DateField(
+        label="兑现日期", widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
+    )
     amount = forms.DecimalField(
         label="金额（万元）", min_value=Decimal("0.01"), max_digits=18, decimal_places=2, required=False
     )

@@ -11,9 +11,17 @@ from typing import Any
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
-from wenchuang.core.scope import CITY_ADMIN, CITY_WIDE_ROLES, DATA_MANAGER, DISTRICT_ADMIN, user_scope
+from wenchuang.core.scope import (
+    CITY_ADMIN,
+    CITY_WIDE_ROLES,
+    DATA_MANAGER,
+    DISTRICT_ADMIN,
+    Scope,
+    user_scope,
+)
 from wenchuang.policy.models import (
     Application,
+    Attachment,
     Clause,
     ExemptRound,
     FactCorrection,
@@ -159,8 +167,8 @@ def notices_for(*, enterprise_id: int) -> QuerySet[Notice]:
 # --- applications -------------------------------------------------------------------------------------
 
 
-def application_list_for_user(*, user: Any) -> QuerySet[Application]:
-    scope = user_scope(user)
+def application_list_for_user(*, user: Any, scope: Scope | None = None) -> QuerySet[Application]:
+    scope = scope or user_scope(user)
     qs = Application.objects.select_related("policy", "enterprise", "enterprise__district")
     return scope.apply(qs, district_field="enterprise__district", enterprise_field="enterprise")
 
@@ -169,6 +177,16 @@ def application_get_for_user(*, user: Any, pk: int) -> Application:
     try:
         return application_list_for_user(user=user).prefetch_related("attachments").get(pk=pk)
     except (Application.DoesNotExist, ValueError) as exc:
+        raise ObjectNotAccessible() from exc
+
+
+def attachment_get_for_user(*, user: Any, pk: int) -> Attachment:
+    """An application's file, for whoever may see the application (else the same 403 as missing)."""
+    try:
+        return Attachment.objects.select_related("application").get(
+            pk=pk, application__in=application_list_for_user(user=user).values("pk")
+        )
+    except (Attachment.DoesNotExist, ValueError) as exc:
         raise ObjectNotAccessible() from exc
 
 
@@ -200,13 +218,15 @@ def correction_get_for_user(*, user: Any, pk: int) -> FactCorrection:
 # --- 免申即享 ------------------------------------------------------------------------------------------
 
 
-def exempt_candidates(*, user: Any, policy: Policy, on: date) -> QuerySet[Enterprise]:
+def exempt_candidates(
+    *, user: Any, policy: Policy, on: date, scope: Scope | None = None
+) -> QuerySet[Enterprise]:
     """The enterprises the policy's rule selects on `on`, in one query, within the user's scope."""
     version = version_on(policy, on)
     if version is None:
         return Enterprise.objects.none()
     compiled = compile_rule(version.rule, FactContext(as_of=on), param_values(on=on))
-    qs = user_scope(user).apply(
+    qs = (scope or user_scope(user)).apply(
         Enterprise.objects.filter(status=Enterprise.Status.ACTIVE), district_field="district"
     )
     if policy.region_id is not None:
@@ -315,12 +335,14 @@ APPLYING_STATES = [s for s in Application.State.values if s != Application.State
 APPROVED_STATES = [Application.State.APPROVED, Application.State.PAID]
 
 
-def effect_table(*, user: Any, on: date | None = None, by: str = "policy") -> list[EffectRow]:
+def effect_table(
+    *, user: Any, on: date | None = None, by: str = "policy", scope: Scope | None = None
+) -> list[EffectRow]:
     """Per policy (by="policy"), or per policy and district (by="district") / 文化大类 (by="major"):
     enterprises qualifying now, applying, approved, paid, amount paid, median days to pay, overdue.
     A fixed number of queries: one per policy for the qualifying count, the rest grouped."""
     on = on or today()
-    scope = user_scope(user)
+    scope = scope or user_scope(user)
     group_field = {
         "policy": None,
         "district": "enterprise__district__name",
@@ -340,14 +362,14 @@ def effect_table(*, user: Any, on: date | None = None, by: str = "policy") -> li
 
     by_pk = {p.pk: p for p in policies}
     for p in policies:
-        qs = exempt_candidates(user=user, policy=p, on=on)
+        qs = exempt_candidates(user=user, policy=p, on=on, scope=scope)
         if group_field is None:
             row(p, None).qualifying = qs.count()
         else:
             field_name = group_field.replace("enterprise__", "")
             for g, n in qs.values_list(field_name).annotate(n=Count("pk")).order_by():
                 row(p, g).qualifying += n
-    apps = application_list_for_user(user=user).filter(state__in=APPLYING_STATES)
+    apps = application_list_for_user(user=user, scope=scope).filter(state__in=APPLYING_STATES)
     fields = ["policy_id", "state", "due_on", "submitted_at", "paid_at"] + (
         [group_field] if group_field else []
     )
@@ -384,3 +406,13 @@ def effect_table(*, user: Any, on: date | None = None, by: str = "policy") -> li
         if rec[2] is not None:
             r.days.append(rec[2])
     return sorted(rows.values(), key=lambda r: (r.policy.code, r.group))
+
+
+def effect_for_districts(*, district_ids: list[int] | None, on: date | None = None) -> list[EffectRow]:
+    """The effect table for a report: the whole city (None) or these districts."""
+    scope = (
+        Scope(role=CITY_ADMIN, district_ids=None)
+        if district_ids is None
+        else Scope(role=DISTRICT_ADMIN, district_ids=frozenset(district_ids))
+    )
+    return effect_table(user=None, on=on, scope=scope)

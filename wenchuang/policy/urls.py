@@ -15,6 +15,7 @@ urlpatterns = [
     path("policies/<slug:code>/rule/", views.rule_builder, name="rule_builder"),
     path("policies/<slug:code>/exempt/", views.exempt, name="exempt"),
     path("applications/<int:pk>/", views.application_detail, name="application"),
+    path("attachments/<int:pk>/", views.attachment_download, name="attachment"),
     path("reviews/", views.reviews, name="reviews"),
     path("corrections/<int:pk>/", views.correction_review, name="correction"),
     path("rounds/<int:pk>/", views.round_detail, name="round"),

@@ -9,6 +9,7 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
@@ -307,6 +308,18 @@ def _application_action(request: HttpRequest, app: Application, role: str | None
             messages.error(request, "请填写兑现日期和金额")
     else:
         messages.error(request, "当前不能执行该操作")
+
+
+@role_required(ENTERPRISE, DISTRICT_ADMIN, CITY_ADMIN, DATA_MANAGER)
+@require_GET
+def attachment_download(request: HttpRequest, pk: int) -> HttpResponseBase:
+    from django.http import FileResponse
+
+    from wenchuang.accounts.audit import audit_record
+
+    att = selectors.attachment_get_for_user(user=request.user, pk=pk)
+    audit_record(event="policy.attachment_downloaded", obj=att.application, detail={"attachment": att.pk})
+    return FileResponse(att.file.open("rb"), as_attachment=True, filename=att.original_name)
 
 
 @role_required(*STAFF)

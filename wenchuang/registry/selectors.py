@@ -21,7 +21,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 
 from wenchuang.core.scope import user_scope
-from wenchuang.registry.models import District, Enterprise, EnterpriseYear, ExportItem, Platform, Talent
+from wenchuang.registry.models import District, Enterprise, Platform, Talent
 
 
 class ObjectNotAccessible(PermissionDenied):
@@ -73,31 +73,12 @@ def enterprise_get_for_user(*, user: Any, uscc_or_pk: str | int) -> Enterprise:
         raise ObjectNotAccessible() from exc
 
 
-def enterprise_year_list_for_user(*, user: Any) -> QuerySet[EnterpriseYear]:
-    return _apply(
-        EnterpriseYear.objects.select_related("enterprise"),
-        _scope(user, district_field="enterprise__district", enterprise_field="enterprise"),
-    )
-
-
 def talent_list_for_user(*, user: Any) -> QuerySet[Talent]:
     return _apply(
         Talent.objects.all(), _scope(user, district_field="district", enterprise_field="enterprise")
     )
 
 
-def talent_get_for_user(*, user: Any, pk: int) -> Talent:
-    try:
-        return talent_list_for_user(user=user).get(pk=pk)
-    except (Talent.DoesNotExist, ValueError) as exc:
-        raise ObjectNotAccessible() from exc
-
-
 def platform_list_for_user(*, user: Any) -> QuerySet[Platform]:
     """Parks, bases and platforms are the published spatial layout: everyone sees them."""
     return Platform.objects.select_related("district")
-
-
-def export_item_list_for_user(*, user: Any) -> QuerySet[ExportItem]:
-    """National export bases, key enterprises and projects are published lists: everyone sees them."""
-    return ExportItem.objects.all()

@@ -17,7 +17,6 @@ from typing import Any
 
 from django.utils import timezone
 
-from wenchuang.classify.models import CultureCategory
 from wenchuang.core.errors import DomainError
 from wenchuang.plan import selectors as plan_selectors
 from wenchuang.plan.models import Indicator, Plan
@@ -36,17 +35,6 @@ UNIT_KIND_LABELS = {
     "corridor": "产业走廊",
     "cluster": "产业组团",
     "region_group": "区域板块",
-}
-MAJOR_NAMES_FALLBACK = {
-    "01": "新闻信息服务",
-    "02": "内容创作生产",
-    "03": "创意设计服务",
-    "04": "文化传播渠道",
-    "05": "文化投资运营",
-    "06": "文化娱乐休闲服务",
-    "07": "文化辅助生产和中介服务",
-    "08": "文化装备生产",
-    "09": "文化消费终端生产",
 }
 PROGRESS_METHOD_NOTE = (
     "进度评估采用联合国亚太经社会（UN ESCAP）/Open SDG方法：以基期（2020年）至最新年度的实际年均增速与"
@@ -107,6 +95,7 @@ class ReportData:
     leading: list[dict[str, Any]] = field(default_factory=list)
     listed: list[dict[str, Any]] = field(default_factory=list)
     programmes: list[dict[str, Any]] = field(default_factory=list)
+    policy_effect: list[dict[str, Any]] = field(default_factory=list)
     notes: list[tuple[str, str]] = field(default_factory=list)
     years: list[int] = field(default_factory=list)
     coverage: list[readmodel.CoverageYear] = field(default_factory=list)
@@ -319,29 +308,19 @@ def _spatial(
 
 
 def _majors(year: int, district_ids: list[int] | None) -> list[dict[str, Any]]:
-    rows = stats_selectors.breakdown(year=year, by=["category_code"], districts=district_ids)
-    names = dict(
-        CultureCategory.objects.filter(level=CultureCategory.Level.MAJOR).values_list("code", "name")
-    )
-    agg: dict[str, dict[str, Decimal]] = {}
-    for r in rows:
-        major = (r["category_code"] or "")[:2] or "00"
-        a = agg.setdefault(major, {"value_added": Decimal(0), "revenue": Decimal(0), "n": Decimal(0)})
-        a["value_added"] += Decimal(r["value_added"])
-        a["revenue"] += Decimal(r["revenue"] or 0)
-        a["n"] += r["n_rows"] or 0
-    total = sum((a["value_added"] for a in agg.values()), Decimal(0))
+    rows = stats_selectors.major_breakdown(year=year, districts=district_ids)
+    total = sum((r["value_added"] for r in rows), Decimal(0))
     return [
         {
-            "code": code,
-            "name": names.get(code) or MAJOR_NAMES_FALLBACK.get(code, "未分类"),
-            "domain": "核心领域" if code <= "06" and code != "00" else ("相关领域" if code != "00" else "—"),
-            "value_added": _yi(a["value_added"]),
-            "revenue": _yi(a["revenue"]),
-            "enterprises": int(a["n"]),
-            "share": _share(a["value_added"], total),
+            "code": r["code"] or "00",
+            "name": r["name"],
+            "domain": r["domain"],
+            "value_added": _yi(r["value_added"]),
+            "revenue": _yi(r["revenue"]),
+            "enterprises": int(r["n_rows"] or 0),
+            "share": _share(r["value_added"], total),
         }
-        for code, a in sorted(agg.items())
+        for r in rows
     ]
 
 
@@ -529,8 +508,11 @@ def report_data(
         data.coverage = readmodel.value_added_coverage(plan_code=plan.code, until=year)
     progress(25, "汇总趋势与区县数据")
     data.trend = _trend(plan, trend_years, district_ids)
+    # Sections only the micro data can fill (districts, 大类, industries, firms) stay 暂无数据 for a
+    # year known from official figures alone — never zeros.
+    has_micro = year in {r.year for r in stats_selectors.rollup_years()}
     if has_data:
-        data.districts = _districts(year, district_ids)
+        data.districts = _districts(year, district_ids) if has_micro else []
         unit_values = {}
         if district_ids is None:
             for v in stats_selectors.indicator_value_list(
@@ -539,15 +521,37 @@ def report_data(
                 if v.spatial_unit_code:
                     unit_values[(v.spatial_unit_code, v.indicator_code)] = v
         data.spatial = _spatial(plan, year, district_ids, unit_values)
+    if has_data and has_micro:
         progress(40, "汇总产业结构与企业")
         data.majors = _majors(year, district_ids)
         data.advantage, data.emerging, data.digital = _industries(plan, year, district_ids)
         data.enterprises, data.leading, data.listed = _enterprises(year, district_ids)
     data.programmes = _programmes(plan)
+    data.policy_effect = _policy_effect(district_ids)
     if kind == FINAL:
         data.evaluation = _evaluation(plan, main, vision, district_ids is None)
     data.notes = _notes(data)
     return data
+
+
+def _policy_effect(district_ids: list[int] | None) -> list[dict[str, Any]]:
+    """惠企政策兑现 (policy.selectors' effect table), for the report's districts."""
+    from wenchuang.policy.selectors import effect_for_districts
+
+    return [
+        {
+            "title": r.policy.title,
+            "mode": r.policy.get_mode_display(),
+            "qualifying": r.qualifying,
+            "applying": r.applying,
+            "approved": r.approved,
+            "paid": r.paid,
+            "amount": r.amount,
+            "median_days": r.median_days,
+            "overdue": r.overdue,
+        }
+        for r in effect_for_districts(district_ids=district_ids)
+    ]
 
 
 def _notes(data: ReportData) -> list[tuple[str, str]]:

@@ -78,6 +78,7 @@ def _styles(docx) -> None:  # type: ignore[no-untyped-def]
     _pitch(caption.paragraph_format, 20.0)
     caption.paragraph_format.first_line_indent = Pt(0)
     caption.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    caption.paragraph_format.keep_with_next = True  # a table's title stays with its first rows
 
 
 def _field(run, instruction: str) -> None:  # type: ignore[no-untyped-def]

@@ -318,6 +318,35 @@ def _list_table(data: ReportData, items: list[dict[str, Any]], key: str, title: 
     return Table(key, title, cols, rows)
 
 
+def _policy_table(data: ReportData) -> Table:
+    cols = [
+        Col("政策", width=2.6),
+        Col("兑现方式", width=0.8),
+        Col("符合条件（家）", INT),
+        Col("申报（件）", INT),
+        Col("审核通过", INT),
+        Col("已兑现", INT),
+        Col("兑现金额（万元）", NUM),
+        Col("兑现中位天数", NUM),
+        Col("超期", INT),
+    ]
+    rows = [
+        [
+            x["title"],
+            x["mode"],
+            x["qualifying"],
+            x["applying"],
+            x["approved"],
+            x["paid"],
+            x["amount"],
+            x["median_days"],
+            x["overdue"],
+        ]
+        for x in data.policy_effect
+    ]
+    return Table("惠企政策兑现", "惠企政策兑现情况（符合条件为按当前规则与数据的测算）", cols, rows)
+
+
 def _notes_table(data: ReportData) -> Table:
     return Table(
         "数据说明",
@@ -435,6 +464,9 @@ def build(
         doc.add("empty", f"市场主体：{NO_DATA}。")
     _table_or_empty(doc, _list_table(data, data.leading, "领军企业", "文化领军企业（按营业收入前10家）"))
     _table_or_empty(doc, _list_table(data, data.listed, "上市企业", "上市文化企业（按营业收入前10家）"))
+
+    doc.add("h1", section("惠企政策兑现"))
+    _table_or_empty(doc, _policy_table(data), "惠企政策兑现：暂无数据。")
 
     doc.add("h1", section("重点项目"))
     doc.add(

@@ -98,7 +98,12 @@ def summary(data: ReportData) -> list[str]:
         first.append(text)
     if first:
         paras.append("；".join(first) + "。")
-    if data.is_city:
+    if data.is_city and data.kind == FINAL:
+        # A final evaluation speaks of met / not met only (its table's words), never of 进展顺利.
+        missing = [r.name for r in data.indicators if r.value is None]
+        if missing:
+            paras.append(f"{len(missing)}项指标{NO_DATA}（{'、'.join(missing)}），不作评估。")
+    elif data.is_city:
         judged = [
             r for r in data.indicators if r.target_value is not None and r.status not in ("", "no_data")
         ]

@@ -35,6 +35,13 @@ def _judged(data: ReportData) -> list[IndicatorRow]:
     ]
 
 
+def _growth(prefix: str, rate: float | None) -> str:
+    """“，年均增长5.6%” or “，年均下降3.1%” — never “增长-3.1%”."""
+    if rate is None:
+        return ""
+    return f"，{prefix}{'增长' if rate >= 0 else '下降'}{fmt_pct(abs(rate))}"
+
+
 def _rate(row: IndicatorRow) -> str:
     """目标完成率 = value ÷ target (not the increment ratio, which readers would take for it)."""
     if not row.target_value or row.value is None:
@@ -51,9 +58,7 @@ def _achievements(data: ReportData) -> str:
     if va is not None and va.value is not None and va.base_value is not None:
         lines.append(
             f"“十四五”期间，{data.scope_label}文化产业增加值由{data.base_year}年的{_v(va, va.base_value)}亿元"
-            f"增至{y}年的{_v(va, va.value)}亿元"
-            + (f"，年均增长{fmt_pct(va.observed_rate)}" if va.observed_rate is not None else "")
-            + "。"
+            f"增至{y}年的{_v(va, va.value)}亿元" + _growth("年均", va.observed_rate) + "。"
         )
     met = [r for r in _judged(data) if r.target_met]
     if met:

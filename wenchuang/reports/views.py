@@ -31,7 +31,8 @@ class ReportForm(forms.Form):
         min_value=2000,
         max_value=2100,
         required=False,
-        help_text="终期评估可不填（取规划期最新年度）",
+        help_text="终期评估可不填（取规划期最新年度）；此处生成的终期评估载有按数据起草的编写章节，"
+        "如需修改后定稿，请使用下方“终期评估文稿”",
     )
     format = forms.ChoiceField(label="格式", choices=GeneratedReport.Format.choices, initial="docx")
 

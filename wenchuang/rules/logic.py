@@ -10,7 +10,7 @@ panzi-json-logic serves as an independent oracle in the property tests on comple
 from __future__ import annotations
 
 import enum
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
@@ -22,6 +22,12 @@ from wenchuang.rules.facts import Fact, FactType, format_value, get_fact, has_fa
 COMPARISONS = ("==", "!=", "<", "<=", ">", ">=")
 OP_TEXT = {"==": "=", "!=": "≠", "<": "<", "<=": "≤", ">": ">", ">=": "≥", "in": "属于", "not in": "不属于"}
 NEGATED = {"==": "!=", "!=": "==", "<": ">=", "<=": ">", ">": "<=", ">=": "<"}
+NEGATED_TEXT = {
+    **NEGATED,
+    "in": "not in",
+    "介于": "不介于",
+    "介于（不含端点）": "不介于（不含端点）",
+}
 
 
 class Tri(enum.Enum):
@@ -217,10 +223,7 @@ def _literal_errors(fact: Fact, v: Any) -> list[str]:
     if not isinstance(v, str):
         return [f"“{fact.label}”是代码，只能与文字代码比较"]
     if fact.choices is not None:
-        try:
-            codes = {c for c, _ in fact.choices()}
-        except Exception:  # no database at hand (pure use): the code cannot be checked here
-            codes = set()
+        codes = _choice_labels(fact)  # empty without a database (pure use): not checked then
         if codes and v not in codes:
             return [f"“{v}”不是“{fact.label}”的有效取值"]
     return []
@@ -277,12 +280,28 @@ def describe_operand(fact: Fact, o: Operand, value: Any, params: Mapping[str, An
     return text
 
 
+_LABELS: dict[str, dict[Any, str]] = {}
+
+
+def _choice_labels(fact: Fact) -> dict[Any, str]:
+    """A coded fact's {code: name}, read once per process (reference data); {} without a database."""
+    labels = _LABELS.get(fact.key)
+    if labels is None:
+        try:
+            labels = dict(fact.choices()) if fact.choices else {}
+        except Exception:  # no database at hand (pure use)
+            labels = {}
+        if labels:
+            _LABELS[fact.key] = labels
+    return labels
+
+
 def _choice_label(fact: Fact, code: Any) -> str:
-    try:
-        labels = dict(fact.choices()) if fact.choices else {}
-    except Exception:
-        labels = {}
-    return f"{code} {labels[code]}" if code in labels else str(code)
+    """Numeric codes with their name ("330106 西湖区"); word codes by their name alone ("国家级")."""
+    labels = _choice_labels(fact)
+    if code not in labels:
+        return str(code)
+    return f"{code} {labels[code]}" if str(code).isdigit() else labels[code]
 
 
 # --- explaining one enterprise ------------------------------------------------------------------------
@@ -362,7 +381,65 @@ def explain(rule: Any, facts: Mapping[str, Any], params: Mapping[str, Any], as_o
 
 
 def evaluate(rule: Any, facts: Mapping[str, Any], params: Mapping[str, Any], as_of: date) -> Tri:
-    return explain(rule, facts, params, as_of).status
+    """The rule's value for one enterprise, without the explanation (see `prepare` for loops)."""
+    return prepare(rule, params, as_of)(facts)
+
+
+Evaluator = Callable[[Mapping[str, Any]], Tri]
+
+
+def prepare(rule: Any, params: Mapping[str, Any], as_of: date) -> Evaluator:
+    """The rule turned into a Python function of one enterprise's facts: parsed and its operands
+    resolved once, so a loop over many enterprises pays only for the comparisons."""
+    return _prepare(parse(rule), params, as_of)
+
+
+def _prepare(tree: Node | Leaf, params: Mapping[str, Any], as_of: date) -> Evaluator:
+    if isinstance(tree, Leaf):
+        fact = get_fact(tree.fact)
+        key = tree.fact
+        this: Leaf = tree
+        thresholds = [resolve(fact, o, params, as_of) for o in tree.operands]
+        numeric = fact.type is FactType.NUMBER
+
+        def leaf(facts: Mapping[str, Any]) -> Tri:
+            v = facts.get(key)
+            if v is None:
+                return Tri.UNKNOWN
+            if numeric and not isinstance(v, Decimal):
+                v = Decimal(str(v))
+            return Tri.TRUE if _holds(this, v, thresholds) else Tri.FALSE
+
+        return leaf
+    children = [_prepare(c, params, as_of) for c in tree.children]
+    if tree.op == "!":
+        (child,) = children
+        return lambda facts: child(facts).negate()
+    if tree.op == "and":
+
+        def conj(facts: Mapping[str, Any]) -> Tri:
+            result = Tri.TRUE
+            for c in children:
+                s = c(facts)
+                if s is Tri.FALSE:
+                    return Tri.FALSE
+                if s is Tri.UNKNOWN:
+                    result = Tri.UNKNOWN
+            return result
+
+        return conj
+
+    def disj(facts: Mapping[str, Any]) -> Tri:
+        result = Tri.FALSE
+        for c in children:
+            s = c(facts)
+            if s is Tri.TRUE:
+                return Tri.TRUE
+            if s is Tri.UNKNOWN:
+                result = Tri.UNKNOWN
+        return result
+
+    return disj
 
 
 def _explain(
@@ -376,9 +453,13 @@ def _explain(
 ) -> tuple[Tri, dict[str, Any]]:
     if isinstance(tree, Leaf):
         cond = _leaf(tree, facts, params, as_of)
-        cond.negated = negated
+        raw = cond.status
+        if negated:  # shown as the requirement it is: "纳税信用等级 A级 ≠ D级 ✓", not "= D级 ✗"
+            cond.negated = True
+            cond.op = NEGATED_TEXT.get(cond.op, cond.op)
+            cond.status = raw.negate()
         out.append(cond)
-        return cond.status, {"condition": len(out) - 1, "status": cond.status.value}
+        return raw, {"condition": len(out) - 1, "status": raw.value}
     if tree.op == "!":
         status, child = _explain(tree.children[0], facts, params, as_of, out, negated=not negated)
         result = status.negate()

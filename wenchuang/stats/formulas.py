@@ -12,6 +12,38 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
+# The plan's formula vocabulary, declared once in plan.schema (the grammar the plan file is checked
+# against) and re-exported here for the engine and the readers: nothing else re-declares it.
+from wenchuang.plan.schema import FILTER_FIELDS, MEASURES, OFFICIAL_SERIES
+
+# measure → (Chinese name, unit in the micro data)
+MEASURE_LABELS: dict[str, tuple[str, str]] = {
+    "value_added": ("文化产业增加值", "万元"),
+    "total_output": ("文化产业总产出", "万元"),
+    "revenue": ("营业收入", "万元"),
+    "employees": ("从业人员", "人"),
+    "exports": ("出口额", "万元"),
+    "labor_compensation": ("劳动者报酬", "万元"),
+    "net_production_tax": ("生产税净额", "万元"),
+    "depreciation": ("固定资产折旧", "万元"),
+    "operating_surplus": ("营业盈余", "万元"),
+}
+assert set(MEASURE_LABELS) == set(MEASURES), "every plan measure needs a label"
+__all__ = [
+    "FILTER_FIELDS",
+    "MEASURES",
+    "MEASURE_LABELS",
+    "OFFICIAL_SERIES",
+    "SOURCE_LABELS",
+    "Growth",
+    "cagr",
+    "coverage",
+    "growth",
+    "increment_completion",
+    "ratio",
+    "target_ratio",
+]
+
 
 def cagr(start: float, end: float, years: float) -> float | None:
     """Compound annual growth from start to end over `years`; None from a zero or negative start."""

@@ -96,7 +96,28 @@ def target_display(op: str, value: Decimal | None) -> str:
     return f"{_OPS.get(op, op)}{n}"
 
 
-def indicator_value_dict(v: IndicatorValue) -> dict[str, Any]:
+def first_met_years(values: Iterable[IndicatorValue]) -> dict[tuple[str, str, int], int]:
+    """(unit, code, year) → the first year after the base year, up to that year, in which the target
+    was met; from a plan's stored rows (nothing after a year is used for that year)."""
+    met: dict[tuple[str, str], list[int]] = {}
+    years: dict[tuple[str, str], list[int]] = {}
+    for v in values:
+        key = (v.spatial_unit_code, v.indicator_code)
+        years.setdefault(key, []).append(v.year)
+        if v.target_met and v.headline_value is not None and v.base_year is not None and v.year > v.base_year:
+            met.setdefault(key, []).append(v.year)
+    out: dict[tuple[str, str, int], int] = {}
+    for key, ys in years.items():
+        first = min(met.get(key, []), default=None)
+        if first is None:
+            continue
+        for y in ys:
+            if y >= first:
+                out[(*key, y)] = first
+    return out
+
+
+def indicator_value_dict(v: IndicatorValue, *, first_year_met: int | None = None) -> dict[str, Any]:
     return {
         "code": v.indicator_code,
         "spatial_unit": v.spatial_unit_code,
@@ -145,6 +166,7 @@ def indicator_value_dict(v: IndicatorValue) -> dict[str, Any]:
             "score": v.score,
             "completion": v.completion,
             "target_ratio": v.target_ratio,
+            "first_year_met": first_year_met,
             "mixed_sources": v.mixed_sources,
             "time_share": v.time_share,
             "on_schedule": v.on_schedule,
@@ -156,10 +178,21 @@ def indicator_value_dict(v: IndicatorValue) -> dict[str, Any]:
     }
 
 
-def indicator_values_json(*, plan_code: str, year: int, values: Iterable[IndicatorValue]) -> str:
+def indicator_values_json(
+    *,
+    plan_code: str,
+    year: int,
+    values: Iterable[IndicatorValue],
+    first_met: dict[tuple[str, str, int], int] | None = None,
+) -> str:
     """The indicator endpoint's body (also stored as `IndicatorSnapshot.payload`)."""
+    first_met = first_met or {}
+    rows = [
+        indicator_value_dict(v, first_year_met=first_met.get((v.spatial_unit_code, v.indicator_code, v.year)))
+        for v in values
+    ]
     return json.dumps(
-        {"plan": plan_code, "year": year, "indicators": [indicator_value_dict(v) for v in values]},
+        {"plan": plan_code, "year": year, "indicators": rows},
         cls=DjangoJSONEncoder,
         ensure_ascii=False,
     )

@@ -18,7 +18,7 @@ from django.db.models import Max, Q
 
 from wenchuang.stats import formulas, indicators
 from wenchuang.stats.models import IndicatorValue
-from wenchuang.stats.presenters import reliability_label, source_label, target_display
+from wenchuang.stats.presenters import first_met_years, reliability_label, source_label, target_display
 
 CENT = Decimal("0.01")
 
@@ -200,23 +200,6 @@ def _values(plan_code: str, spatial_unit_code: str | None) -> Any:
     return qs
 
 
-def first_years_met(
-    *, plan_code: str, until: int, after: int, spatial_unit_code: str | None = ""
-) -> dict[tuple[str, str], int]:
-    """(spatial unit, indicator) → the first year in (after, until] its target was met: nothing after
-    `until` is read."""
-    out: dict[tuple[str, str], int] = {}
-    rows = (
-        _values(plan_code, spatial_unit_code)
-        .filter(target_met=True, year__gt=after, year__lte=until, headline_value__isnull=False)
-        .order_by("year")
-        .values_list("spatial_unit_code", "indicator_code", "year")
-    )
-    for unit, code, year in rows:
-        out.setdefault((unit, code), year)
-    return out
-
-
 def indicator_rows(
     *,
     plan: Any,
@@ -237,10 +220,7 @@ def indicator_rows(
     )
     this = {(v.spatial_unit_code, v.indicator_code): v for v in stored if v.year == year}
     prev = {(v.spatial_unit_code, v.indicator_code): v for v in stored if v.year == year - 1}
-    first: dict[tuple[str, str], int] = {}
-    for v in sorted(stored, key=lambda v: v.year):
-        if v.target_met and plan.base_year < v.year <= year and v.headline_value is not None:
-            first.setdefault((v.spatial_unit_code, v.indicator_code), v.year)
+    first_met = first_met_years(stored)
     plan_defs = defs if defs is not None else list(plan.indicators.all().order_by("category", "seq"))
     categories = {i.code: i.category for i in plan_defs}
     rows: list[IndicatorRow] = []
@@ -271,7 +251,7 @@ def indicator_rows(
         row = row_from_value(
             v, category=categories.get(v.indicator_code, "") if not v.spatial_unit_code else "unit"
         )
-        row.first_year_met = first.get(key)
+        row.first_year_met = first_met.get((*key, year))
         p = prev.get(key)
         if p is not None:
             row.yoy = formulas.growth(
@@ -294,14 +274,13 @@ def indicator_series(
     qs = _values(plan_code, spatial_unit_code).filter(indicator_code=code).order_by("year")
     if until is not None:
         qs = qs.filter(year__lte=until)
+    values = list(qs)
+    first_met = first_met_years(values)
     out: list[IndicatorRow] = []
-    first_met: int | None = None
     prev: IndicatorValue | None = None
-    for v in qs:
+    for v in values:
         row = row_from_value(v)
-        if v.target_met and v.headline_value is not None and v.base_year is not None and v.year > v.base_year:
-            first_met = first_met or v.year
-        row.first_year_met = first_met
+        row.first_year_met = first_met.get((v.spatial_unit_code, v.indicator_code, v.year))
         if prev is not None and prev.year == v.year - 1:
             row.yoy = formulas.growth(
                 value=v.headline_value,

@@ -10,25 +10,14 @@ makes the expression missing, and a rule with a missing side is skipped for that
 from __future__ import annotations
 
 import ast
-from collections.abc import Mapping
 from dataclasses import dataclass
-from decimal import Decimal, DivisionByZero, InvalidOperation
+from decimal import Decimal
 
 from wenchuang.core.errors import DomainError
+from wenchuang.stats.formulas import MEASURES
 
-FIELDS = frozenset(
-    {
-        "revenue",
-        "total_output",
-        "value_added",
-        "employees",
-        "exports",
-        "labor_compensation",
-        "net_production_tax",
-        "depreciation",
-        "operating_surplus",
-    }
-)
+# An enterprise-year's fields a rule may use: the plan's measures (one vocabulary, stats.formulas).
+FIELDS = frozenset(MEASURES)
 COMPARISONS = frozenset({"<", "<=", ">", ">=", "==", "!="})
 PRESENCE = frozenset({"requires", "compulsory_pair", "exclusive_pair"})
 OPERATORS = COMPARISONS | PRESENCE
@@ -123,59 +112,6 @@ def fields(node: Node) -> set[Field]:
     if isinstance(node, Neg | Abs):
         return fields(node.operand)
     return set()
-
-
-def evaluate(
-    node: Node, row: Mapping[str, Decimal | None], prev: Mapping[str, Decimal | None] | None
-) -> Decimal | None:
-    """Evaluate for one row (`value_added` must be supplied in the row if used)."""
-    if isinstance(node, Num):
-        return node.value
-    if isinstance(node, Field):
-        source = prev if node.prev else row
-        value = None if source is None else source.get(node.name)
-        return None if value is None else Decimal(value)
-    if isinstance(node, Neg | Abs):
-        inner = evaluate(node.operand, row, prev)
-        if inner is None:
-            return None
-        return -inner if isinstance(node, Neg) else abs(inner)
-    left, right = evaluate(node.left, row, prev), evaluate(node.right, row, prev)
-    if left is None or right is None:
-        return None
-    if node.op == "+":
-        return left + right
-    if node.op == "-":
-        return left - right
-    if node.op == "*":
-        return left * right
-    try:
-        return left / right if right != 0 else None
-    except (DivisionByZero, InvalidOperation):
-        return None
-
-
-def violates(operator: str, left: Decimal | None, right: Decimal | None) -> bool:
-    """True if the pair breaks the rule; comparisons with a missing side are skipped (False)."""
-    if operator == "requires":
-        return left is not None and right is None
-    if operator == "compulsory_pair":
-        return (left is None) != (right is None)
-    if operator == "exclusive_pair":
-        return left is not None and right is not None
-    if operator not in COMPARISONS:
-        raise RuleError(f"未知运算符 {operator}")
-    if left is None or right is None:
-        return False
-    holds = {
-        "<": left < right,
-        "<=": left <= right,
-        ">": left > right,
-        ">=": left >= right,
-        "==": left == right,
-        "!=": left != right,
-    }[operator]
-    return not holds
 
 
 def check_rule(left: str, operator: str, right: str) -> tuple[Node, Node]:

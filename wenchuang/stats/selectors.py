@@ -16,6 +16,7 @@ from typing import Any
 
 from django.db.models import Count, Min, Q, QuerySet, Sum
 
+from wenchuang.classify.models import CultureCategory
 from wenchuang.core.errors import DomainError
 from wenchuang.stats import presenters, valueadded
 from wenchuang.stats.models import (
@@ -71,6 +72,16 @@ class UnsupportedQuery(DomainError, ValueError):
     """A filter or measure the rollup cannot answer."""
 
 
+def measure_value(sums: Mapping[str, Any], name: str) -> Decimal:
+    """A plan measure from summed cells (value added = direct + estimated): the one reading of a
+    measure every breakdown uses."""
+    if name == "value_added":
+        return Decimal(sums["va_direct"] or 0) + Decimal(sums["va_estimated"] or 0)
+    if name in MEASURE_COLUMNS:
+        return Decimal(sums[MEASURE_COLUMNS[name]] or 0)
+    raise UnsupportedQuery(f"汇总表不支持度量 {name}（需按微观数据另行计算）")
+
+
 @dataclass(frozen=True)
 class Totals:
     """Sums over a set of cells, with value added, coverage and "as of"."""
@@ -93,11 +104,7 @@ class Totals:
         return None if not self.sums["n_rows"] else min(1.0, self.sums["n_output_reported"] / max(n, 1))
 
     def measure(self, name: str) -> Decimal:
-        if name == "value_added":
-            return self.value_added
-        if name in MEASURE_COLUMNS:
-            return Decimal(self.sums[MEASURE_COLUMNS[name]])
-        raise UnsupportedQuery(f"汇总表不支持度量 {name}（需按微观数据另行计算）")
+        return measure_value(self.sums, name)
 
     def coverage_for(self, name: str) -> float | None:
         if name == "value_added":
@@ -105,16 +112,6 @@ class Totals:
         if name == "total_output":
             return self.output_coverage
         return None
-
-    def as_dict(self) -> dict[str, Any]:
-        out = {k: (str(v) if isinstance(v, Decimal) else v) for k, v in self.sums.items()}
-        out.update(
-            value_added=str(self.value_added),
-            va_coverage=self.va_coverage,
-            as_of=self.as_of.isoformat() if self.as_of else None,
-            cells=self.cells,
-        )
-        return out
 
 
 def cells(
@@ -205,6 +202,46 @@ def breakdown(
     return out
 
 
+def minor_to_major() -> dict[str, str]:
+    """小类 code → its 大类 code (one query): the only 小类→大类 mapping the breakdowns use."""
+    return dict(
+        CultureCategory.objects.filter(level=CultureCategory.Level.MINOR).values_list(
+            "code", "parent__parent__code"
+        )
+    )
+
+
+def major_breakdown(
+    *, year: int, districts: Iterable[int] | None = None, filters: Mapping[str, Any] | None = None
+) -> list[dict[str, Any]]:
+    """Sums by culture 大类 (one GROUP BY by 小类, summed into 大类 by the classification's own tree),
+    with the 大类's name and domain (core / related) from the classification; unclassified cells under
+    code "" (未分类)."""
+    parent = minor_to_major()
+    majors = {
+        c.code: c for c in CultureCategory.objects.filter(level=CultureCategory.Level.MAJOR).order_by("code")
+    }
+    out: dict[str, dict[str, Any]] = {}
+    for r in breakdown(year=year, by=["category_code"], districts=districts, filters=filters):
+        code = parent.get(r["category_code"] or "", "")
+        item = out.setdefault(code, {k: 0 for k in SUMMED})
+        for k in SUMMED:
+            item[k] += r[k] or 0
+    rows = []
+    for code, sums in sorted(out.items(), key=lambda kv: (kv[0] == "", kv[0])):
+        major = majors.get(code)
+        rows.append(
+            {
+                **sums,
+                "code": code,
+                "name": major.name if major else "未分类",
+                "domain": major.get_domain_display() if major else "—",
+                "value_added": measure_value(sums, "value_added"),
+            }
+        )
+    return rows
+
+
 def rollup_years() -> list[RollupYear]:
     return list(RollupYear.objects.all())
 
@@ -232,7 +269,10 @@ def indicator_values_json(*, plan_code: str, year: int, spatial_unit_code: str =
     if found:
         return found[0]
     values = indicator_value_list(plan_code=plan_code, year=year, spatial_unit_code=spatial_unit_code)
-    return presenters.indicator_values_json(plan_code=plan_code, year=year, values=values)
+    first_met = presenters.first_met_years(indicator_value_list(plan_code=plan_code).filter(year__lte=year))
+    return presenters.indicator_values_json(
+        plan_code=plan_code, year=year, values=values, first_met=first_met
+    )
 
 
 def violation_list(

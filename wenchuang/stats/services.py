@@ -15,7 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from wenchuang.core.errors import DomainError
-from wenchuang.stats import indicators, presenters, progress, rollup, selectors, validation
+from wenchuang.stats import formulas, indicators, presenters, progress, rollup, selectors, validation
 from wenchuang.stats.models import IndicatorSnapshot, IndicatorValue, OfficialFigure
 
 
@@ -31,6 +31,48 @@ def rollup_reconcile(*, years: Iterable[int] | None = None) -> rollup.ReconcileR
 
 class OfficialFigureError(DomainError, ValueError):
     pass
+
+
+def official_gap(*, years: Iterable[int] | None = None) -> list[dict[str, Any]]:
+    """For every city official figure of an indicator whose formula is a micro-data aggregate (value
+    added, total output, employment): the value computed afresh from the rollup, the official value,
+    the coverage (computed ÷ official) and the gap — what `stats reconcile` reports beside its cell
+    checks. Missing micro data gives no coverage (never a zero)."""
+    from wenchuang.plan.models import Indicator
+
+    aggregates = {
+        (i.plan.code, i.code): i
+        for i in Indicator.objects.select_related("plan")
+        if i.formula and i.formula.get("kind") == "aggregate"
+    }
+    figures = OfficialFigure.objects.filter(area_kind=OfficialFigure.AreaKind.CITY).order_by("code", "year")
+    if years is not None:
+        figures = figures.filter(year__in=list(years))
+    out = []
+    for fig in figures:
+        for (plan_code, code), ind in aggregates.items():
+            if code != fig.code or fig.plan_code not in ("", plan_code):
+                continue
+            computed = indicators.evaluate(ind.formula or {}, year=fig.year, plan_code=plan_code).value
+            official = fig.value
+            if fig.unit != ind.unit and fig.unit in indicators.TO_WAN and ind.unit in indicators.TO_WAN:
+                official = official * indicators.TO_WAN[fig.unit] / indicators.TO_WAN[ind.unit]
+            coverage = None if computed is None or not official else float(computed / official)
+            out.append(
+                {
+                    "plan": plan_code,
+                    "indicator": code,
+                    "year": fig.year,
+                    "unit": ind.unit,
+                    "official": str(official.quantize(Decimal("0.01"))),
+                    "computed": None if computed is None else str(computed.quantize(Decimal("0.01"))),
+                    "gap": None if computed is None else str((official - computed).quantize(Decimal("0.01"))),
+                    "coverage": coverage,
+                    "reliability": fig.reliability,
+                    "source_document": fig.source_document,
+                }
+            )
+    return out
 
 
 def official_figure_enter(
@@ -254,6 +296,18 @@ def indicator_values_recompute(*, plan_code: str, years: Iterable[int] | None = 
     (default: every year with micro data or an official figure, plus the plan's base year), choose one
     value per indicator-year (official over computed), derive ratios and series from the chosen values
     of their inputs, assess progress on the chosen value, and store all of it. Idempotent."""
+    rows, target_years, now = _indicator_values_evaluate(plan_code=plan_code, years=years)
+    with transaction.atomic():
+        IndicatorValue.objects.filter(plan_code=plan_code, year__in=target_years).delete()
+        IndicatorValue.objects.bulk_create(rows, batch_size=500)
+        _snapshots_write(plan_code=plan_code, years=target_years, now=now)
+    return rows
+
+
+def _indicator_values_evaluate(
+    *, plan_code: str, years: Iterable[int] | None
+) -> tuple[list[IndicatorValue], list[int], datetime]:
+    """The indicator values a recompute would store now (nothing written)."""
     from wenchuang.plan.models import Plan  # plan imports nothing from stats; keep the edge one-way
 
     plan = Plan.objects.get(code=plan_code)
@@ -283,27 +337,67 @@ def indicator_values_recompute(*, plan_code: str, years: Iterable[int] | None = 
     rows += _evaluate_defs(city_defs, plan, target_years, indicators.CITY, now, officials)
     for unit_defs, scope in _spatial_unit_defs(plan):
         rows += _evaluate_defs(unit_defs, plan, target_years, scope, now, officials)
-    with transaction.atomic():
-        IndicatorValue.objects.filter(plan_code=plan_code, year__in=target_years).delete()
-        IndicatorValue.objects.bulk_create(rows, batch_size=500)
-        _snapshots_write(plan_code=plan_code, years=target_years, now=now)
-    return rows
+    return rows, target_years, now
+
+
+def indicator_values_reconcile(*, years: Iterable[int] | None = None) -> list[str]:
+    """Compare the stored indicator values of every loaded plan with what the current rollup and
+    official figures give (a recompute interrupted between the rollup and the values leaves them stale).
+    Returns the differences in Chinese; empty when they agree."""
+    from wenchuang.plan.models import Plan
+
+    problems: list[str] = []
+    for plan_code in Plan.objects.values_list("code", flat=True):
+        stored_qs = IndicatorValue.objects.filter(plan_code=plan_code)
+        if years is not None:
+            stored_qs = stored_qs.filter(year__in=list(years))
+        stored = {(v.indicator_code, v.spatial_unit_code, v.year): v for v in stored_qs}
+        want_years = sorted({y for _, _, y in stored}) if years is None else sorted(set(years))
+        if years is None:
+            want_years = sorted(set(want_years) | set(indicators.years_with_data([], plan_code=plan_code)))
+        rows, _, _ = _indicator_values_evaluate(plan_code=plan_code, years=want_years)
+        fresh = {(v.indicator_code, v.spatial_unit_code, v.year): v for v in rows}
+        for key in sorted(set(stored) | set(fresh), key=str):
+            have, want = stored.get(key), fresh.get(key)
+            where = f"{plan_code} {key[0]}{'@' + key[1] if key[1] else ''} {key[2]}年"
+            if have is None or want is None:
+                problems.append(f"{where}：{'缺少已存指标值' if have is None else '多出已存指标值'}")
+                continue
+            for field in ("computed_value", "headline_value", "headline_source"):
+                a, b = getattr(want, field), getattr(have, field)
+                if isinstance(a, Decimal) and isinstance(b, Decimal):
+                    same = a.quantize(Decimal("0.0001")) == b.quantize(Decimal("0.0001"))
+                else:
+                    same = a == b
+                if not same:
+                    problems.append(
+                        f"{where}：{field} 应为 {a}，已存 {b}（请运行 wenchuang stats recompute）"
+                    )
+    return problems
 
 
 def _snapshots_write(*, plan_code: str, years: list[int], now: datetime) -> None:
     """Serialise the stored values once, per year and scope, for the indicator endpoint (read back
     from the table so that the snapshot is byte for byte what a read of the rows would render)."""
+    # A year's first-met years depend on the years before it: rewrite every stored year from the
+    # earliest recomputed one on.
+    stored = list(IndicatorValue.objects.filter(plan_code=plan_code))
+    first_met = presenters.first_met_years(stored)
+    since = min(years, default=0)
     groups: dict[tuple[int, str], list[IndicatorValue]] = defaultdict(list)
-    for v in IndicatorValue.objects.filter(plan_code=plan_code, year__in=years):
-        groups[(v.year, v.spatial_unit_code)].append(v)
-    IndicatorSnapshot.objects.filter(plan_code=plan_code, year__in=years).delete()
+    for v in stored:
+        if v.year >= since:
+            groups[(v.year, v.spatial_unit_code)].append(v)
+    IndicatorSnapshot.objects.filter(plan_code=plan_code, year__gte=since).delete()
     IndicatorSnapshot.objects.bulk_create(
         [
             IndicatorSnapshot(
                 plan_code=plan_code,
                 year=year,
                 spatial_unit_code=unit,
-                payload=presenters.indicator_values_json(plan_code=plan_code, year=year, values=values),
+                payload=presenters.indicator_values_json(
+                    plan_code=plan_code, year=year, values=values, first_met=first_met
+                ),
                 computed_at=now,
             )
             for (year, unit), values in groups.items()
@@ -422,7 +516,6 @@ def _evaluate_defs(
 
 
 _UNIT_SCALE = {"亿元": 0.0001, "万元": 1.0, "万人": 0.0001, "人": 1.0}
-_MEASURE_NAMES = {"total_output": "文化产业总产出", "value_added": "文化产业增加值", "revenue": "营业收入"}
 
 
 def _spatial_unit_defs(plan: Any) -> list[tuple[list[_Def], indicators.Scope]]:
@@ -448,7 +541,7 @@ def _spatial_unit_defs(plan: Any) -> list[tuple[list[_Def], indicators.Scope]]:
             defs.append(
                 _Def(
                     code=measure,
-                    name=f"{unit.name}{_MEASURE_NAMES[measure]}",
+                    name=f"{unit.name}{formulas.MEASURE_LABELS[measure][0]}",
                     unit=unit_name,
                     formula={
                         "kind": "aggregate",

@@ -12,28 +12,13 @@ Culture codes are prefix-hierarchical (0110 → 中类 011 → 大类 01), which
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
 MIN_BASIS_ROWS = 3
 RATE_QUANTUM = Decimal("0.000000000001")
-
-
-def income_approach(
-    labor_compensation: Decimal | None,
-    net_production_tax: Decimal | None,
-    depreciation: Decimal | None,
-    operating_surplus: Decimal | None,
-) -> Decimal | None:
-    """Value added of one enterprise-year, or None unless all four components are reported."""
-    parts = (labor_compensation, net_production_tax, depreciation, operating_surplus)
-    present = [p for p in parts if p is not None]
-    if len(present) < len(parts):
-        return None
-    return sum(present, Decimal(0))
 
 
 @dataclass(frozen=True)
@@ -111,11 +96,3 @@ def coverage(va_direct: Decimal, va_estimated: Decimal) -> float | None:
     if total == 0:
         return None
     return float(va_direct / total)
-
-
-def group_rates(rows: Iterable[tuple[str, Basis]], *, min_rows: int = MIN_BASIS_ROWS) -> dict[str, Rate]:
-    """`rates_for` from (小类 code, basis) pairs that may repeat a code (e.g. one per rollup cell)."""
-    bases: dict[str, Basis] = defaultdict(Basis)
-    for code, basis in rows:
-        bases[code] = bases[code] + basis
-    return rates_for(bases, min_rows=min_rows)

@@ -39,4 +39,5 @@ RULES: list[Rule] = [
         note="企业档案：所辖范围外与不存在同样403",
     ),
     Rule("web:talent_list", grant(DENY, **_STAFF), note="人才库（脱敏）"),
+    Rule("web:help", grant(_PUBLIC, _PUBLIC), note="帮助：本角色常用操作"),
 ]

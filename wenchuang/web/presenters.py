@@ -157,4 +157,6 @@ def unit_figure(name: str, v: IndicatorRow | None) -> dict[str, Any]:
         "badge": STATUS_BADGES.get(v.status, "text-bg-secondary"),
         "as_of": v.as_of,
         "source_label": v.source_label,
+        "base": num(v.base_value) if v.base_value is not None else "—",
+        "base_year": v.base_year,
     }

@@ -213,12 +213,12 @@ def _key(row: dict[str, Any], by: str) -> str:
 
 
 def _measure(row: dict[str, Any], measure: str) -> Decimal:
-    return Decimal(row["value_added"] if measure == "value_added" else row[measure])
+    return stats_selectors.measure_value(row, measure)
 
 
 def _to_majors(values: dict[str, Decimal]) -> dict[str, Decimal]:
-    """Sum 小类 values into their 大类 (one query for the 小类 → 大类 map)."""
-    parent = dict(CultureCategory.objects.filter(level=3).values_list("code", "parent__parent__code"))
+    """Sum 小类 values into their 大类 (the stats engine's one 小类 → 大类 map)."""
+    parent = stats_selectors.minor_to_major()
     out: dict[str, Decimal] = {}
     for code, v in values.items():
         major = parent.get(code, "")

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from wenchuang.web.views import cockpit, indicators, layout, libraries, public
+from wenchuang.web.views import cockpit, help, indicators, layout, libraries, public
 
 app_name = "web"
 urlpatterns = [
@@ -14,4 +14,5 @@ urlpatterns = [
     path("enterprises/<str:uscc>/", libraries.enterprise_detail, name="enterprise_detail"),
     path("platforms/", libraries.platform_list, name="platform_list"),
     path("talents/", libraries.talent_list, name="talent_list"),
+    path("help/", help.help_page, name="help"),
 ]

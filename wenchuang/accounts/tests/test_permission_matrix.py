@@ -176,7 +176,9 @@ def scope_samples(enterprise, district_admin, data_manager, finance_user):
 def _policy_samples(enterprise: Any, elsewhere: Any) -> dict[str, dict[str, Any]]:
     """An application and a fact correction of the in-scope enterprise and of one in another district;
     a 免申即享 round (city-wide objects: in and elsewhere are the same round)."""
-    from wenchuang.policy.models import Application, ExemptRound, FactCorrection, Policy
+    from django.core.files.base import ContentFile
+
+    from wenchuang.policy.models import Application, Attachment, ExemptRound, FactCorrection, Policy
     from wenchuang.policy.seed import seed_demo_policies
 
     seed_demo_policies()
@@ -186,6 +188,11 @@ def _policy_samples(enterprise: Any, elsewhere: Any) -> dict[str, dict[str, Any]
     def app(firm: Any) -> int:
         return Application.objects.create(policy=policy, version=version, enterprise=firm).pk
 
+    def attachment(application_pk: int) -> int:
+        row = Attachment(application_id=application_pk, kind="租赁合同", original_name="a.pdf", size=4)
+        row.file.save("a.pdf", ContentFile(b"%PDF"), save=True)
+        return row.pk
+
     def correction(firm: Any) -> int:
         return FactCorrection.objects.create(enterprise=firm, kind="review", message="请复核").pk
 
@@ -193,6 +200,11 @@ def _policy_samples(enterprise: Any, elsewhere: Any) -> dict[str, dict[str, Any]
     rnd = ExemptRound.objects.create(policy=exempt, version=exempt.versions.get(), as_of=date(2025, 1, 1)).pk
     return {
         "application.pk": {"in": app(enterprise), "elsewhere": app(elsewhere), "missing": 999999},
+        "attachment.pk": {
+            "in": attachment(app(enterprise)),
+            "elsewhere": attachment(app(elsewhere)),
+            "missing": 999999,
+        },
         "correction.pk": {
             "in": correction(enterprise),
             "elsewhere": correction(elsewhere),
@@ -326,7 +338,7 @@ def test_every_url_answers_as_the_matrix_declares(actors, scope_samples):
             ).exists()
         ):
             problems.append(f"{method} {url} as {actor}: denial not audited")
-        return response.content
+        return b"" if response.streaming else response.content  # a file download streams
 
     for pattern in patterns:
         rule = rule_for(pattern.name, pattern.route)

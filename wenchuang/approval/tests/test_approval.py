@@ -63,7 +63,7 @@ def test_approved_district_year_refuses_imports_until_the_city_reopens_it(
     assert (batch.inserted, batch.updated, batch.rejected) == (1, 1, 1)
     reasons = [
         r[3]
-        for r in openpyxl.load_workbook(batch.error_file)["错误行"].iter_rows(min_row=2, values_only=True)
+        for r in openpyxl.load_workbook(batch.error_path)["错误行"].iter_rows(min_row=2, values_only=True)
     ]
     assert reasons == ["西湖区2023年数据已审核锁定，不能导入或修改；如需更正请市级管理员重新开放"]
     assert EnterpriseYear.objects.get(enterprise__uscc=uscc(1), year=2023).revenue == Decimal("100.00")

@@ -116,3 +116,16 @@ def test_scoring_is_pure_and_caps_deductions():
     sheet = scoring.score(rules=RULES, milestones=ms, adjustments=[], today=TODAY)
     assert (sheet.deducted, sheet.total) == (Decimal(20), Decimal(-20))  # 15 × 2 = 30, capped at 20
     assert len(sheet.overdue) == 15
+
+
+def test_the_lines_add_up_to_the_task_score_after_rounding():
+    # three equal weights: 33.333… each; the lines must add up to 100.00, not 99.99
+    ms = [
+        scoring.MilestoneInput(
+            f"t{i}", "p", f"m{i}", "yesno", None, date(2025, 1, 1), (None, True, date(2023, 1, 1)), True
+        )
+        for i in range(3)
+    ]
+    sheet = scoring.score(rules=RULES, milestones=ms, adjustments=[], today=TODAY)
+    assert [line.points for line in sheet.lines] == [Decimal("33.34"), Decimal("33.33"), Decimal("33.33")]
+    assert sheet.base == sum(line.points for line in sheet.lines) == Decimal("100.00")

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
-from wenchuang.core.districts import comparability_note, crosswalk, district_resolve
+from wenchuang.core.districts import comparability_note, crosswalk, district_resolve, file_vintage
 
 CURRENT = {
     r["code"]: r["name"]
@@ -74,3 +74,16 @@ def test_outside_the_city_is_not_guessed(value):
 def test_the_note_says_how_series_were_made_comparable():
     note = comparability_note()
     assert "2021年" in note and "钱塘区" in note and "口径" in note
+
+
+def test_a_files_vintage_decides_whether_a_bare_yuhang_code_needs_its_street():
+    assert file_vintage(["330106", "330104", ""]) == "old"
+    assert file_vintage(["西湖区", "杭州市临平区"]) == "new"
+    assert file_vintage(["330106", "330110"]) == "unknown"
+    assert file_vintage(["下城区", "钱塘区"]) == "unknown"
+    address = "杭州市余杭区五常大道1号"
+    assert district_resolve("330110", address, CURRENT, "old").review
+    assert district_resolve("330110", address, CURRENT, "unknown").review
+    assert not district_resolve("330110", address, CURRENT, "new").review
+    # an old-only code is a split whatever the file's vintage
+    assert district_resolve("330104", "杭州市江干区景昙路", CURRENT, "new").review

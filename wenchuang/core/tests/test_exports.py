@@ -43,3 +43,27 @@ def test_neutralised_cells_stay_text_in_an_xlsx_file(tmp_path):
     cells = next(iter(openpyxl.load_workbook(tmp_path / "out.xlsx").active.iter_rows(values_only=False)))
     assert [c.data_type for c in cells] == ["s"] * len(payloads)
     assert [c.value for c in cells] == ["'" + v for v in payloads]
+
+
+@pytest.mark.parametrize(
+    ("shown", "value", "fmt"),
+    [
+        ("2,852.76", Decimal("2852.76"), "#,##0.00"),
+        ("1,234", Decimal("1234"), "#,##0"),
+        ("-12.5", Decimal("-12.5"), "#,##0.0"),
+        ("2024", Decimal("2024"), "#,##0"),
+        ("64.43%", Decimal("0.6443"), "0.00%"),
+        ("1,005.2%", Decimal("10.052"), "0.0%"),
+        ("01", "01", "@"),  # 大类 code keeps its leading zero
+        ("330106", "330106", "@"),  # district code
+        ("91330106MA2B00001X", "91330106MA2B00001X", "@"),
+        ("暂无数据", "暂无数据", None),
+        ("—", "—", None),
+        (Decimal("3.5"), Decimal("3.5"), None),
+        (None, None, None),
+    ],
+)
+def test_export_values_are_numbers_and_codes_stay_text(shown, value, fmt):
+    from wenchuang.core.exports import export_value
+
+    assert export_value(shown) == (value, fmt)

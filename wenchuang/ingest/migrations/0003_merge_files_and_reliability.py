@@ -4,11 +4,9 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('ingest', '0002_batch_task_heartbeat_discarded'),
-        ('ingest', '0002_real_world_files'),
+        ("ingest", "0002_batch_task_heartbeat_discarded"),
+        ("ingest", "0002_real_world_files"),
     ]
 
-    operations = [
-    ]
+    operations = []

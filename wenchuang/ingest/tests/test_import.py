@@ -206,6 +206,33 @@ def test_official_aggregates_go_to_the_statistics_engine(reference):
     assert not OfficialFigure.objects.exists()
 
 
+def test_official_figures_refuse_unknown_codes_and_record_reliability(reference):
+    from wenchuang.stats.models import OfficialFigure
+
+    header = ["指标代码", "年度", "范围代码", "数值", "单位", "数据可靠性", "来源文件"]
+    bad = imp("official", csv_bytes(header, [["value_addd", 2022, "", "2100", "亿元", "", "公报"]]))
+    assert bad.status == "rejected", bad.message
+    ws = openpyxl.load_workbook(bad.error_path)["错误行"]
+    problems = " ".join(str(c) for row in ws.iter_rows(values_only=True) for c in row if c)
+    assert "指标代码value_addd未知" in problems and "gdp" in problems
+    wrong = imp("official", csv_bytes(header, [["gdp", 2022, "", "1", "亿元", "大概", "公报"]]))
+    assert wrong.status == "rejected"
+    assert not OfficialFigure.objects.exists()
+    ok = imp(
+        "official",
+        csv_bytes(
+            header,
+            [
+                ["gdp", 2022, "", "18,753", "亿元", "初步数", "公报"],
+                ["gdp", 2021, "", "18,109", "亿元", "", "公报"],
+            ],
+        ),
+    )
+    assert ok.inserted == 2, ok.message
+    got = dict(OfficialFigure.objects.values_list("year", "reliability"))
+    assert got == {2022: "provisional", 2021: "verified"}
+
+
 # --- bad files: clear message, database unchanged --------------------------------------------
 
 
@@ -293,7 +320,7 @@ def test_duplicate_uscc_in_the_file_is_rejected(registered):
     b = imp("registration", csv_bytes(REG_HEADER, rows))
     assert (b.status, b.rejected) == ("rejected", 2)
     assert "在文件中重复（另见第4行）：第2、4行都未写入" in _rejected_reason(b, 2)
-    ws = openpyxl.load_workbook(b.error_file).worksheets[0]
+    ws = openpyxl.load_workbook(b.error_path).worksheets[0]
     cells = {r[0]: r[2] for r in ws.iter_rows(min_row=2, values_only=True)}
     assert cells == {2: rows[0][0], 4: rows[0][0]}  # the value cell names the repeated code
     assert state() == before

@@ -186,7 +186,7 @@ def test_errors_name_the_files_own_column_and_the_workbook_lists_ignored_columns
     ]
     b = import_file(kind="registration", data=_csv(header, rows), file_name="x.csv", recompute=False)
     assert (b.status, b.rejected) == ("rejected", 3)
-    wb = openpyxl.load_workbook(b.error_file)
+    wb = openpyxl.load_workbook(b.error_path)
     found = {r[0]: r[1:4] for r in wb["错误行"].iter_rows(min_row=2, values_only=True)}
     assert found[2] == (
         "所属区县",
@@ -226,7 +226,7 @@ def test_a_repeated_uscc_holds_back_every_row_of_its_group(reference):
     )
     assert (b.inserted, b.rejected) == (1, 2)
     assert list(Enterprise.objects.values_list("name", flat=True)) == ["乙"]
-    wb = openpyxl.load_workbook(b.error_file)
+    wb = openpyxl.load_workbook(b.error_path)
     found = {r[0]: r[1:4] for r in wb["错误行"].iter_rows(min_row=2, values_only=True)}
     assert found[2][:2] == ("统一社会信用代码", uscc(1)) and found[4][:2] == ("统一社会信用代码", uscc(1))
     assert "另见第4行" in found[2][2] and "另见第2行" in found[4][2]
@@ -253,3 +253,60 @@ def test_the_synonym_table_only_names_known_columns():
 )
 def test_export_headers_are_recognised(header, key):
     assert header_index(KINDS["registration"])[normalise_header(header)] == key
+
+
+def test_an_annual_report_export_imports_by_its_own_column_names(reference):
+    header = ["统一社会信用代码", "企业名称", "所属区县", "国标行业"]
+    import_file(
+        kind="registration",
+        data=_csv(header, [[uscc(1), "杭州示例甲有限公司", "西湖区", "8610"]]),
+        file_name="r.csv",
+        recompute=False,
+    )
+    header = [
+        "企业名称",
+        "统一社会信用代码",
+        "年报年度",
+        "营业总收入(万元)",
+        "从业人数",
+        "纳税总额",
+        "资产总额",
+    ]
+    b = import_file(
+        kind="annual",
+        data=_csv(header, [["杭州示例甲有限公司", uscc(1), "2022", "1,250.5", "86", "12", "300"]]),
+        file_name="a.csv",
+        recompute=False,
+    )
+    assert (b.status, b.inserted) == ("done", 1), b.message
+    year = Enterprise.objects.get(uscc=uscc(1)).years.get()
+    assert (year.year, year.revenue, year.employees) == (2022, Decimal("1250.50"), 86)
+    assert b.report["ignored_columns"] == [
+        "列“企业名称”不导入：按统一社会信用代码匹配企业",
+        "列“纳税总额”不导入：纳税额请按“税务”数据类型导入",
+        "列“资产总额”不导入",
+    ]
+
+
+def test_undo_restores_the_capital_and_the_original_district(reference):
+    from wenchuang.ingest.services import batch_undo
+
+    header = ["统一社会信用代码", "企业名称", "国标行业", "所属区县", "住所", "注册资本"]
+    first = [[uscc(1), "杭州示例甲有限公司", "8610", "330104", "杭州市江干区下沙街道1号", "1000万元人民币"]]
+    second = [[uscc(1), "杭州示例甲有限公司", "8610", "钱塘区", "杭州市钱塘区下沙街道1号", "50万美元"]]
+    import_file(kind="registration", data=_csv(header, first), file_name="1.csv", recompute=False)
+    b = import_file(kind="registration", data=_csv(header, second), file_name="2.csv", recompute=False)
+    reg = Enterprise.objects.get().registration
+    assert (reg.registered_capital, reg.capital_currency, reg.district_original) == (
+        Decimal("50.00"),
+        "美元",
+        "钱塘区",
+    )
+    batch_undo(batch_id=b.pk)
+    reg = Enterprise.objects.select_related("district").get().registration
+    assert (reg.registered_capital, reg.capital_currency, reg.district_original) == (
+        Decimal("1000.00"),
+        "人民币",
+        "330104",
+    )
+    assert reg.enterprise.district.name == "钱塘区" and "下沙街道" in reg.district_note

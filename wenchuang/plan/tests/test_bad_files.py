@@ -204,3 +204,35 @@ def test_it_needs_districts_loaded(db: None, tmp_path: Path) -> None:
 
     assert all("区划代码" in m and "不存在" in m for m in messages)
     _assert_nothing_written()
+
+
+def test_it_rejects_a_reference_to_an_unknown_indicator_or_to_itself(reference: None, tmp_path: Path) -> None:
+    text = MINIMAL_PLAN.replace(
+        "formula: {kind: aggregate, measure: value_added, scale: 0.0001}",
+        "formula: {kind: series, indicator: value_addd}",
+    )
+    messages = _refused(write(tmp_path, text))
+    assert len(messages) == 1
+    assert "indicators[0].formula.indicator：引用的指标 value_addd 未在 indicators 中定义" in messages[0]
+
+    text = MINIMAL_PLAN.replace(
+        "formula: {kind: aggregate, measure: value_added, scale: 0.0001}",
+        "formula: {kind: series, indicator: value_added}",
+    )
+    messages = _refused(write(tmp_path, text, "b.yaml"))
+    assert len(messages) == 1 and "不能引用自身" in messages[0]
+    _assert_nothing_written()
+
+
+def test_a_ratio_may_divide_another_indicators_chosen_value(reference: None, tmp_path: Path) -> None:
+    text = MINIMAL_PLAN.replace(
+        "formula: {kind: aggregate, measure: value_added, scale: 0.0001}",
+        "formula: {kind: aggregate, measure: value_added, scale: 0.0001}\n"
+        '  - code: va_gdp\n    seq: 9\n    name: 占GDP比重\n    unit: "%"\n'
+        '    target: {year: 2025, op: ">", value: 16}\n'
+        "    formula: {kind: ratio, numerator: {indicator: value_added},\n"
+        "              denominator: {official: gdp}, scale: 100}",
+    )
+    result = plan_load(path=write(tmp_path, text))
+    formula = Indicator.objects.get(plan=result.plan, code="va_gdp").formula
+    assert formula["numerator"] == {"indicator": "value_added", "filter": {}}

@@ -231,3 +231,17 @@ def test_effect_table_by_district_and_major(seeded, city_admin):
     }
     assert majors == {"02": 1, "01": 1}
     assert date.today() - timedelta(days=1) < date.today()
+
+
+def test_report_effect_for_districts_equals_the_scoped_table(seeded, district_admin, city_admin, xihu):
+    firm(revenue="6200", district="330106")
+    firm(revenue="7000", district="330108")
+
+    def key(rows):
+        return [(r.policy.code, r.qualifying, r.applying, r.paid) for r in rows]
+
+    assert key(selectors.effect_for_districts(district_ids=[xihu.pk])) == key(
+        selectors.effect_table(user=district_admin)
+    )
+    city = {r.policy.code: r.qualifying for r in selectors.effect_for_districts(district_ids=None)}
+    assert city["demo-phoenix-listing"] == 2

@@ -109,6 +109,11 @@ def test_application_flow_through_the_pages(seeded, reference, district_admin, c
         ent.post(r.url, {"do": "upload", "kind": kind, "file": SimpleUploadedFile(f"{kind}.pdf", b"%PDF x")})
     ent.post(r.url, {"do": "submit"})
     district = logged_in_client(district_admin)
+    att = app.attachments.first()
+    download = district.get(f"/policy/attachments/{att.pk}/")
+    assert download.status_code == 200 and b"".join(download.streaming_content) == b"%PDF x"
+    other = UserFactory(username="other_firm", role=Role.ENTERPRISE, enterprise=firm(district="330108"))
+    assert logged_in_client(other).get(f"/policy/attachments/{att.pk}/").status_code == 403
     assert str(app.pk) in district.get("/policy/reviews/").content.decode()
     district.post(r.url, {"do": "review", "action": "approve", "reason": ""})
     city = logged_in_client(city_admin)

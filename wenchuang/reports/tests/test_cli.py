@@ -81,3 +81,23 @@ def test_it_writes_the_file_and_reports_its_sha256(plan, tmp_path) -> None:
     assert "SHA-256" in text
     wb = load_workbook(out)
     assert "主要指标" in wb.sheetnames
+
+
+def test_it_takes_the_default_plan_when_plan_is_omitted(plan, tmp_path, settings) -> None:
+    settings.WENCHUANG_DEFAULT_PLAN = PLAN
+    out = tmp_path / "final.docx"
+    stdout = io.StringIO()
+    call_command("report", "final-evaluation", "--format", "docx", "--out", str(out), stdout=stdout)
+    assert out.exists() and "终期评估报告" in stdout.getvalue()
+    settings.WENCHUANG_DEFAULT_PLAN = "no-such-plan"
+    with pytest.raises(CommandError, match="规划“no-such-plan”不存在"):
+        call_command("report", "final-evaluation", "--format", "docx", "--out", str(out))
+
+
+def test_library_progress_lines_stay_out_of_the_console() -> None:
+    import logging
+
+    from wenchuang.classify.classifier import _jieba
+
+    assert _jieba().default_logger.getEffectiveLevel() >= logging.WARNING
+    assert logging.getLogger("weasyprint").getEffectiveLevel() >= logging.WARNING

@@ -115,3 +115,13 @@ def test_valid_rule_has_no_errors_and_lists_its_facts():
 def test_parse_refuses_a_non_fact_left_side():
     with pytest.raises(RuleError):
         parse({">=": [5, {"var": "revenue"}]})
+
+
+def test_a_negated_condition_reads_as_the_requirement():
+    rule = {"!": {"==": [{"var": "tax_credit"}, "D"]}}
+    e = explain(rule, {"tax_credit": "A"}, PARAMS, AS_OF)
+    assert e.status is Tri.TRUE
+    (c,) = e.conditions
+    assert c.op == "!=" and c.status is Tri.TRUE and c.text.endswith("✓")
+    failed = explain(rule, {"tax_credit": "D"}, PARAMS, AS_OF)
+    assert failed.hints() == ["需满足：纳税信用等级 ≠ D级（当前D级）"]

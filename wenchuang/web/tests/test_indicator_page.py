@@ -42,6 +42,20 @@ def test_it_downloads_csv_and_excel(data_manager_client: Client, web_data) -> No
     xlsx = data_manager_client.get("/indicators/value_added/export.xlsx")
     wb = load_workbook(io.BytesIO(xlsx.content))
     assert "历年数值" in wb.sheetnames and "按区县" in wb.sheetnames
+    # one number style: numbers are numbers, codes stay text
+    district = list(wb["按区县"].iter_rows(min_row=2))
+    assert district and all(isinstance(r[0].value, str) and len(r[0].value) == 6 for r in district)
+    assert all(r[0].number_format == "@" for r in district)
+    assert any(isinstance(r[2].value, int | float) for r in district)
+    if "按大类" in wb.sheetnames:
+        codes = [r[0].value for r in wb["按大类"].iter_rows(min_row=2)]
+        assert codes and all(isinstance(c, str) and len(c) == 2 for c in codes), codes
+    import csv as csv_module
+
+    lines = list(csv_module.reader(io.StringIO(text)))
+    series = lines[lines.index(next(r for r in lines if r and r[0] == "# 历年数值")) + 2 :]
+    first = series[0]
+    assert "," not in first[1] and float(first[1]) > 0  # "2,852.76" is written 2852.76
 
 
 def test_it_answers_404_for_an_unknown_indicator(data_manager_client: Client, web_data) -> None:

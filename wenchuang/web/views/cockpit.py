@@ -42,7 +42,7 @@ def cockpit(request: HttpRequest) -> HttpResponse:
         if rows.western and rows.western.value is not None
         else _("暂无数据"),
         vision=[presenters.indicator_card(ind, v) for ind, v in rows.vision],
-        end_of_period=year >= plan.end_year,
+        outside_period=not plan.base_year <= year <= plan.end_year,
         belts=belts,
         districts=districts,
         district_office=scope is not None,

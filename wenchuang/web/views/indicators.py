@@ -11,7 +11,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from wenchuang.core.exports import csv_response, neutralise_row
+from wenchuang.core.exports import csv_response, export_value, neutralise_row
 from wenchuang.plan.models import Indicator, Plan
 from wenchuang.web import charts, presenters, selectors
 from wenchuang.web.views.common import staff_required
@@ -195,13 +195,6 @@ def indicator_detail(request: HttpRequest, code: str) -> HttpResponse:
     return render(request, "web/indicator.html", context)
 
 
-def _cell(value: Any) -> Any:
-    """A cell for Excel/CSV: numbers stay numbers (Decimal → float), text unchanged."""
-    if isinstance(value, Decimal):
-        return float(value)
-    return value
-
-
 @staff_required
 @require_GET
 def indicator_export(request: HttpRequest, code: str, fmt: str) -> HttpResponse:
@@ -215,7 +208,7 @@ def indicator_export(request: HttpRequest, code: str, fmt: str) -> HttpResponse:
         for t in tables:
             rows.append([f"# {t['title']}"])
             rows.append([str(h) for h in t["header"]])
-            rows.extend([[_cell(c) for c in row] for row in t["rows"]])
+            rows.extend([export_value(c)[0] for c in row] for row in t["rows"])
             rows.append([])
         return csv_response(f"{filename}.csv", [indicator.name], rows)
     if fmt == "xlsx":
@@ -227,7 +220,11 @@ def indicator_export(request: HttpRequest, code: str, fmt: str) -> HttpResponse:
             ws = wb.create_sheet(title=str(t["title"])[:31])
             ws.append(neutralise_row([str(h) for h in t["header"]]))
             for row in t["rows"]:
-                ws.append(neutralise_row([_cell(c) for c in row]))
+                values = [export_value(c) for c in row]
+                ws.append(neutralise_row([value for value, _fmt in values]))
+                for cell, (_value, number_format) in zip(ws[ws.max_row], values, strict=True):
+                    if number_format:
+                        cell.number_format = number_format
         buf = io.BytesIO()
         wb.save(buf)
         response = HttpResponse(

@@ -46,8 +46,10 @@ class Command(BaseCommand):
     help = "统计引擎基准测试（会替换当前数据库中的示例数据，请在临时数据库上运行）"
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("target", choices=["stats", "import", "scorecard"])
-        parser.add_argument("--enterprise-years", "--rows", type=int, required=True, dest="rows")
+        parser.add_argument("target", choices=["stats", "import", "policy", "scorecard"])
+        parser.add_argument("--enterprise-years", "--rows", type=int, default=None, dest="rows")
+        parser.add_argument("--enterprises", type=int, help="policy：企业数")
+        parser.add_argument("--policies", type=int, default=50, help="policy：政策（规则）数")
         parser.add_argument(
             "--iie-rows", type=int, default=None, help="import：django-import-export只导入前M行"
         )
@@ -61,6 +63,22 @@ class Command(BaseCommand):
         parser.add_argument("--reuse", action="store_true", help="沿用库中已有的数据（行数须与N一致）")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if options["target"] == "policy":  # the policy app's own command (called by name: no import)
+            from django.core.management import call_command
+
+            if not options["enterprises"]:
+                raise CommandError("bench policy 需要 --enterprises N")
+            extra = ["--json"] if options["json"] else []
+            call_command(
+                "bench_policy",
+                f"--enterprises={options['enterprises']}",
+                f"--policies={options['policies']}",
+                *extra,
+                stdout=self.stdout,
+            )
+            return None
+        if options["rows"] is None:
+            raise CommandError("需要 --enterprise-years N")
         if options["target"] == "scorecard":  # wenchuang/finance/bench.py owns this benchmark
             from wenchuang.finance.bench import bench_command as scorecard_bench
 

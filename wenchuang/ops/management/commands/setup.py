@@ -41,6 +41,8 @@ class Command(BaseCommand):
             call_command("demo")
             # Dashboards read the precomputed rollups and indicator values, so build them now.
             call_command("stats", "recompute")
+        if load_demo:  # the 示例 policies (idempotent; called by name, core imports no service app)
+            call_command("policy", "seed")
         self._ensure_admin()
         call_command("collectstatic", interactive=False, verbosity=0)
 

@@ -1,10 +1,12 @@
-"""`wenchuang report monitoring|final-evaluation --plan CODE [--year Y] --format docx|pdf|xlsx --out FILE`."""
+"""`wenchuang report monitoring|final-evaluation [--plan CODE] [--year Y] --format docx|pdf|xlsx --out FILE`;
+without --plan, the default plan (WENCHUANG_DEFAULT_PLAN)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
@@ -19,7 +21,11 @@ class Command(BaseCommand):
         sub = parser.add_subparsers(dest="kind", required=True, metavar="{monitoring,final-evaluation}")
         for kind, text in ((MONITORING, "统计监测报告"), (FINAL, "“十四五”规划终期评估报告")):
             p = sub.add_parser(kind, help=text)
-            p.add_argument("--plan", required=True, help="规划代码，如 hangzhou-14th-culture")
+            p.add_argument(
+                "--plan",
+                default=settings.WENCHUANG_DEFAULT_PLAN,
+                help=f"规划代码；默认 {settings.WENCHUANG_DEFAULT_PLAN}（WENCHUANG_DEFAULT_PLAN）",
+            )
             p.add_argument(
                 "--year",
                 help="报告年度" + ("（必填）" if kind == MONITORING else "（默认规划期内最新有数据年度）"),

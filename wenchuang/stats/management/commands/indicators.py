@@ -10,7 +10,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from wenchuang.plan.models import Plan
 from wenchuang.stats import selectors, services
-from wenchuang.stats.presenters import indicator_value_dict
+from wenchuang.stats.presenters import first_met_years, indicator_value_dict
 
 
 class Command(BaseCommand):
@@ -37,7 +37,13 @@ class Command(BaseCommand):
             for i in Plan.objects.get(code=code).indicators.all()
         }
         rows = sorted(values, key=lambda v: (v.spatial_unit_code, order.get(v.indicator_code, (9, "", 0))))
-        data = [indicator_value_dict(v) for v in rows]
+        first_met = first_met_years(selectors.indicator_value_list(plan_code=code).filter(year__lte=year))
+        data = [
+            indicator_value_dict(
+                v, first_year_met=first_met.get((v.spatial_unit_code, v.indicator_code, v.year))
+            )
+            for v in rows
+        ]
         if options["json"]:
             self.stdout.write(
                 json.dumps({"plan": code, "year": year, "indicators": data}, ensure_ascii=False, indent=2)

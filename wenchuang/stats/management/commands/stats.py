@@ -21,9 +21,17 @@ class Command(BaseCommand):
         recompute = sub.add_parser("recompute", help="重算汇总表（及已载入规划的指标值、校验结果）")
         recompute.add_argument("--years", type=int, nargs="+", help="只重算这些年度（默认全部）")
         recompute.add_argument("--json", action="store_true")
-        reconcile = sub.add_parser("reconcile", help="核对汇总表与微观数据是否一致")
+        reconcile = sub.add_parser(
+            "reconcile", help="核对汇总表与微观数据是否一致，并列出官方数据与微观数据计算值的差距（覆盖率）"
+        )
         reconcile.add_argument("--years", type=int, nargs="+")
         reconcile.add_argument("--json", action="store_true")
+        reconcile.add_argument(
+            "--min-coverage",
+            type=float,
+            default=None,
+            help="覆盖率（微观计算值÷官方值）低于此值（如0.8）时核对不通过；默认只报告不判定",
+        )
         validate = sub.add_parser("validate", help="运行校验规则")
         validate.add_argument("--years", type=int, nargs="+")
         validate.add_argument("--json", action="store_true")
@@ -47,7 +55,10 @@ class Command(BaseCommand):
 
     def _reconcile(self, options: dict[str, Any]) -> None:
         r = services.rollup_reconcile(years=options["years"])
-        mismatches = [str(m) for m in r.mismatches[:50]]
+        # The stored indicator values must equal what the rollup gives now (a recompute interrupted
+        # between the rollup and the values leaves them stale).
+        stale_values = services.indicator_values_reconcile(years=options["years"]) if r.ok else []
+        mismatches = [str(m) for m in r.mismatches[:50]] + stale_values[:50]
         data = {
             "ok": r.ok,
             "years": r.years,
@@ -57,19 +68,45 @@ class Command(BaseCommand):
             "stale_years": r.stale_years,
             "mismatches": mismatches,
             "mismatch_count": len(r.mismatches),
+            "indicator_values_ok": r.ok and not stale_values,
+            "indicator_value_mismatches": len(stale_values),
         }
+        gaps = services.official_gap(years=options["years"])
+        floor = options.get("min_coverage")
+        low = [g for g in gaps if floor is not None and (g["coverage"] is None or g["coverage"] < floor)]
+        data["official_gap"] = gaps
+        data["coverage_ok"] = not low
+        ok = r.ok and not stale_values
+        data["ok"] = ok
         if options["json"]:
             self.stdout.write(json.dumps(data, ensure_ascii=False, indent=2))
-        elif r.ok:
+        elif ok:
             self.stdout.write(
                 f"核对通过：{len(r.years)} 个年度，"
-                f"{r.cells_checked} 个汇总单元与 {r.micro_rows} 条微观记录一致"
+                f"{r.cells_checked} 个汇总单元与 {r.micro_rows} 条微观记录一致，已存指标值与汇总表一致"
             )
-        if not r.ok:
+        if not options["json"]:
+            if not gaps:
+                self.stdout.write("官方数据对照：暂无可与微观数据对照的官方数据")
+            for g in gaps:
+                cov = "暂无数据" if g["coverage"] is None else f"{g['coverage'] * 100:.1f}%"
+                self.stdout.write(
+                    f"官方数据对照 {g['indicator']} {g['year']}年：官方{g['official']}{g['unit']}，"
+                    f"微观数据计算{g['computed'] or '暂无数据'}{g['unit'] if g['computed'] else ''}，"
+                    f"差距{g['gap'] or '—'}，覆盖率{cov}"
+                )
+        if low and floor is not None:
+            raise CommandError(
+                "覆盖率低于"
+                + f"{floor * 100:.0f}%："
+                + "、".join(f"{g['indicator']} {g['year']}年" for g in low)
+            )
+        if not ok:
             for line in mismatches:
                 self.stderr.write(line)
             raise CommandError(
-                f"核对未通过：{len(r.mismatches)} 处不一致；"
+                f"核对未通过：{len(r.mismatches)} 处汇总单元不一致，"
+                f"{len(stale_values)} 处指标值与汇总表不一致；"
                 f"未汇总年度 {r.missing_years}；过期年度 {r.stale_years}"
             )
 
