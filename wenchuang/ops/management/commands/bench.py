@@ -79,8 +79,8 @@ class Command(BaseCommand):
             return None
         if options["rows"] is None:
             raise CommandError("需要 --enterprise-years N")
-        if options["target"] == "scorecard":  # wenchuang/finance/bench.py owns this benchmark
-            from wenchuang.finance.bench import bench_command as scorecard_bench
+        if options["target"] == "scorecard":  # wenchuang/ops/scorecard_bench.py owns this benchmark
+            from wenchuang.ops.scorecard_bench import bench_command as scorecard_bench
 
             return scorecard_bench(
                 self,
