@@ -171,6 +171,19 @@ def demand_get_for_user(*, user: Any, pk: int) -> FinancingDemand:
         raise ObjectNotAccessible() from exc
 
 
+def institution_list() -> QuerySet[Institution]:
+    """The institutions an enterprise may share a demand with (a published list)."""
+    return Institution.objects.order_by("name")
+
+
+def demand_transitions(*, demand: FinancingDemand) -> list[Any]:
+    """The demand's logged state transitions (django-fsm-log), oldest first. The caller holds a demand
+    it fetched through demand_get_for_user."""
+    from django_fsm_log.models import StateLog
+
+    return list(StateLog.objects.for_(demand).select_related("by").order_by("timestamp"))
+
+
 def demand_contact(*, user: Any, demand: FinancingDemand) -> dict[str, str]:
     """The contact person: in full for the enterprise itself, masked for everyone else."""
     if user_scope(user).enterprise_id == demand.enterprise_id:

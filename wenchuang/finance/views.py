@@ -21,7 +21,7 @@ from wenchuang.accounts.decorators import role_required
 from wenchuang.core.errors import DomainError, ForbiddenError
 from wenchuang.core.scope import user_scope
 from wenchuang.finance import eligibility, scorecard, selectors, services
-from wenchuang.finance.models import DemandResponse, FinanceProduct, Institution, PoolLoan
+from wenchuang.finance.models import DemandResponse, FinanceProduct, PoolLoan
 from wenchuang.registry.selectors import enterprise_get_for_user
 
 ENTERPRISE = ("enterprise",)
@@ -214,7 +214,7 @@ def demands(request: HttpRequest) -> HttpResponse:
         {
             "page": page,
             "report": selectors.demand_report(user=request.user),
-            "institutions": Institution.objects.all() if scope.role == "enterprise" else [],
+            "institutions": selectors.institution_list() if scope.role == "enterprise" else [],
             "form": form,
         },
     )
@@ -241,15 +241,9 @@ def demand_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "own_response": own,
             "own_products": selectors.product_list_for_user(user=request.user) if institution else [],
             "is_owner": user_scope(request.user).enterprise_id == demand.enterprise_id,
-            "log": _transitions(demand),
+            "log": selectors.demand_transitions(demand=demand),
         },
     )
-
-
-def _transitions(obj: Any) -> list[Any]:
-    from django_fsm_log.models import StateLog
-
-    return list(StateLog.objects.for_(obj).select_related("by").order_by("timestamp"))
 
 
 @role_required(*FINANCE)

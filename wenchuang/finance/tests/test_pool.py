@@ -160,3 +160,27 @@ def test_the_bank_sees_only_its_own_loans_and_entries(city_admin, bank_user, ent
     assert selectors.loan_list_for_user(user=other).count() == 0
     assert selectors.entry_list_for_user(user=other).count() == 0
     assert connection.vendor in ("sqlite", "postgresql")
+
+
+def test_the_reconcile_command_passes_and_fails_loudly(city_admin, bank_user, enterprise):
+    import json
+    from io import StringIO
+
+    from django.core.management import CommandError, call_command
+
+    services.pool_contribute(user=city_admin, amount="100", on=date(2025, 1, 2))
+    loan = services.loan_register(
+        user=bank_user,
+        enterprise_id=enterprise.pk,
+        principal="50",
+        rate_value="4",
+        start_on=date(2025, 3, 1),
+        term_months="12",
+    )
+    out = StringIO()
+    call_command("finance", "reconcile", "--json", stdout=out)
+    body = json.loads(out.getvalue())
+    assert body["ok"] and body["entries"] == 2 and D(body["totals"]["debits"]) == 150
+    PoolLoan.objects.filter(pk=loan.pk).update(defaulted=D("10"))
+    with pytest.raises(CommandError, match="个问题"):
+        call_command("finance", "reconcile", stdout=StringIO())
