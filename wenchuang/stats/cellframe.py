@@ -9,6 +9,7 @@ order), so the two engines agree cell by cell.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import pyarrow.parquet as pq
@@ -145,8 +146,12 @@ def aggregate(micro: pd.DataFrame) -> pd.DataFrame:
     return cells.astype({m: "int64" for m in MEASURES})
 
 
-def peak_rss_mb() -> float:
-    """This process's peak resident memory (run on each worker by the scale benchmark)."""
-    import resource
+def peak_rss_mb(dask_worker: Any = None) -> float:
+    """A worker's peak resident memory, from the samples its system monitor takes every 0.5 s (run on
+    each worker by the scale benchmark; `ru_maxrss` would include what a forked worker inherited)."""
+    samples = list(dask_worker.monitor.quantities["memory"]) if dask_worker is not None else []
+    if not samples:
+        import resource
 
-    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+        return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+    return round(max(samples) / 2**20, 1)
