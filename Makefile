@@ -8,6 +8,8 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
 # Test workers (pytest-xdist): one per core; each test file stays on one worker (module fixtures built once).
+# Tests that flush the database (transactional, browser) run afterwards in one process, as Django's own
+# runner orders them last.
 PYTEST_WORKERS ?= auto
 
 .PHONY: run setup deps assets system-deps test lint typecheck clean
@@ -44,7 +46,8 @@ $(VENDOR)/.installed: package-lock.json
 	touch $@
 
 test: deps assets system-deps
-	$(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadfile -m "not transactional" $(PYTEST_ARGS)
+	$(BIN)/pytest -m transactional $(PYTEST_ARGS)
 
 lint: deps
 	$(BIN)/ruff check .

@@ -7,12 +7,9 @@ with is_superuser, able to open every Django admin page.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 from django.core.cache import cache
 from django.test import Client
-from pytest_django.plugin import blocking_manager_key
 
 from wenchuang.accounts.models import Role, User
 from wenchuang.accounts.tests.factories import EnterpriseFactory, UserFactory, logged_in_client
@@ -155,27 +152,12 @@ def _transactional(item: pytest.Item) -> bool:
     )
 
 
+@pytest.hookimpl(tryfirst=True)  # before `-m` deselects by it
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """A transactional test ends with a flush that also removes what the data migrations seeded
-    (validation rules, keyword rules, the scorecard table). Django's runner puts such tests last; with
-    parallel workers (pytest-xdist) they are not, so the migrated rows are serialized when the test
-    database is made (serialized_rollback) and put back after each of them (below)."""
+    (validation rules, keyword rules, the scorecard table). Django's runner puts such tests last; across
+    parallel workers nothing can, so they carry the `transactional` mark and `make test` runs them in a
+    second, sequential pass after the parallel one."""
     for item in items:
         if _transactional(item):
-            marker = item.get_closest_marker("django_db")
-            kwargs = {**(marker.kwargs if marker is not None else {}), "transaction": True}
-            item.add_marker(pytest.mark.django_db(**kwargs, serialized_rollback=True))
-
-
-@pytest.hookimpl(hookwrapper=True)
-def pytest_runtest_teardown(item: pytest.Item) -> Iterator[None]:
-    yield  # the test's fixtures are torn down here, the flush included
-    if not _transactional(item):
-        return
-    from django.db import connections
-
-    with item.config.stash[blocking_manager_key].unblock():
-        for connection in connections.all(initialized_only=True):
-            contents = getattr(connection, "_test_serialized_contents", None)
-            if contents:
-                connection.creation.deserialize_db_from_string(contents)
+            item.add_marker(pytest.mark.transactional)

@@ -21,7 +21,7 @@ from openpyxl import load_workbook
 
 from wenchuang.ingest.services import import_file
 from wenchuang.plan.models import Indicator
-from wenchuang.registry.demo import demo_generate
+from wenchuang.demo.generate import demo_generate
 from wenchuang.reports import services as report_services
 from wenchuang.reports.tests.conftest import PLAN, pdf_text
 from wenchuang.stats import services as stats_services
