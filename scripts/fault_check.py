@@ -26,10 +26,10 @@ django.setup()
 
 from django.db import close_old_connections  # noqa: E402
 
-from wenchuang.core.management.commands.serve import _check  # noqa: E402
 from wenchuang.core.uscc import make_valid  # noqa: E402
 from wenchuang.ingest.models import ImportBatch  # noqa: E402
 from wenchuang.ingest.services import batch_create, batch_enqueue, batch_retry  # noqa: E402
+from wenchuang.ops.management.commands.serve import _check  # noqa: E402
 from wenchuang.registry.models import Enterprise  # noqa: E402
 from wenchuang.stats import services as stats  # noqa: E402
 

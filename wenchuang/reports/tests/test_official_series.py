@@ -19,9 +19,9 @@ from django.test import Client
 from docx import Document as read_docx
 from openpyxl import load_workbook
 
+from wenchuang.demo.generate import demo_generate
 from wenchuang.ingest.services import import_file
 from wenchuang.plan.models import Indicator
-from wenchuang.demo.generate import demo_generate
 from wenchuang.reports import services as report_services
 from wenchuang.reports.tests.conftest import PLAN, pdf_text
 from wenchuang.stats import services as stats_services

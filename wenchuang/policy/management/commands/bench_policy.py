@@ -21,7 +21,7 @@ class Command(BaseCommand):
         parser.add_argument("--json", action="store_true")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        from wenchuang.core.services import reference_load
+        from wenchuang.classify.reference import reference_load
         from wenchuang.registry.models import Enterprise
 
         if Enterprise.objects.filter(is_demo=False).exists():
