@@ -481,15 +481,23 @@ def build(
     return doc
 
 
-class _Numberer:
-    NUMERALS = ["一", "二", "三", "四", "五", "六", "七", "八", "九", "十", "十一", "十二", "十三", "十四"]
+def chinese_numeral(n: int) -> str:
+    """1 → 一, 10 → 十, 12 → 十二, 20 → 二十, 35 → 三十五 (section numbers of a 公文, 1–99)."""
+    digits = "零一二三四五六七八九"
+    tens, ones = divmod(n, 10)
+    if not 0 < n < 100:
+        raise ValueError(n)
+    head = "" if tens == 0 else ("十" if tens == 1 else digits[tens] + "十")
+    return head + (digits[ones] if ones else "")
 
+
+class _Numberer:
     def __init__(self) -> None:
         self.i = 0
 
     def __call__(self, text: str) -> str:
         self.i += 1
-        return f"{self.NUMERALS[self.i - 1]}、{text}"
+        return f"{chinese_numeral(self.i)}、{text}"
 
 
 Render = Callable[[Document], bytes]

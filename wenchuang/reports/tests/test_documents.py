@@ -83,7 +83,7 @@ def test_monitoring_report_in_three_formats_matches_the_api(demo, tmp_path) -> N
         "四、产业结构",
         "五、市场主体",
         "六、惠企政策兑现",
-        "九、数据说明",
+        "十、数据说明",
     ):
         assert heading in text
     assert "重点项目库（征集、储备、扶持、开工、建成）：暂无数据" in text
@@ -116,7 +116,7 @@ def test_monitoring_report_in_three_formats_matches_the_api(demo, tmp_path) -> N
     # PDF: Chinese headings and the numbers, as text (not boxes).
     pdf = pdf_text(build["pdf"].content, tmp_path)
     assert build["pdf"].content.startswith(b"%PDF")
-    for heading in ("2024年全市文化产业统计监测报告", "一、总体情况", "二、主要指标监测", "九、数据说明"):
+    for heading in ("2024年全市文化产业统计监测报告", "一、总体情况", "二、主要指标监测", "十、数据说明"):
         assert heading in pdf
     assert f"{va:,.2f}" in pdf
     assert f"{Decimal(api['total_output']['value']):,.2f}" in pdf
