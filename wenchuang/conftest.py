@@ -157,7 +157,11 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """A transactional test ends with a flush that also removes what the data migrations seeded
     (validation rules, keyword rules, the scorecard table). Django's runner puts such tests last; across
     parallel workers nothing can, so they carry the `transactional` mark and `make test` runs them in a
-    second, sequential pass after the parallel one."""
+    second, sequential pass after the parallel one; there each starts from the migrated state."""
     for item in items:
         if _transactional(item):
             item.add_marker(pytest.mark.transactional)
+            # Each starts from the migrated state (seeded rows included), restored by Django.
+            marker = item.get_closest_marker("django_db")
+            kwargs = {**(marker.kwargs if marker is not None else {}), "transaction": True}
+            item.add_marker(pytest.mark.django_db(**kwargs, serialized_rollback=True))

@@ -24,6 +24,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 @pytest.fixture
 def finance_site(site: dict[str, Any]) -> dict[str, Any]:
+    _shipped_scorecard()
     firm = site["firms"]["xihu_digital"]
     CreditFact.objects.create(
         enterprise=firm,
@@ -49,6 +50,25 @@ def finance_site(site: dict[str, Any]) -> dict[str, Any]:
     site["city"] = UserFactory(username="browser_city", role=Role.CITY_ADMIN, password=PASSWORD)
     site["banks"] = (bank_a, bank_b)
     return site
+
+
+def _shipped_scorecard() -> None:
+    """The points table the data migration publishes: an earlier transactional test's flush may have
+    removed it (the live server's database is not restored from the migrated state)."""
+    from datetime import date
+
+    from wenchuang.finance import scorecard
+    from wenchuang.finance.models import ScorecardVersion
+
+    if not ScorecardVersion.objects.filter(is_current=True).exists():
+        ScorecardVersion.objects.create(
+            code=scorecard.DEFAULT_VERSION,
+            name=scorecard.DEFAULT_NAME,
+            method=scorecard.DEFAULT_METHOD,
+            table=scorecard.DEFAULT_TABLE,
+            published_on=date(2026, 12, 1),
+            is_current=True,
+        )
 
 
 def _sign_in_with_otp(page: Any, base: str, user: Any) -> None:

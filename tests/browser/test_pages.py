@@ -23,7 +23,7 @@ def _charts_drawn(page: Any) -> None:
 def test_the_cockpit_renders_cards_charts_map_and_explanations(site: dict[str, Any], page: Any) -> None:
     sign_in(page, site["url"], "browser_dm")
     assert page.url.endswith("/cockpit/")
-    assert page.locator("article.wc-card").count() == 8
+    assert page.locator("article.wc-card").count() == 10  # the 8 main indicators and the two 2035 rows
     _charts_drawn(page)
     assert page.locator(".wc-chart-map canvas").count() == 1
     assert page.locator(".wc-chart canvas").count() == 3

@@ -43,7 +43,8 @@ def test_the_benchmark_times_every_contender_on_the_same_rows(monkeypatch):
     # the schema floor writes the same five tables as ours, row for row
     assert five[1 + floors] == five[2 + floors] == (300,) * 5
     assert out["schema_floor_s"] > 0 and out["goal_vs_schema_floor"] == "≤ 2×"
-    assert out["rows"] == 600 and out["ours_s"] > 0 and out["floor_s"] > 0
+    # 600 rows are written in milliseconds: a time rounded to 0.0 s is a time, not a failure
+    assert out["rows"] == 600 and out["ours_s"] > 0 and out["floor_s"] >= 0
     assert out["floor_method"] == ("copy" if out["database"] == "postgresql" else "executemany")
     assert "floor_bulk_create_s" in out
     assert Enterprise.objects.count() == 0
