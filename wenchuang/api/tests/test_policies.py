@@ -68,3 +68,16 @@ def test_effect_and_schema(seeded, city_admin):
     schema = Client().get("/api/v1/schema/", {"format": "json"}).content.decode()
     for op in ("policies_list", "policy_calculator", "policy_search", "my_policies", "policy_effect"):
         assert op in schema
+
+
+@pytest.mark.django_db
+def test_bad_policy_queries_answer_the_apis_error_body(client, city_admin_client):
+    """Every 400 has the one error body the schema documents ({"detail", "code"}), as schemathesis checks."""
+    for response in (
+        client.get("/api/v1/policy-search/"),
+        client.get("/api/v1/policy-calculator/", {"credit_score": "很多"}),
+        city_admin_client.get("/api/v1/policy-effect/", {"by": "weather"}),
+    ):
+        assert response.status_code == 400, response.content
+        body = response.json()
+        assert set(body) >= {"detail", "code"} and body["detail"]

@@ -14,6 +14,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from wenchuang.api.exceptions import BadRequest
 from wenchuang.api.permissions import _HasRole
 from wenchuang.policy import selectors, services
 from wenchuang.policy.forms import FactsForm
@@ -156,7 +157,7 @@ class PolicyCalculatorApi(APIView):
     def get(self, request: Request) -> Response:
         form = FactsForm(request.query_params)
         if not form.is_valid():
-            return Response({"detail": "参数有误", "errors": form.errors}, status=400)
+            raise serializers.ValidationError({k: [str(e) for e in v] for k, v in form.errors.items()})
         return Response(_matches(selectors.explain_policies(facts=form.facts(), on=selectors.today())))
 
 
@@ -197,7 +198,7 @@ class PolicySearchApi(APIView):
 
         q = request.query_params.get("q", "").strip()[:200]
         if not q:
-            return Response({"detail": "请提供检索词 q"}, status=400)
+            raise BadRequest("请提供检索词 q")
         scope = user_scope(request.user)
         hits = selectors.clause_search(
             query=q,
@@ -306,7 +307,7 @@ class EffectApi(APIView):
     def get(self, request: Request) -> Response:
         by = request.query_params.get("by", "policy")
         if by not in ("policy", "district", "major"):
-            return Response({"detail": "by 只能是 policy、district 或 major"}, status=400)
+            raise BadRequest("by 只能是 policy、district 或 major")
         return Response(
             self.OutputSerializer(selectors.effect_table(user=request.user, by=by), many=True).data
         )
