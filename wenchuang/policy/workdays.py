@@ -12,7 +12,7 @@ import chinese_calendar
 def is_workday(day: date) -> bool:
     try:
         return bool(chinese_calendar.is_workday(day))
-    except NotImplementedError:
+    except NotImplementedError:  # chinese_calendar has no data for this year yet
         return day.weekday() < 5
 
 
