@@ -22,7 +22,7 @@ def relativise(apps, schema_editor):
                     setattr(batch, field, str(Path(value).resolve().relative_to(root)))
                     dirty = True
                 except ValueError:
-                    pass  # outside VAR_DIR: left as it is
+                    pass  # a file outside VAR_DIR keeps its absolute path, which ImportBatch still resolves
         if dirty:
             changed.append(batch)
     ImportBatch.objects.bulk_update(changed, ["error_file", "stored_path"], batch_size=500)
