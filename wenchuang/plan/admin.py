@@ -51,9 +51,18 @@ class PlanFactInline(admin.TabularInline):
 
 @admin.register(Plan)
 class PlanAdmin(SimpleHistoryAdmin):
-    list_display = ["code", "name", "city_code", "start_year", "end_year", "base_year", "loaded_at"]
+    list_display = [
+        "code",
+        "name",
+        "region_code",
+        "region_level",
+        "start_year",
+        "end_year",
+        "base_year",
+        "loaded_at",
+    ]
     search_fields = ["code", "name", "source_title"]
-    list_filter = ["city_code", "start_year"]
+    list_filter = ["region_level", "start_year"]
     readonly_fields = ["file_name", "file_sha256", "source_sha256", "loaded_at"]
     inlines = [IndicatorInline, PlanFactInline]
 

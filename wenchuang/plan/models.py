@@ -61,10 +61,21 @@ def format_target(op: str, value: Decimal | None) -> str:
     return f"{op.replace('<=', '≤')}{number}"
 
 
+class RegionLevel(models.TextChoices):
+    """The level of a plan's region (GB/T 2260), read from the code's shape (registry.regions)."""
+
+    NATION = "nation", _("全国")
+    PROVINCE = "province", _("省级")
+    CITY = "city", _("地级市")
+    COUNTY = "county", _("区县")
+
+
 class Plan(models.Model):
     code = models.SlugField(_("规划代码"), max_length=64, unique=True)
     name = models.CharField(_("规划名称"), max_length=200)
-    city_code = models.CharField(_("城市区划代码"), max_length=6)
+    # The region the plan speaks for: the city's own plan, or a district's (县级) plan, side by side.
+    region_code = models.CharField(_("区划代码"), max_length=6)
+    region_level = models.CharField(_("区划层级"), max_length=8, choices=RegionLevel.choices)
     start_year = models.PositiveSmallIntegerField(_("规划期起始年"))
     end_year = models.PositiveSmallIntegerField(_("规划期末年"))
     base_year = models.PositiveSmallIntegerField(_("基期年"))
@@ -97,6 +108,18 @@ class Plan(models.Model):
     @property
     def period_label(self) -> str:
         return f"{self.start_year}—{self.end_year}"
+
+    @property
+    def city_code(self) -> str:
+        """The city (地级) the plan's region lies in — what the public plan list has always shown;
+        empty for a province's or the nation's plan."""
+        if self.region_level == RegionLevel.COUNTY:
+            return self.region_code[:4] + "00"
+        return self.region_code if self.region_level == RegionLevel.CITY else ""
+
+    @property
+    def is_county_plan(self) -> bool:
+        return self.region_level == RegionLevel.COUNTY
 
 
 class Indicator(models.Model):

@@ -10,7 +10,7 @@ Every problem becomes a `PlanIssue` naming the field path and the line, e.g.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -320,7 +320,10 @@ class SourceSpec(_Spec):
 class PlanSpec(_Spec):
     code: Code
     name: Text
-    city_code: DistrictCode
+    # GB/T 2260 code of the region the plan speaks for (a city, a county, a province); omitted: the
+    # deployment's city. `city_code` is the older spelling of the same field, still read.
+    region: DistrictCode | None = None
+    city_code: DistrictCode | None = None
     start_year: Year
     end_year: Year
     base_year: Year
@@ -328,8 +331,13 @@ class PlanSpec(_Spec):
     source: SourceSpec
     description: OptText = ""
 
+    def region_code(self, default: str) -> str:
+        return self.region or self.city_code or default
+
     @model_validator(mode="after")
     def _years(self) -> PlanSpec:
+        if self.region is not None and self.city_code is not None:
+            raise PydanticCustomError("plan_region", "region 与 city_code（旧写法）只能填一个")
         if self.end_year < self.start_year:
             raise PydanticCustomError("plan_years", "end_year 不能早于 start_year")
         if self.base_year >= self.start_year:
@@ -559,7 +567,11 @@ def _int(value: Any) -> int | None:
 
 
 def _cross_check(
-    data: Any, *, known_districts: set[str], known_culture_codes: set[str] | None
+    data: Any,
+    *,
+    known_districts: set[str],
+    known_culture_codes: set[str] | None,
+    region_known: Callable[[str], bool] | None = None,
 ) -> list[tuple[Loc, str]]:
     problems: list[tuple[Loc, str]] = []
 
@@ -580,6 +592,17 @@ def _cross_check(
 
     plan = data.get("plan") if isinstance(data, dict) else None
     plan = plan if isinstance(plan, dict) else {}
+    if region_known is not None:
+        for key in ("region", "city_code"):
+            code = _division_code(plan.get(key))
+            if isinstance(code, str) and len(code) == 6 and code.isdigit() and not region_known(code):
+                problems.append(
+                    (
+                        ("plan", key),
+                        f"规划区划代码 {code} 不存在或其下没有区县：区县须在区县表中，市、省须有下辖区县"
+                        "（请先载入行政区划参考数据，或检查代码）",
+                    )
+                )
     start, end = _int(plan.get("start_year")), _int(plan.get("end_year"))
     base_year, vision_year = _int(plan.get("base_year")), _int(plan.get("vision_year"))
 
@@ -696,9 +719,14 @@ def _cross_check(
 
 
 def plan_file_parse(
-    *, path: str | Path, known_districts: set[str], known_culture_codes: set[str] | None = None
+    *,
+    path: str | Path,
+    known_districts: set[str],
+    known_culture_codes: set[str] | None = None,
+    region_known: Callable[[str], bool] | None = None,
 ) -> ParsedPlan:
-    """Read and fully validate a plan file. Raises PlanFileError with every problem found."""
+    """Read and fully validate a plan file. Raises PlanFileError with every problem found.
+    `region_known` says whether a region code holds counties (unchecked when None)."""
     path = Path(path)
     try:
         raw = path.read_bytes()
@@ -728,7 +756,10 @@ def plan_file_parse(
             loc, message = _translate(dict(error), data)
             issues.append(PlanIssue(loc, line_of(lines, loc), message))
     for loc, message in _cross_check(
-        data, known_districts=known_districts, known_culture_codes=known_culture_codes
+        data,
+        known_districts=known_districts,
+        known_culture_codes=known_culture_codes,
+        region_known=region_known,
     ):
         issues.append(PlanIssue(loc, line_of(lines, loc), message))
     if issues or document is None:

@@ -122,6 +122,8 @@ def plan_export(*, plan: Plan) -> dict[str, Any]:
     return {
         "code": plan.code,
         "name": plan.name,
+        "region_code": plan.region_code,
+        "region_level": plan.region_level,
         "city_code": plan.city_code,
         "start_year": plan.start_year,
         "end_year": plan.end_year,

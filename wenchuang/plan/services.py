@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.db import models, transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
@@ -32,6 +33,7 @@ from wenchuang.plan.models import (
 )
 from wenchuang.plan.schema import PlanFile, plan_file_parse
 from wenchuang.registry.models import District, Platform
+from wenchuang.registry.regions import region_district_ids, region_level
 
 __all__ = ["PlanLoadResult", "SyncCounts", "plan_load"]
 
@@ -87,7 +89,12 @@ def plan_load(*, path: str | Path) -> PlanLoadResult:
     culture = set(
         CultureCategory.objects.filter(level=CultureCategory.Level.MINOR).values_list("code", flat=True)
     )
-    parsed = plan_file_parse(path=path, known_districts=known_districts, known_culture_codes=culture or None)
+    parsed = plan_file_parse(
+        path=path,
+        known_districts=known_districts,
+        known_culture_codes=culture or None,
+        region_known=lambda code: bool(region_district_ids(code)),
+    )
     reason = f"plan load {parsed.file_name}"
     with transaction.atomic():
         return _PlanWriter(
@@ -192,9 +199,11 @@ class _PlanWriter:
     def _plan(self) -> tuple[Plan, str]:
         """Returns the plan and "created", "changed" or "unchanged"; a changed plan is saved by run()."""
         spec = self.doc.plan
+        region = spec.region_code(settings.WENCHUANG_CITY_CODE)
         values = {
             "name": spec.name,
-            "city_code": spec.city_code,
+            "region_code": region,
+            "region_level": region_level(region),
             "start_year": spec.start_year,
             "end_year": spec.end_year,
             "base_year": spec.base_year,

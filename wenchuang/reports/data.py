@@ -15,12 +15,14 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.utils import timezone
 
 from wenchuang.core.errors import DomainError
 from wenchuang.plan import selectors as plan_selectors
 from wenchuang.plan.models import Indicator, Plan
 from wenchuang.registry.models import District, EnterpriseYear
+from wenchuang.registry.regions import region_district_ids
 from wenchuang.reports.execution import execution_data
 from wenchuang.stats import readmodel
 from wenchuang.stats import selectors as stats_selectors
@@ -79,6 +81,8 @@ class ReportData:
     year: int
     scope_label: str
     district_codes: list[str]
+    # The report covers its plan's own region (the city for the city plan, the district for a
+    # district's plan): rows are the plan's stored values, judged against its targets.
     is_city: bool
     has_data: bool
     as_of: datetime | None
@@ -143,6 +147,15 @@ def check_year(year: Any) -> int:
     if not 2000 <= y <= 2100:
         raise ReportError(f"年度{y}超出范围（2000–2100）")
     return y
+
+
+def region_label(plan: Plan) -> str:
+    """The name a report gives the plan's region: 全市 for the deployment's city, a county's own
+    name (西湖区) for a district's plan."""
+    if plan.region_code == settings.WENCHUANG_CITY_CODE:
+        return "全市"
+    name = District.objects.filter(code=plan.region_code).values_list("name", flat=True).first()
+    return name or plan.region_code
 
 
 def scope_districts(district_codes: Sequence[str] | None) -> tuple[list[int] | None, list[str], str]:
@@ -457,7 +470,20 @@ def report_data(
         raise ReportError(f"未知报告类型“{kind}”（monitoring 或 final-evaluation）")
     plan = plan_for_report(plan_code)
     district_ids, codes, label = scope_districts(district_codes)
-    years = data_years(plan if district_ids is None else None)
+    # `own`: the report covers the plan's own region, so its rows are the plan's stored values judged
+    # against its targets (the city plan for the city; a district's plan for that district, asked by
+    # the city office or by the district office itself). Otherwise a district's share of another
+    # region's plan: evaluated over the districts, no targets.
+    own = district_ids is None
+    if plan.region_code != settings.WENCHUANG_CITY_CODE:
+        region_ids = region_district_ids(plan.region_code)
+        if district_ids is None or set(district_ids) == set(region_ids):
+            own = True
+            district_ids, codes, label = scope_districts(
+                list(District.objects.filter(pk__in=region_ids).values_list("code", flat=True))
+            )
+            label = region_label(plan)
+    years = data_years(plan if own else None)
     warnings: list[str] = []
     if kind == MONITORING:
         if year is None:
@@ -476,7 +502,7 @@ def report_data(
             )
     has_data = year in years
     progress(10, "读取指标值")
-    rows = indicator_rows(plan, year, district_ids, label) if has_data else []
+    rows = indicator_rows(plan, year, None if own else district_ids, label) if has_data else []
     main = [r for r in rows if r.category != Indicator.Category.VISION]
     vision = [r for r in rows if r.category == Indicator.Category.VISION]
     if not has_data:
@@ -485,7 +511,7 @@ def report_data(
         vision = [_empty_row(i, year) for i in defs if i.category == Indicator.Category.VISION]
     trend_years = [y for y in years if y <= max(year, plan.base_year)]
     as_of = stats_selectors.totals(year=year, districts=district_ids).as_of if has_data else None
-    if has_data and district_ids is None:
+    if has_data and own:
         chosen_as_of = readmodel.as_of(plan_code=plan.code, year=year)
         as_of = max((t for t in (as_of, chosen_as_of) if t is not None), default=None)
     data = ReportData(
@@ -498,7 +524,7 @@ def report_data(
         year=year,
         scope_label=label,
         district_codes=codes,
-        is_city=district_ids is None,
+        is_city=own,
         has_data=has_data,
         as_of=as_of,
         indicators=main,
@@ -506,23 +532,23 @@ def report_data(
         years=years,
         warnings=warnings,
     )
-    if district_ids is None:
+    if own:
         data.coverage = readmodel.value_added_coverage(plan_code=plan.code, until=year)
     progress(25, "汇总趋势与区县数据")
-    data.trend = _trend(plan, trend_years, district_ids)
+    data.trend = _trend(plan, trend_years, None if own else district_ids)
     # Sections only the micro data can fill (districts, 大类, industries, firms) stay 暂无数据 for a
     # year known from official figures alone — never zeros.
     has_micro = year in {r.year for r in stats_selectors.rollup_years()}
     if has_data:
         data.districts = _districts(year, district_ids) if has_micro else []
         unit_values = {}
-        if district_ids is None:
+        if own:
             for v in stats_selectors.indicator_value_list(
                 plan_code=plan.code, year=year, spatial_unit_code=None
             ):
                 if v.spatial_unit_code:
                     unit_values[(v.spatial_unit_code, v.indicator_code)] = v
-        data.spatial = _spatial(plan, year, district_ids, unit_values)
+        data.spatial = _spatial(plan, year, None if own else district_ids, unit_values)
     if has_data and has_micro:
         progress(40, "汇总产业结构与企业")
         data.majors = _majors(year, district_ids)
@@ -532,7 +558,7 @@ def report_data(
     data.policy_effect = _policy_effect(district_ids)
     data.execution = execution_data(plan, year, district_ids)
     if kind == FINAL:
-        data.evaluation = _evaluation(plan, main, vision, district_ids is None)
+        data.evaluation = _evaluation(plan, main, vision, own)
     data.notes = _notes(data)
     return data
 

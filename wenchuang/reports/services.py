@@ -121,10 +121,12 @@ def report_request(
     if kind not in KINDS:
         raise ReportError(f"未知报告类型“{kind}”")
     check_format(fmt)
-    data.plan_for_report(plan_code)
+    plan = data.plan_for_report(plan_code)
     if kind == data.MONITORING:
         year = data.check_year(year)
     _, codes, label = data.scope_districts(district_codes)
+    if not codes:
+        label = data.region_label(plan)  # a district's plan asked for by the city office
     with transaction.atomic():
         report = GeneratedReport.objects.create(
             kind=kind,

@@ -14,10 +14,12 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.db.models import Q
 
 from wenchuang.core.errors import DomainError
 from wenchuang.registry.models import Enterprise, ExportItem, Platform, Talent
+from wenchuang.registry.regions import region_district_ids
 from wenchuang.stats import selectors
 from wenchuang.stats.models import OfficialFigure
 
@@ -41,6 +43,20 @@ class Scope:
 
 
 CITY = Scope()
+
+
+def plan_scope(plan: Any) -> Scope:
+    """Where a plan's own indicators are evaluated. The deployment's city plan: every cell, with the
+    city's official figures. A plan of another region (a county's plan; a province's or another
+    city's once their divisions are loaded): the cells of the region's counties, with the official
+    figures entered for area kind "district" and the region's code (a county's 统计公报 figures)."""
+    if plan.region_code == settings.WENCHUANG_CITY_CODE:
+        return CITY
+    return Scope(
+        districts=region_district_ids(plan.region_code),
+        area_kind=OfficialFigure.AreaKind.DISTRICT,
+        area_code=plan.region_code,
+    )
 
 
 @dataclass
@@ -264,11 +280,13 @@ def _count(formula: Mapping[str, Any], year: int, scope: Scope) -> Evaluation:
     if scope.districts is not None:
         qs = qs.filter(district_id__in=scope.districts)
     if scope.area is not None:
+        # The same rule as the cells (selectors.AreaSpec): a unit that names platforms counts what
+        # belongs to those platforms; a unit of whole districts counts its districts.
         area = Q(district_id__in=scope.area.district_ids)
-        if model_name == "platform":
-            area |= Q(pk__in=scope.area.platform_ids)
-        elif model_name == "enterprise":
-            area |= Q(platform_id__in=scope.area.platform_ids)
+        if scope.area.platform_ids and model_name == "platform":
+            area = Q(pk__in=scope.area.platform_ids)
+        elif scope.area.platform_ids and model_name == "enterprise":
+            area = Q(platform_id__in=scope.area.platform_ids)
         qs = qs.filter(area)
     return Evaluation(
         Decimal(qs.count()),
@@ -307,7 +325,7 @@ class OfficialIndex:
         }
 
     def get(self, *, code: str, year: int, scope: Scope) -> OfficialFigure | None:
-        if scope.districts is not None:
+        if scope.districts is not None and scope.area_kind == OfficialFigure.AreaKind.CITY:
             return None  # a role-restricted view of several districts has no single official figure
         for plan in (self.plan_code, ""):
             fig = self._by_key.get((plan, code, year, scope.area_kind, scope.area_code))

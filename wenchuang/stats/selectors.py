@@ -294,12 +294,22 @@ def violation_list(
 
 @dataclass
 class AreaSpec:
-    """A spatial unit's members: a cell belongs to the unit if its district or platform is a member."""
+    """A spatial unit's members. A unit whose plan entry names platforms (the corridors and clusters:
+    a corridor crosses districts but covers only its parks) is the cells of those platforms' firms,
+    wherever they lie; a unit of whole districts (the belts, the western counties) is the cells of
+    its districts. Copying whole districts into a corridor would count every firm of 西湖区 in 之江
+    影视演艺产业走廊 (docs/statistics.md, "Spatial units")."""
 
     code: str
     name: str
     district_ids: list[int] = field(default_factory=list)
     platform_ids: list[int] = field(default_factory=list)
 
+    @property
+    def by_platforms(self) -> bool:
+        return bool(self.platform_ids)
+
     def q(self) -> Q:
-        return Q(district_id__in=self.district_ids) | Q(platform_key__in=self.platform_ids or [-1])
+        if self.platform_ids:
+            return Q(platform_key__in=self.platform_ids)
+        return Q(district_id__in=self.district_ids)

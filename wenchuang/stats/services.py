@@ -338,7 +338,7 @@ def _indicator_values_evaluate(
         for i in plan.indicators.all()
     ]
     officials = indicators.OfficialIndex(plan.code)
-    rows += _evaluate_defs(city_defs, plan, target_years, indicators.CITY, now, officials)
+    rows += _evaluate_defs(city_defs, plan, target_years, indicators.plan_scope(plan), now, officials)
     for unit_defs, scope in _spatial_unit_defs(plan):
         rows += _evaluate_defs(unit_defs, plan, target_years, scope, now, officials)
     return rows, target_years, now

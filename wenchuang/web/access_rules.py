@@ -18,6 +18,19 @@ RULES: list[Rule] = [
     Rule("web:layout", grant(_PUBLIC, _PUBLIC), note="空间布局：公开"),
     Rule("web:platform_list", grant(_PUBLIC, _PUBLIC), note="平台库：公开名录"),
     Rule("web:cockpit", grant(DENY, **_STAFF), note="驾驶舱"),
+    Rule(
+        "web:regions",
+        grant(DENY, **_STAFF),
+        note="区县规划进展：市级并列各区县；区县管理员直接转到本区驾驶舱",
+    ),
+    Rule(
+        "web:region_cockpit",
+        grant(DENY, **_STAFF),
+        # 西湖区: the walk's district office is bound to it; another district's code answers 403
+        # (web/tests/test_region_cockpit.py), an unknown code 404.
+        kwargs={"code": "330106"},
+        note="区县驾驶舱（对照本区规划）：区县管理员仅本区",
+    ),
     Rule("web:indicator", grant(DENY, **_STAFF), kwargs={"code": "value_added"}, note="指标页"),
     Rule(
         "web:indicator_export",

@@ -33,6 +33,7 @@ class Entry:
 MENU: tuple[Entry, ...] = (
     Entry("首页", "web:home", (*PUBLIC_SIDE, "system_admin", "security_admin", "audit_admin")),
     Entry("驾驶舱", "web:cockpit", STATISTICS),
+    Entry("区县驾驶舱", "web:regions", STATISTICS),
     Entry("企业库", "web:enterprise_list", STATISTICS),
     Entry("人才库", "web:talent_list", STATISTICS),
     Entry("平台库", "web:platform_list", EVERYONE),

@@ -160,3 +160,24 @@ def unit_figure(name: str, v: IndicatorRow | None) -> dict[str, Any]:
         "base": num(v.base_value) if v.base_value is not None else "—",
         "base_year": v.base_year,
     }
+
+
+def region_row(v: IndicatorRow) -> dict[str, Any]:
+    """One indicator of a region's plan in the side-by-side table: value, target, 目标完成率,
+    status, source. 暂无数据 is said, never shown as 0; a district row without targets says so."""
+    has_value = v.value is not None
+    status = v.status if has_value else "no_data"
+    return {
+        "code": v.code,
+        "name": v.name,
+        "unit": v.unit,
+        "value": num(v.value, stats_presenters.places_for(v.unit)) if has_value else str(_("暂无数据")),
+        "target": f"{v.target_display}（{v.target_year}）" if v.target_display else "—",
+        "target_ratio": pct(v.target_ratio) if has_value and v.target_ratio is not None else "—",
+        "status": status,
+        "status_label": v.status_label if status == "district" else status_label(status),
+        "badge": STATUS_BADGES.get(status, "text-bg-secondary"),
+        "source_label": v.source_label,
+        "base": num(v.base_value) if v.base_value is not None else "—",
+        "base_year": v.base_year,
+    }

@@ -12,13 +12,16 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.db.models import Exists, Field, OuterRef, Q, QuerySet
 
 from wenchuang.classify.models import ClassificationDecision, CultureCategory
-from wenchuang.core.scope import user_scope
+from wenchuang.core.errors import ForbiddenError, NotFoundError
+from wenchuang.core.scope import STATISTICS_ROLES, user_scope
 from wenchuang.plan.models import Indicator, Plan, SpatialUnit
 from wenchuang.plan.selectors import plan_default, plan_get, plan_list
 from wenchuang.registry.models import District, Enterprise, EnterpriseYear
+from wenchuang.registry.regions import Region, region_children, region_district_ids
 from wenchuang.registry.selectors import (
     enterprise_list_for_user,
     platform_list_for_user,
@@ -49,15 +52,134 @@ def districts_scope(*, user: Any) -> list[int] | None:
     return None if ids is None else sorted(ids)
 
 
+def plan_districts(*, plan: Plan, user: Any) -> list[int] | None:
+    """The districts a plan's breakdowns cover for this user: the user's scope for the city plan,
+    the region's counties (within the scope) for a district's plan."""
+    scope = districts_scope(user=user)
+    if plan.region_code == settings.WENCHUANG_CITY_CODE:
+        return scope
+    ids = region_district_ids(plan.region_code)
+    return ids if scope is None else sorted(set(ids) & set(scope))
+
+
 # --- plan and year --------------------------------------------------------------------------------
 
 
-def plan_for_request(*, code: str | None) -> Plan | None:
-    return (plan_get(code=code) if code else None) or plan_default()
+def plan_visible(*, plan: Plan, user: Any) -> bool:
+    """The deployment's city plan is published (its figures are city aggregates). Another region's
+    plan — a district's — is for the statistics staff whose scope holds the whole region: the city
+    office and the 统计员, and the district office of that district; never the public."""
+    if plan.region_code == settings.WENCHUANG_CITY_CODE:
+        return True
+    scope = user_scope(user)
+    if scope.role not in STATISTICS_ROLES:
+        return False
+    if scope.city_wide:
+        return True
+    ids = set(region_district_ids(plan.region_code))
+    return bool(ids) and ids <= set(scope.district_ids or ())
 
 
-def plan_choices() -> list[Plan]:
-    return list(plan_list())
+def plan_for_request(*, code: str | None, user: Any = None) -> Plan | None:
+    """The plan asked for (or the default one). A district's plan outside the user's scope is
+    refused with a Chinese 403, as the same page of another district would be."""
+    plan = (plan_get(code=code) if code else None) or plan_default()
+    if plan is not None and not plan_visible(plan=plan, user=user):
+        raise ForbiddenError(f"“{plan.name}”不在您的管辖范围内，无权查看")
+    return plan
+
+
+def plan_choices(*, user: Any = None) -> list[Plan]:
+    return [p for p in plan_list() if plan_visible(plan=p, user=user)]
+
+
+# --- regions: district plans and the city's side-by-side view -----------------------------------
+
+
+def region_label(code: str) -> str:
+    """A region's name for headings: a county's own name; the deployment's city is 全市."""
+    if code == settings.WENCHUANG_CITY_CODE:
+        return "全市"
+    name = District.objects.filter(code=code).values_list("name", flat=True).first()
+    return name or code
+
+
+def region_plan(*, region_code: str) -> Plan | None:
+    """The region's own plan: the latest loaded plan whose region is exactly this one."""
+    return Plan.objects.filter(region_code=region_code).order_by("-start_year", "code").first()
+
+
+def region_for_user(*, code: str, user: Any) -> Region:
+    """A child region of the city the user may open: unknown codes are 404, another district's
+    cockpit a Chinese 403 (a district office sees its own districts only)."""
+    region = next((r for r in region_children(settings.WENCHUANG_CITY_CODE) if r.code == code), None)
+    if region is None:
+        raise NotFoundError(f"区划代码 {code} 不是本市的下级区划")
+    scope = user_scope(user)
+    if not scope.city_wide:
+        ids = set(region_district_ids(code))
+        if not ids or not ids <= set(scope.district_ids or ()):
+            raise ForbiddenError(scope.outside(f"{region.name}的驾驶舱"))
+    return region
+
+
+def regions_for_user(*, user: Any) -> list[Region]:
+    """The city's child regions the user may see (a district office: its own)."""
+    scope = user_scope(user)
+    children = region_children(settings.WENCHUANG_CITY_CODE)
+    if scope.city_wide:
+        return children
+    own = set(scope.district_ids or ())
+    return [r for r in children if (ids := set(region_district_ids(r.code))) and ids <= own]
+
+
+@dataclass
+class RegionProgress:
+    """One child region in the city's side-by-side view: its own plan (if any) and that plan's main
+    indicators in `year` from the read model."""
+
+    region: Region
+    plan: Plan | None
+    year: int | None
+    rows: list[IndicatorRow]
+
+
+def region_progress(*, regions: list[Region], year: int | None) -> list[RegionProgress]:
+    """Each region against its own plan: the latest year with values up to `year` (None: latest)."""
+    out = []
+    for region in regions:
+        plan = region_plan(region_code=region.code)
+        if plan is None:
+            out.append(RegionProgress(region, None, None, []))
+            continue
+        years = [y for y in indicator_years(plan=plan) if year is None or y <= year]
+        shown = years[-1] if years else None
+        defs = list(Indicator.objects.filter(plan=plan, category=Indicator.Category.MAIN).order_by("seq"))
+        rows = readmodel.indicator_rows(plan=plan, year=shown, defs=defs) if shown is not None else []
+        out.append(RegionProgress(region, plan, shown, rows))
+    return out
+
+
+def region_years(*, regions: list[Region]) -> list[int]:
+    """Years with stored values in any of the regions' own plans."""
+    codes = [r.code for r in regions]
+    plans = Plan.objects.filter(region_code__in=codes).values_list("code", flat=True)
+    return sorted(
+        set(
+            IndicatorValue.objects.filter(plan_code__in=list(plans), spatial_unit_code="")
+            .order_by()
+            .values_list("year", flat=True)
+            .distinct()
+        )
+    )
+
+
+def district_fallback_rows(*, plan: Plan, year: int, region: Region) -> list[IndicatorRow]:
+    """A district without its own plan: the city plan's indicators evaluated over the district's
+    micro data (no targets: the city's targets are not the district's)."""
+    return readmodel.district_indicator_rows(
+        plan=plan, year=year, district_ids=region_district_ids(region.code), label=region.name
+    )
 
 
 def indicator_years(*, plan: Plan) -> list[int]:

@@ -23,7 +23,8 @@ def make_commitment(code: str = "c1", programme: str = "platforms") -> Commitmen
         code="test-plan",
         defaults={
             "name": "测试规划",
-            "city_code": "330100",
+            "region_code": "330100",
+            "region_level": "city",
             "start_year": 2021,
             "end_year": 2025,
             "base_year": 2020,

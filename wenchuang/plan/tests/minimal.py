@@ -9,7 +9,7 @@ format: wenchuang-plan/1
 plan:
   code: test-plan
   name: 测试规划
-  city_code: "330100"
+  region: "330100"
   start_year: 2021
   end_year: 2025
   base_year: 2020

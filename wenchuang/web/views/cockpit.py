@@ -4,7 +4,7 @@ stored indicator values and rollup cells only."""
 from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
@@ -16,8 +16,17 @@ from wenchuang.web.views.common import staff_required
 @staff_required
 @require_GET
 def cockpit(request: HttpRequest) -> HttpResponse:
-    plan = selectors.plan_for_request(code=request.GET.get("plan"))
-    context: dict[str, object] = {"plan": plan, "plans": selectors.plan_choices()}
+    plan = selectors.plan_for_request(code=request.GET.get("plan"), user=request.user)
+    if plan is not None and plan.is_county_plan:
+        # A district's plan is read on its district's cockpit, against its own targets.
+        url = reverse("web:region_cockpit", args=[plan.region_code])
+        return redirect(f"{url}?{request.GET.urlencode()}")
+    own = selectors.regions_for_user(user=request.user)
+    context: dict[str, object] = {
+        "plan": plan,
+        "plans": selectors.plan_choices(user=request.user),
+        "own_regions": own if selectors.districts_scope(user=request.user) is not None else [],
+    }
     if plan is None:
         return render(request, "web/cockpit.html", context)
     years = selectors.indicator_years(plan=plan)
@@ -52,3 +61,75 @@ def cockpit(request: HttpRequest) -> HttpResponse:
         geojson_url=reverse("web:geojson"),
     )
     return render(request, "web/cockpit.html", context)
+
+
+@staff_required
+@require_GET
+def region_overview(request: HttpRequest) -> HttpResponse:
+    """The city's districts side by side, each against its own plan. A district office with one
+    district goes straight to its own cockpit."""
+    regions = selectors.regions_for_user(user=request.user)
+    if selectors.districts_scope(user=request.user) is not None and len(regions) == 1:
+        return redirect("web:region_cockpit", code=regions[0].code)
+    years = selectors.region_years(regions=regions)
+    year = selectors.year_pick(years=years, asked=request.GET.get("year"))
+    progress = selectors.region_progress(regions=regions, year=year)
+    table = [
+        {
+            "region": p.region,
+            "plan": p.plan,
+            "year": p.year,
+            "rows": [presenters.region_row(r) for r in p.rows],
+        }
+        for p in progress
+    ]
+    context = {
+        "regions": table,
+        "years": years,
+        "year": year,
+        "with_plan": sum(1 for p in progress if p.plan is not None),
+    }
+    return render(request, "web/regions.html", context)
+
+
+@staff_required
+@require_GET
+def region_cockpit(request: HttpRequest, code: str) -> HttpResponse:
+    """A district's cockpit against its own plan; without one, the city plan's indicators over the
+    district's micro data, said so."""
+    region = selectors.region_for_user(code=code, user=request.user)
+    own_plan = selectors.region_plan(region_code=region.code)
+    asked = request.GET.get("plan")
+    plan = selectors.plan_for_request(code=asked, user=request.user) if asked else own_plan
+    if plan is not None and plan.region_code not in (region.code,) and plan.is_county_plan:
+        plan = own_plan  # another district's plan never reads as this district's
+    context: dict[str, object] = {"region": region, "own_plan": own_plan}
+    if plan is None or plan.region_code != region.code:
+        city_plan = selectors.plan_for_request(code=None, user=request.user)
+        context.update(plan=city_plan, fallback=True)
+        if city_plan is None:
+            return render(request, "web/region_cockpit.html", context)
+        years = selectors.indicator_years(plan=city_plan)
+        year = selectors.year_pick(years=years, asked=request.GET.get("year"))
+        context.update(years=years, year=year)
+        if year is not None:
+            rows = selectors.district_fallback_rows(plan=city_plan, year=year, region=region)
+            context["fallback_rows"] = [presenters.region_row(r) for r in rows]
+        return render(request, "web/region_cockpit.html", context)
+    years = selectors.indicator_years(plan=plan)
+    year = selectors.year_pick(years=years, asked=request.GET.get("year"))
+    context.update(plan=plan, fallback=False, years=years, year=year)
+    if year is not None:
+        rows = selectors.cockpit_rows(plan=plan, year=year)
+        cards = [presenters.indicator_card(ind, v) for ind, v in rows.main]
+        districts = selectors.district_totals(
+            year=year, districts=selectors.plan_districts(plan=plan, user=request.user)
+        )
+        context.update(
+            cards=cards,
+            vision=[presenters.indicator_card(ind, v) for ind, v in rows.vision],
+            outside_period=not plan.base_year <= year <= plan.end_year,
+            districts=districts,
+            progress_options=charts.progress_bars(cards),
+        )
+    return render(request, "web/region_cockpit.html", context)

@@ -21,7 +21,7 @@ UNIT_MEASURES = ("total_output", "value_added")
 
 
 def _load(request: HttpRequest, code: str) -> tuple[Plan, Indicator, dict[str, Any]]:
-    plan = selectors.plan_for_request(code=request.GET.get("plan"))
+    plan = selectors.plan_for_request(code=request.GET.get("plan"), user=request.user)
     if plan is None:
         raise Http404("no plan")
     indicator = selectors.indicator_get(plan=plan, code=code)
@@ -31,7 +31,7 @@ def _load(request: HttpRequest, code: str) -> tuple[Plan, Indicator, dict[str, A
     years = [v.year for v in series]
     coverage = {c.year: c.coverage for c in selectors.value_added_coverage(plan=plan)}
     year = selectors.year_pick(years=years, asked=request.GET.get("year"))
-    scope = selectors.districts_scope(user=request.user)
+    scope = selectors.plan_districts(plan=plan, user=request.user)
     data: dict[str, Any] = {"series": series, "year": year, "years": years, "coverage": coverage}
     latest = next((v for v in series if v.year == year), None)
     data["latest"] = latest
@@ -51,8 +51,8 @@ def _load(request: HttpRequest, code: str) -> tuple[Plan, Indicator, dict[str, A
         if year and measure in UNIT_MEASURES
         else None
     )
-    data["scoped"] = scope is not None
-    if scope is not None and year:  # statistical confidentiality for district offices, as on the API
+    data["scoped"] = selectors.districts_scope(user=request.user) is not None
+    if data["scoped"] and year:  # statistical confidentiality for district offices, as on the API
         for key, by in (("by_district", "district"), ("by_major", "major")):
             if data[key] is not None:
                 data[key] = confidentiality.protect_indicator_rows(

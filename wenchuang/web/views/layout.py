@@ -15,7 +15,7 @@ from wenchuang.web import charts, presenters, selectors
 
 @require_GET
 def spatial_layout(request: HttpRequest) -> HttpResponse:
-    plan = selectors.plan_for_request(code=request.GET.get("plan"))
+    plan = selectors.plan_for_request(code=request.GET.get("plan"), user=request.user)
     if plan is None:
         return render(request, "web/layout.html", {"plan": None})
     units = plan_spatial_units(plan=plan)
