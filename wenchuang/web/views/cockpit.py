@@ -101,7 +101,7 @@ def region_cockpit(request: HttpRequest, code: str) -> HttpResponse:
     own_plan = selectors.region_plan(region_code=region.code)
     asked = request.GET.get("plan")
     plan = selectors.plan_for_request(code=asked, user=request.user) if asked else own_plan
-    if plan is not None and plan.region_code not in (region.code,) and plan.is_county_plan:
+    if plan is not None and plan.region_code != region.code and plan.is_county_plan:
         plan = own_plan  # another district's plan never reads as this district's
     context: dict[str, object] = {"region": region, "own_plan": own_plan}
     if plan is None or plan.region_code != region.code:
@@ -113,8 +113,8 @@ def region_cockpit(request: HttpRequest, code: str) -> HttpResponse:
         year = selectors.year_pick(years=years, asked=request.GET.get("year"))
         context.update(years=years, year=year)
         if year is not None:
-            rows = selectors.district_fallback_rows(plan=city_plan, year=year, region=region)
-            context["fallback_rows"] = [presenters.region_row(r) for r in rows]
+            fallback = selectors.district_fallback_rows(plan=city_plan, year=year, region=region)
+            context["fallback_rows"] = [presenters.region_row(r) for r in fallback]
         return render(request, "web/region_cockpit.html", context)
     years = selectors.indicator_years(plan=plan)
     year = selectors.year_pick(years=years, asked=request.GET.get("year"))
