@@ -21,11 +21,12 @@ def cockpit(request: HttpRequest) -> HttpResponse:
         # A district's plan is read on its district's cockpit, against its own targets.
         url = reverse("web:region_cockpit", args=[plan.region_code])
         return redirect(f"{url}?{request.GET.urlencode()}")
-    own = selectors.regions_for_user(user=request.user)
+    # A district office's link to its own district cockpit (the city-wide roles use the menu's).
+    scoped = selectors.districts_scope(user=request.user) is not None
     context: dict[str, object] = {
         "plan": plan,
         "plans": selectors.plan_choices(user=request.user),
-        "own_regions": own if selectors.districts_scope(user=request.user) is not None else [],
+        "own_regions": selectors.regions_for_user(user=request.user) if scoped else [],
     }
     if plan is None:
         return render(request, "web/cockpit.html", context)
