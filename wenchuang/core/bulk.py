@@ -36,6 +36,14 @@ def _chunks(rows: Iterable[Sequence[Any]]) -> Iterator[list[Sequence[Any]]]:
         yield chunk
 
 
+def _executemany(sql: str, rows: Iterable[Sequence[Any]]) -> None:
+    """One statement for every row, CHUNK rows a call."""
+    with connection.cursor() as cur:
+        # lists, not an iterator: Django's query log (DEBUG, captured queries) counts the rows
+        for chunk in _chunks(rows):
+            cur.executemany(sql, chunk)
+
+
 def field(model: type[Model], name: str) -> Field:
     found = model._meta.get_field(name)
     assert isinstance(found, Field), name
@@ -122,10 +130,7 @@ def executemany_rows(table: str, columns: Sequence[str], rows: Iterable[Sequence
         f"INSERT INTO {qn(table)} ({', '.join(qn(c) for c in columns)}) "  # noqa: S608
         f"VALUES ({', '.join(['%s'] * len(columns))})"
     )
-    with connection.cursor() as cur:
-        # lists, not an iterator: Django's query log (DEBUG, captured queries) counts the rows
-        for chunk in _chunks(rows):
-            cur.executemany(sql, chunk)
+    _executemany(sql, rows)
 
 
 def insert_rows(
@@ -159,13 +164,11 @@ def update_rows(model: type[Model], fields: Sequence[str], rows: Sequence[tuple[
     targets = [field(model, f) for f in fields]
     cols = ", ".join(f"{qn(f.column)} = %s" for f in targets)
     sql = f"UPDATE {qn(meta.db_table)} SET {cols} WHERE {qn(meta.pk.column)} = %s"  # noqa: S608
-    params = [
+    prepared = (
         [*(f.get_db_prep_save(v, connection) for f, v in zip(targets, vals, strict=True)), pk]
         for pk, vals in rows
-    ]
-    with connection.cursor() as cur:
-        for chunk in _chunks(params):
-            cur.executemany(sql, chunk)
+    )
+    _executemany(sql, prepared)
 
 
 def insert_returning_pk(
@@ -266,9 +269,7 @@ def upsert(
         f"INSERT INTO {table} ({col_list}) VALUES ({', '.join(['%s'] * len(columns))}) "  # noqa: S608
         f"ON CONFLICT ({target}) {action}"
     )
-    with connection.cursor() as cur:
-        for chunk in _chunks(data):
-            cur.executemany(sql, chunk)
+    _executemany(sql, data)
     if not ret_cols:
         return []
     key_idx = [list(fields).index(f) for f in conflict]

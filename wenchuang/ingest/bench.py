@@ -17,6 +17,7 @@ from django.db import connection, transaction
 
 from wenchuang.core import bulk
 from wenchuang.core.uscc import make_valid
+from wenchuang.ingest.writers import DECISION_COLUMNS, DETAIL_FIELDS
 
 FULL = ["8610", "8622", "8710", "8720", "7251", "7712", "2431", "8770", "6421", "7240"]
 PARTIAL = [("6513", "游戏软件开发；动漫设计"), ("6513", "企业管理软件开发"), ("7484", "建筑设计；室内设计")]
@@ -302,27 +303,8 @@ def run_schema_floor(reg: bytes, ann: bytes) -> float:
         "created_at",
         "updated_at",
     )
-    det_fields = (
-        "enterprise",
-        "enterprise_type",
-        "registered_address",
-        "registered_capital",
-        "capital_currency",
-        "district_original",
-        "district_note",
-        "batch",
-    )
-    dec_fields = (
-        "enterprise",
-        "category",
-        "confidence",
-        "reason",
-        "method",
-        "gbt_code",
-        "scope_hash",
-        "needs_review",
-        "decided_at",
-    )
+    det_fields = ("enterprise", *DETAIL_FIELDS, "batch")  # the same columns as ours writes
+    dec_fields = DECISION_COLUMNS
     year_fields = ("enterprise", "year", *ENTERPRISE_YEAR_FIELDS)
     src_fields = ("enterprise_year", "batch")
 

@@ -249,19 +249,8 @@ def _write_rates(bases: list[tuple[Any, ...]], stamp: Any, pick: RatesPicker = p
                     stamp,
                 )
             )
-    columns = (
-        "year",
-        "category_key",
-        "category_code",
-        "level",
-        "basis_code",
-        "basis_rows",
-        "basis_va",
-        "basis_revenue",
-        "rate",
-        "refreshed_at",
-    )
-    bulk.insert_rows(ValueAddedRate._meta.db_table, columns, rows)
+    columns = "year category_key category_code level basis_code basis_rows basis_va basis_revenue rate"
+    bulk.insert_rows(ValueAddedRate._meta.db_table, [*columns.split(), "refreshed_at"], rows)
     return estimated
 
 
