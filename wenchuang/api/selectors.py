@@ -1,5 +1,6 @@
-"""Reads composed for the API from the domain selectors (stats, plan, registry). No arithmetic here
-beyond regrouping the rollup's sums: every figure comes from `stats.selectors`.
+"""Reads composed for the API from the domain selectors (stats, plan, registry). No arithmetic here:
+every figure, and every regrouping of the rollup's sums (by district, 大类/中类/小类), comes from
+`stats.selectors`.
 
 Public breakdowns are aggregates of enterprise micro data. A group of fewer than
 `MIN_PUBLIC_COUNT` enterprise-years would publish (nearly) one firm's figures, so its value is
@@ -9,13 +10,12 @@ threshold rule.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from wenchuang.classify.models import CultureCategory
 from wenchuang.plan.models import Plan
 from wenchuang.plan.selectors import plan_spatial_units
 from wenchuang.registry.models import District
@@ -45,7 +45,6 @@ _FLAG_NAMES = {
     "digital": ("数字文化（新业态16小类）", "其他"),
     "core": ("文化核心领域", "文化相关领域"),
 }
-_PREFIX = {"major": 2, "middle": 3, "minor": 4}
 
 
 @dataclass(frozen=True)
@@ -82,20 +81,6 @@ def _group(key: str, name: str, sums: Mapping[str, Any], as_of: Any, measure: st
     return Group(key, name, value, coverage, n, as_of)
 
 
-def _merge(rows: Iterable[Mapping[str, Any]], key_of: Any) -> dict[str, tuple[dict[str, Any], Any]]:
-    """Add up the rollup's sums of rows that share a key (e.g. 小类 → their 大类)."""
-    out: dict[str, tuple[dict[str, Any], Any]] = {}
-    for row in rows:
-        key = key_of(row)
-        sums, as_of = out.get(key, ({k: 0 for k in stats.SUMMED}, None))
-        for k in stats.SUMMED:
-            sums[k] += row[k] or 0
-        if row["as_of"] is not None and (as_of is None or row["as_of"] < as_of):
-            as_of = row["as_of"]
-        out[key] = (sums, as_of)
-    return out
-
-
 def measure_breakdown(
     *,
     year: int,
@@ -109,16 +94,11 @@ def measure_breakdown(
     total = stats.totals(year=year, filters=filters)
     groups: list[Group] = []
     if by == "district":
-        rows = stats.breakdown(year=year, by=["district__code", "district__name"], filters=filters)
-        for r in rows:
-            groups.append(_group(r["district__code"], r["district__name"], r, r["as_of"], measure, suppress))
-    elif by in _PREFIX:
-        rows = stats.breakdown(year=year, by=["category_code"], filters=filters)
-        merged = _merge(rows, lambda r: (r["category_code"] or "")[: _PREFIX[by]])
-        names = dict(CultureCategory.objects.filter(code__in=list(merged)).values_list("code", "name"))
-        for key in sorted(merged, key=lambda k: (k == "", k)):
-            sums, as_of = merged[key]
-            groups.append(_group(key, names.get(key, "未分类"), sums, as_of, measure, suppress))
+        for r in stats.district_breakdown(year=year, filters=filters):
+            groups.append(_group(r["code"], r["name"], r, r["as_of"], measure, suppress))
+    elif by in stats.CATEGORY_LEVELS:
+        for r in stats.category_breakdown(year=year, level=by, filters=filters):
+            groups.append(_group(r["code"], r["name"], r, r["as_of"], measure, suppress))
     elif by in _FLAG_FIELDS:
         rows = stats.breakdown(year=year, by=[_FLAG_FIELDS[by]], filters=filters)
         yes, no = _FLAG_NAMES[by]

@@ -7,7 +7,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from wenchuang.classify import classifier
@@ -18,6 +18,7 @@ from wenchuang.classify.models import (
     KeywordRule,
     ReclassifyRun,
 )
+from wenchuang.core import bulk
 from wenchuang.core.errors import DomainError
 
 CHUNK = 2000
@@ -136,15 +137,10 @@ def classification_apply(
 
 
 def enterprise_category_set(pairs: Iterable[tuple[int | None, int]]) -> None:
-    """Set Enterprise.culture_category for (category id, enterprise id) pairs in one executemany."""
+    """Set Enterprise.culture_category for (category id, enterprise id) pairs, set-based (`core.bulk`)."""
     from wenchuang.registry.models import Enterprise
 
-    pairs = list(pairs)
-    if not pairs:
-        return
-    table = connection.ops.quote_name(Enterprise._meta.db_table)
-    with connection.cursor() as cur:
-        cur.executemany(f"UPDATE {table} SET culture_category_id = %s WHERE id = %s", pairs)  # noqa: S608
+    bulk.update_rows(Enterprise, ("culture_category",), [(pk, (category,)) for category, pk in pairs])
 
 
 def decision_review(

@@ -1,5 +1,5 @@
 """Synthetic micro data for `wenchuang bench stats`: exactly N enterprise-years, deterministic, written
-set-based (executemany on SQLite, COPY on PostgreSQL).
+set-based through `core.bulk` (executemany on SQLite, COPY on PostgreSQL).
 
 The demo generator (`wenchuang demo`) is calibrated to the plan's 2020 facts and so has a minimum
 size (2,000 firms, ~18,000 enterprise-years) and a rows-per-firm ratio that changes with its size; a
@@ -11,7 +11,6 @@ all four value-added components, ~15% revenue only. Rows are marked `is_demo`, n
 from __future__ import annotations
 
 import random
-from collections.abc import Iterator, Sequence
 from typing import Any
 
 from django.core.management.color import no_style
@@ -19,6 +18,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from wenchuang.classify.models import CultureCategory
+from wenchuang.core import bulk
 from wenchuang.core.errors import DomainError
 from wenchuang.registry.models import ENTERPRISE_YEAR_FACTS, District, Enterprise, EnterpriseYear, Platform
 from wenchuang.stats.models import (
@@ -32,7 +32,6 @@ from wenchuang.stats.models import (
 
 FIRST_YEAR, LAST_YEAR = 2015, 2025
 PLATFORMS = 100
-CHUNK = 50_000
 USCC_PREFIX = "91330100B"  # + 9 digits: bench firms, recognisable and unique
 
 
@@ -110,8 +109,8 @@ def generate(*, enterprise_years: int, seed: int = 20201231) -> dict[str, int]:
                 years.append(_year(rng, eyid, eid, y, size))
                 eyid += 1
             eid += 1
-        _write(Enterprise, _FIRM_COLUMNS, firms)
-        _write(EnterpriseYear, _YEAR_COLUMNS, years)
+        bulk.insert_rows(Enterprise._meta.db_table, _FIRM_COLUMNS, firms)
+        bulk.insert_rows(EnterpriseYear._meta.db_table, _YEAR_COLUMNS, years)
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
                 for sql in connection.ops.sequence_reset_sql(no_style(), [Enterprise, EnterpriseYear]):
@@ -181,21 +180,3 @@ def _year(rng: random.Random, eyid: int, eid: int, year: int, size: float) -> tu
         above and rng.random() < 0.01,
         above and rng.random() < 0.02,
     )
-
-
-def _chunks(rows: Sequence[tuple[Any, ...]]) -> Iterator[Sequence[tuple[Any, ...]]]:
-    for i in range(0, len(rows), CHUNK):
-        yield rows[i : i + CHUNK]
-
-
-def _write(model: Any, columns: Sequence[str], rows: Sequence[tuple[Any, ...]]) -> None:
-    table, cols = model._meta.db_table, ", ".join(columns)
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            with cursor.cursor.copy(f"COPY {table} ({cols}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(row)
-            return
-        placeholders = ", ".join(["%s"] * len(columns))
-        for chunk in _chunks(rows):
-            cursor.executemany(f"INSERT INTO {table} ({cols}) VALUES ({placeholders})", chunk)  # noqa: S608

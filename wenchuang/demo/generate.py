@@ -33,6 +33,7 @@ from django.db.models.deletion import CASCADE, DO_NOTHING, PROTECT, RESTRICT, SE
 from django.utils import timezone
 
 from wenchuang.classify.models import CultureCategory, GbtIndustryMapping
+from wenchuang.core import bulk
 from wenchuang.core.crypto import keyed_hash
 from wenchuang.core.errors import DomainError
 from wenchuang.core.uscc import make_valid, org_check_character
@@ -434,7 +435,8 @@ def _money_float(cents: int) -> float:
 
 
 class _Writer:
-    """Raw, set-based inserts: executemany on SQLite, COPY on PostgreSQL."""
+    """Raw, set-based inserts through `core.bulk` (executemany on SQLite, COPY on PostgreSQL), with the
+    values each database takes as they are."""
 
     def __init__(self) -> None:
         self.vendor = connection.vendor
@@ -451,18 +453,7 @@ class _Writer:
         self.money: Callable[[int], Any] = _money_text if self.is_pg else _money_float
 
     def write(self, model: type[models.Model], columns: Sequence[str], rows: list[tuple[Any, ...]]) -> None:
-        if not rows:
-            return
-        qn = connection.ops.quote_name
-        table, cols = qn(model._meta.db_table), ", ".join(qn(c) for c in columns)
-        connection.ensure_connection()
-        if self.is_pg:
-            with connection.cursor() as cur, cur.cursor.copy(f"COPY {table} ({cols}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(row)
-        else:
-            marks = ", ".join("?" * len(columns))
-            connection.connection.executemany(f"INSERT INTO {table} ({cols}) VALUES ({marks})", rows)  # noqa: S608
+        bulk.insert_rows(model._meta.db_table, columns, rows)
 
     def next_id(self, model: type[models.Model]) -> int:
         return (model._default_manager.aggregate(m=models.Max("pk"))["m"] or 0) + 1

@@ -15,7 +15,9 @@ from typing import Any
 
 from django.db import connection, transaction
 
+from wenchuang.core import bulk
 from wenchuang.core.uscc import make_valid
+from wenchuang.ingest.writers import DECISION_COLUMNS, DETAIL_FIELDS
 
 FULL = ["8610", "8622", "8710", "8720", "7251", "7712", "2431", "8770", "6421", "7240"]
 PARTIAL = [("6513", "游戏软件开发；动漫设计"), ("6513", "企业管理软件开发"), ("7484", "建筑设计；室内设计")]
@@ -135,11 +137,13 @@ def run_ours(reg: bytes, ann: bytes) -> float:
 
 
 ENTERPRISE_FLOOR_COLUMNS = (
-    "uscc, name, gbt_code, business_scope, district_id, founded_on, status, is_demo, created_at, updated_at"
+    *("uscc", "name", "gbt_code", "business_scope", "district_id", "founded_on", "status", "is_demo"),
+    *("created_at", "updated_at"),
 )
 YEAR_FLOOR_COLUMNS = (
-    "enterprise_id, year, revenue, labor_compensation, net_production_tax, depreciation, operating_surplus,"
-    " total_output, employees, exports, is_above_scale, is_listed, is_leading"
+    *("enterprise_id", "year", "revenue", "labor_compensation", "net_production_tax", "depreciation"),
+    *("operating_surplus", "total_output", "employees", "exports", "is_above_scale", "is_listed"),
+    "is_leading",
 )
 FLOOR_METHODS = ("copy", "executemany", "bulk_create")
 
@@ -178,31 +182,15 @@ def run_floor(reg: bytes, ann: bytes, *, method: str) -> float:
             ents = [(*e[:5], e[5].isoformat()) for e in ents]
         t0 = time.perf_counter()
         # one transaction, as ours and bulk_create use: in autocommit SQLite would commit every row
+        # the plain method asked for, whatever the database: `core.bulk`'s two primitives
+        write = bulk.copy_rows if method == "copy" else bulk.executemany_rows
         with transaction.atomic(), connection.cursor() as cur:
-            if method == "copy":
-                with cur.cursor.copy(
-                    f"COPY registry_enterprise ({ENTERPRISE_FLOOR_COLUMNS}) FROM STDIN"
-                ) as cp:
-                    for e in ents:
-                        cp.write_row((*e, "active", False, now, now))
-            else:
-                marks = ", ".join(["%s"] * 10)
-                sql = f"INSERT INTO registry_enterprise ({ENTERPRISE_FLOOR_COLUMNS}) VALUES ({marks})"  # noqa: S608
-                rows = [(*e, "active", False, now, now) for e in ents]
-                for start in range(0, len(rows), 5000):
-                    cur.executemany(sql, rows[start : start + 5000])
+            rows = [(*e, "active", False, now, now) for e in ents]
+            write("registry_enterprise", ENTERPRISE_FLOOR_COLUMNS, rows)
             cur.execute("SELECT uscc, id FROM registry_enterprise")
             ids = dict(cur.fetchall())
             year_rows = [(ids[e[0]], 2023, *y, False, False) for e, y in zip(ents, years, strict=True)]
-            if method == "copy":
-                with cur.cursor.copy(f"COPY registry_enterpriseyear ({YEAR_FLOOR_COLUMNS}) FROM STDIN") as cp:
-                    for row in year_rows:
-                        cp.write_row(row)
-            else:
-                marks = ", ".join(["%s"] * 13)
-                sql = f"INSERT INTO registry_enterpriseyear ({YEAR_FLOOR_COLUMNS}) VALUES ({marks})"  # noqa: S608
-                for start in range(0, len(year_rows), 5000):
-                    cur.executemany(sql, year_rows[start : start + 5000])
+            write("registry_enterpriseyear", YEAR_FLOOR_COLUMNS, year_rows)
         return time.perf_counter() - t0
     objs = [
         Enterprise(
@@ -302,9 +290,6 @@ def run_schema_floor(reg: bytes, ann: bytes) -> float:
     if sqlite:
         years = [tuple(str(v) if isinstance(v, Decimal) else v for v in y) for y in years]
 
-    def cols(model: Any, names: Sequence[str]) -> str:
-        return ", ".join(connection.ops.quote_name(model._meta.get_field(n).column) for n in names)
-
     ent_fields = (
         "uscc",
         "name",
@@ -318,41 +303,14 @@ def run_schema_floor(reg: bytes, ann: bytes) -> float:
         "created_at",
         "updated_at",
     )
-    det_fields = (
-        "enterprise",
-        "enterprise_type",
-        "registered_address",
-        "registered_capital",
-        "capital_currency",
-        "district_original",
-        "district_note",
-        "batch",
-    )
-    dec_fields = (
-        "enterprise",
-        "category",
-        "confidence",
-        "reason",
-        "method",
-        "gbt_code",
-        "scope_hash",
-        "needs_review",
-        "decided_at",
-    )
+    det_fields = ("enterprise", *DETAIL_FIELDS, "batch")  # the same columns as ours writes
+    dec_fields = DECISION_COLUMNS
     year_fields = ("enterprise", "year", *ENTERPRISE_YEAR_FIELDS)
     src_fields = ("enterprise_year", "batch")
 
     def write(cur: Any, model: Any, names: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
-        table = connection.ops.quote_name(model._meta.db_table)
-        if sqlite:
-            marks = ", ".join(["%s"] * len(names))
-            sql = f"INSERT INTO {table} ({cols(model, names)}) VALUES ({marks})"  # noqa: S608
-            for start in range(0, len(rows), 5000):
-                cur.executemany(sql, rows[start : start + 5000])
-        else:
-            with cur.cursor.copy(f"COPY {table} ({cols(model, names)}) FROM STDIN") as cp:
-                for row in rows:
-                    cp.write_row(row)
+        # the database's plain method (COPY / executemany), as `core.bulk` writes without types
+        bulk.insert_rows(model._meta.db_table, [model._meta.get_field(n).column for n in names], rows)
 
     t0 = time.perf_counter()
     with transaction.atomic(), connection.cursor() as cur:

@@ -15,7 +15,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from wenchuang.accounts.decorators import role_required
-from wenchuang.ingest import selectors, services
+from wenchuang.ingest import selectors, services, undo
 from wenchuang.ingest.schema import KINDS
 from wenchuang.ingest.workbook import template_workbook
 
@@ -107,7 +107,7 @@ def batch_undo(request: HttpRequest, pk: int) -> HttpResponse:
     if getattr(request.user, "role", None) not in selectors.CITY_WIDE_ROLES:
         selectors.batch_get(user=request.user, pk=pk)  # a district office undoes only what it may see
     try:
-        services.batch_undo(batch_id=pk, user=request.user, recompute_later=True)
+        undo.batch_undo(batch_id=pk, user=request.user, recompute_later=True)
         messages.success(request, f"批次#{pk}已撤销")
     except services.ImportError_ as exc:
         messages.error(request, str(exc))

@@ -6,7 +6,7 @@ Measured: wall time of each phase (median of --repeat for the full refreshes), t
 memory of this process (the client; with SQLite also the database) and of each Dask worker. The
 1,000-row "import" changes 1,000 existing enterprise-years in place (revenue up by 1 %, or missing
 components) — one district's file, and a city-wide file of one year — so that the refresh, not the
-file parsing, is timed; the import path names the same partitions (`ingest.services._touched`).
+file parsing, is timed; the import path names the same partitions (`ingest.refresh.touched_partitions`).
 """
 
 from __future__ import annotations

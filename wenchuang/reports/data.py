@@ -248,16 +248,14 @@ def _q(value: Decimal | None) -> Decimal | None:
 
 
 def _districts(year: int, district_ids: list[int] | None) -> list[dict[str, Any]]:
-    rows = stats_selectors.breakdown(
-        year=year, by=["district__code", "district__name"], districts=district_ids
-    )
+    rows = stats_selectors.district_breakdown(year=year, districts=district_ids)
     total_va = sum((r["value_added"] for r in rows), Decimal(0))
     out = []
     for r in rows:
         out.append(
             {
-                "code": r["district__code"],
-                "name": r["district__name"],
+                "code": r["code"],
+                "name": r["name"],
                 "value_added": _yi(r["value_added"]),
                 "total_output": _yi(r["total_output"]),
                 "revenue": _yi(r["revenue"]),

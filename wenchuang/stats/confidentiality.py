@@ -210,7 +210,7 @@ def _formula_predicate(spec: Mapping[str, Any]) -> Callable[[Key], bool] | None:
 def protect_indicator_rows(
     rows: list[dict[str, Any]], *, formula: Mapping[str, Any], year: int, by: str
 ) -> list[dict[str, Any]]:
-    """An indicator's split by district or 大类 (`web.selectors.indicator_breakdown` rows) for a user
+    """An indicator's split by district or 大类 (`stats.selectors.formula_breakdown` rows) for a user
     who gets suppressed figures: a row stays only if every operand's aggregate is publishable."""
     kind = formula.get("kind")
     operands = (

@@ -37,6 +37,7 @@ from django.conf import settings
 from django.db import connection
 
 from wenchuang.classify.models import CultureCategory
+from wenchuang.core import bulk
 from wenchuang.registry.models import Enterprise, EnterpriseYear
 from wenchuang.stats import cellframe, rollup, valueadded
 from wenchuang.stats import partitions as parts_mod
@@ -205,17 +206,7 @@ def stage_from(cells: pd.DataFrame) -> parts_mod.Stager:
             )
             for record in cells[columns].itertuples(index=False, name=None)
         ]
-        if connection.vendor == "postgresql":
-            with cursor.cursor.copy(f"COPY {name} ({', '.join(columns)}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(row)
-            return
-        marks = ", ".join(["%s"] * len(columns))
-        insert = f"INSERT INTO {name} ({', '.join(columns)}) VALUES "  # noqa: S608
-        per = max(1, 900 // len(columns))
-        for i in range(0, len(rows), per):
-            chunk = rows[i : i + per]
-            cursor.execute(insert + ", ".join([f"({marks})"] * len(chunk)), [v for r in chunk for v in r])
+        bulk.insert_rows(name, columns, rows)
 
     return stage
 

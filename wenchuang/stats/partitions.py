@@ -201,7 +201,7 @@ def refresh_partitions(
         bases = cursor.fetchall()
         cursor.execute(f"DELETE FROM {t['cell']} WHERE {cell_parts}")  # noqa: S608
         cursor.execute(f"DELETE FROM {t['rate']} WHERE {in_years}")  # noqa: S608
-        rates = rollup._write_rates(cursor, bases, stamp, pick)
+        rates = rollup._write_rates(bases, stamp, pick)
         if connection.vendor == "postgresql":
             # Fresh statistics of the (small) rate table: with stale ones the UPDATE below probes the
             # cell index once per 小类 instead of one hash join over the year's cells (0.2 s vs 0.02 s).

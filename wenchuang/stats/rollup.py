@@ -22,6 +22,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from wenchuang.classify.models import CultureCategory
+from wenchuang.core import bulk
 from wenchuang.registry.models import Enterprise, EnterpriseYear
 from wenchuang.stats import valueadded
 from wenchuang.stats.models import FactCell, RollupYear, ValueAddedRate
@@ -169,7 +170,7 @@ LEFT JOIN {t["rate"]} r ON r.year = s.year AND r.category_key = s.category_key""
             # (TRUNCATE would lock out the dashboards' reads until commit).
             where = "" if full else f" WHERE year IN ({_years_sql(target)})"
             cursor.execute(f"DELETE FROM {table}{where}")  # noqa: S608
-        rates = _write_rates(cursor, bases, stamp)
+        rates = _write_rates(bases, stamp)
         cursor.execute(insert, [stamp])
         cursor.execute(f"DROP TABLE {_STAGE}")
         counts: dict[int, list[int]] = {}
@@ -218,11 +219,9 @@ def pick_rates(bases: dict[int, dict[str, valueadded.Basis]]) -> dict[int, dict[
     return {year: valueadded.rates_for(b) for year, b in bases.items()}
 
 
-def _write_rates(
-    cursor: Any, bases: list[tuple[Any, ...]], stamp: Any, pick: RatesPicker = pick_rates
-) -> dict[int, int]:
-    """Pick each 小类-year's rate from the staged bases (`valueadded.rates_for`) and insert them in one
-    executemany; returns, per year, how many 小类 have a rate."""
+def _write_rates(bases: list[tuple[Any, ...]], stamp: Any, pick: RatesPicker = pick_rates) -> dict[int, int]:
+    """Pick each 小类-year's rate from the staged bases (`valueadded.rates_for`) and insert them set-based
+    (`core.bulk`); returns, per year, how many 小类 have a rate."""
     by_year: dict[int, dict[str, tuple[int, valueadded.Basis]]] = defaultdict(dict)
     for year, key, code, n, va, rev, *_ in bases:
         by_year[int(year)][code] = (int(key), valueadded.Basis(int(n or 0), _dec(va), _dec(rev)))
@@ -250,23 +249,8 @@ def _write_rates(
                     stamp,
                 )
             )
-    table = ValueAddedRate._meta.db_table
-    columns = (
-        "year, category_key, category_code, level, basis_code, basis_rows, basis_va, basis_revenue, rate, "
-        "refreshed_at"
-    )
-    if connection.vendor == "postgresql":
-        with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
-            for row in rows:
-                copy.write_row(row)
-        return estimated
-    insert = f"INSERT INTO {table} ({columns}) VALUES "  # noqa: S608
-    # Multi-row VALUES (500 rows = 5,000 parameters, within every backend's limit): fewer round trips
-    # than executemany.
-    for i in range(0, len(rows), 500):
-        chunk = rows[i : i + 500]
-        values = ", ".join(["(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"] * len(chunk))
-        cursor.execute(insert + values, [v for row in chunk for v in row])
+    columns = "year category_key category_code level basis_code basis_rows basis_va basis_revenue rate"
+    bulk.insert_rows(ValueAddedRate._meta.db_table, [*columns.split(), "refreshed_at"], rows)
     return estimated
 
 

@@ -202,44 +202,136 @@ def breakdown(
     return out
 
 
-def minor_to_major() -> dict[str, str]:
-    """小类 code → its 大类 code (one query): the only 小类→大类 mapping the breakdowns use."""
+# The classification's levels a breakdown can regroup 小类 cells into, and how a 小类 reaches each.
+CATEGORY_LEVELS = {"major": "parent__parent__code", "middle": "parent__code", "minor": "code"}
+
+
+def category_parents(level: str = "major") -> dict[str, str]:
+    """小类 code → its code at `level` (大类 "major", 中类 "middle", itself "minor"), by the
+    classification's own tree (one query): the only 小类 → 大类/中类 mapping the breakdowns use."""
+    if level not in CATEGORY_LEVELS:
+        raise UnsupportedQuery(f"不支持的分组维度：{level}")
     return dict(
         CultureCategory.objects.filter(level=CultureCategory.Level.MINOR).values_list(
-            "code", "parent__parent__code"
+            "code", CATEGORY_LEVELS[level]
         )
     )
+
+
+def minor_to_major() -> dict[str, str]:
+    """小类 code → its 大类 code (one query)."""
+    return category_parents("major")
+
+
+def regroup(rows: Iterable[Mapping[str, Any]], key_of: Any) -> dict[str, dict[str, Any]]:
+    """`breakdown` rows added up by `key_of(row)`: the sums, value added and its coverage of the rows
+    that share a key, "as of" the oldest of them. Sums, not values: a group's value added, coverage or
+    ratio is read from its own sums."""
+    out: dict[str, dict[str, Any]] = {}
+    for row in rows:
+        item = out.setdefault(key_of(row), {**{k: 0 for k in SUMMED}, "as_of": None})
+        for k in SUMMED:
+            item[k] += row[k] or 0
+        if row["as_of"] is not None and (item["as_of"] is None or row["as_of"] < item["as_of"]):
+            item["as_of"] = row["as_of"]
+    for item in out.values():
+        direct, est = Decimal(item["va_direct"] or 0), Decimal(item["va_estimated"] or 0)
+        item.update(value_added=direct + est, va_coverage=valueadded.coverage(direct, est))
+    return out
+
+
+def category_breakdown(
+    *,
+    year: int,
+    level: str = "major",
+    districts: Iterable[int] | None = None,
+    filters: Mapping[str, Any] | None = None,
+) -> list[dict[str, Any]]:
+    """Sums by culture category at `level` (one GROUP BY by 小类, regrouped by the classification's own
+    tree), each with its `code`, `name` and `domain` (core / related) from the classification, in code
+    order; unclassified cells last, under code "" (未分类)."""
+    parent = category_parents(level)
+    groups = regroup(
+        breakdown(year=year, by=["category_code"], districts=districts, filters=filters),
+        lambda r: parent.get(r["category_code"] or "", ""),
+    )
+    categories = {c.code: c for c in CultureCategory.objects.filter(code__in=[k for k in groups if k])}
+    rows = []
+    for code in sorted(groups, key=lambda k: (k == "", k)):
+        category = categories.get(code)
+        rows.append(
+            {
+                **groups[code],
+                "code": code,
+                "name": category.name if category else "未分类",
+                "domain": category.get_domain_display() if category else "—",
+            }
+        )
+    return rows
 
 
 def major_breakdown(
     *, year: int, districts: Iterable[int] | None = None, filters: Mapping[str, Any] | None = None
 ) -> list[dict[str, Any]]:
-    """Sums by culture 大类 (one GROUP BY by 小类, summed into 大类 by the classification's own tree),
-    with the 大类's name and domain (core / related) from the classification; unclassified cells under
-    code "" (未分类)."""
-    parent = minor_to_major()
-    majors = {
-        c.code: c for c in CultureCategory.objects.filter(level=CultureCategory.Level.MAJOR).order_by("code")
-    }
-    out: dict[str, dict[str, Any]] = {}
-    for r in breakdown(year=year, by=["category_code"], districts=districts, filters=filters):
-        code = parent.get(r["category_code"] or "", "")
-        item = out.setdefault(code, {k: 0 for k in SUMMED})
-        for k in SUMMED:
-            item[k] += r[k] or 0
-    rows = []
-    for code, sums in sorted(out.items(), key=lambda kv: (kv[0] == "", kv[0])):
-        major = majors.get(code)
-        rows.append(
-            {
-                **sums,
-                "code": code,
-                "name": major.name if major else "未分类",
-                "domain": major.get_domain_display() if major else "—",
-                "value_added": measure_value(sums, "value_added"),
-            }
-        )
-    return rows
+    """Sums by culture 大类 (`category_breakdown` at the 大类 level)."""
+    return category_breakdown(year=year, level="major", districts=districts, filters=filters)
+
+
+def district_breakdown(
+    *, year: int, districts: Iterable[int] | None = None, filters: Mapping[str, Any] | None = None
+) -> list[dict[str, Any]]:
+    """Sums by district, each with its `code` and `name`, in code order (one GROUP BY)."""
+    rows = breakdown(year=year, by=["district__code", "district__name"], districts=districts, filters=filters)
+    return [{**r, "code": r["district__code"], "name": r["district__name"]} for r in rows]
+
+
+def _measure_operand(spec: Mapping[str, Any]) -> tuple[str, dict[str, Any]] | None:
+    if spec.get("official") or spec.get("measure") not in ("value_added", *MEASURE_COLUMNS):
+        return None
+    return spec["measure"], dict(spec.get("filter", {}))
+
+
+def formula_breakdown(
+    *, formula: Mapping[str, Any], year: int, by: str, districts: Iterable[int] | None = None
+) -> list[dict[str, Any]] | None:
+    """A plan formula's value by district ("district") or by 大类 ("major"), from the rollup cells:
+    rows of `code`, `name`, `value` (2 decimals) in code order. None when the formula cannot be split
+    (counts of registry objects, official-only operands, a ratio by 大类)."""
+    kind = formula.get("kind")
+    if by == "major" and kind == "ratio":
+        return None  # kept unsplit: the page shows a ratio's split by district only
+
+    names: dict[str, str] = {}
+
+    def grouped(filters: Mapping[str, Any]) -> list[dict[str, Any]]:
+        if by == "district":
+            rows = district_breakdown(year=year, districts=districts, filters=filters)
+        else:
+            rows = category_breakdown(year=year, level="major", districts=districts, filters=filters)
+        names.update((r["code"], r["name"]) for r in rows)
+        return rows
+
+    try:
+        scale = Decimal(str(formula.get("scale", 1)))
+        if kind == "aggregate":
+            rows = grouped(formula.get("filter", {}))
+            values = {r["code"]: measure_value(r, formula["measure"]) * scale for r in rows}
+        elif kind == "ratio":
+            num = _measure_operand(formula["numerator"])
+            den = _measure_operand(formula["denominator"])
+            if num is None or den is None:
+                return None
+            nums = {r["code"]: measure_value(r, num[0]) for r in grouped(num[1])}
+            dens = {r["code"]: measure_value(r, den[0]) for r in grouped(den[1])}
+            values = {k: (nums.get(k, Decimal(0)) / d * scale) for k, d in dens.items() if d}
+        else:
+            return None
+    except UnsupportedQuery:
+        return None
+    return [
+        {"code": k, "name": names.get(k, "未分类") if k else "未分类", "value": v.quantize(Decimal("0.01"))}
+        for k, v in sorted(values.items())
+    ]
 
 
 def rollup_years() -> list[RollupYear]:

@@ -238,11 +238,11 @@ def cockpit_rows(*, plan: Plan, year: int) -> CockpitRows:
 
 def district_totals(*, year: int, districts: Iterable[int] | None) -> list[dict[str, Any]]:
     """Per-district sums from the rollup (one GROUP BY), in 亿元 for money."""
-    rows = stats_selectors.breakdown(year=year, by=["district__code", "district__name"], districts=districts)
+    rows = stats_selectors.district_breakdown(year=year, districts=districts)
     return [
         {
-            "code": r["district__code"],
-            "name": r["district__name"],
+            "code": r["code"],
+            "name": r["name"],
             "total_output": (Decimal(r["total_output"]) / WAN_PER_YI).quantize(Decimal("0.01")),
             "value_added": (r["value_added"] / WAN_PER_YI).quantize(Decimal("0.01")),
             "revenue": (Decimal(r["revenue"]) / WAN_PER_YI).quantize(Decimal("0.01")),
@@ -279,73 +279,14 @@ def unit_values(*, plan: Plan, code: str, year: int) -> list[tuple[SpatialUnit, 
     return sorted(pairs, key=lambda p: (kinds.index(p[0].kind), p[0].seq))
 
 
-def _measure_operand(spec: dict[str, Any]) -> tuple[str, dict[str, Any]] | None:
-    if spec.get("official") or spec.get("measure") not in ("value_added", *stats_selectors.MEASURE_COLUMNS):
-        return None
-    return spec["measure"], dict(spec.get("filter", {}))
-
-
 def indicator_breakdown(
     *, indicator: Indicator, year: int, by: str, districts: Iterable[int] | None
 ) -> list[dict[str, Any]] | None:
-    """The indicator's value by district ("district") or by 大类 ("major"), from the rollup cells.
-    None when the formula cannot be split (counts of registry objects, official-only operands)."""
-    formula = indicator.formula or {}
-    dims = ["district__code", "district__name"] if by == "district" else ["category_code"]
-    kind = formula.get("kind")
-    if by == "major" and kind == "ratio":
-        return None  # a ratio's 大类 split would need numerator and denominator summed per 大类 first
-    try:
-        if kind == "aggregate":
-            scale = Decimal(str(formula.get("scale", 1)))
-            rows = stats_selectors.breakdown(
-                year=year, by=dims, districts=districts, filters=formula.get("filter", {})
-            )
-            values = {_key(r, by): _measure(r, formula["measure"]) * scale for r in rows}
-        elif kind == "ratio":
-            num = _measure_operand(formula["numerator"])
-            den = _measure_operand(formula["denominator"])
-            if num is None or den is None:
-                return None
-            scale = Decimal(str(formula.get("scale", 1)))
-            nums: dict[str, Decimal] = {}
-            for r in stats_selectors.breakdown(year=year, by=dims, districts=districts, filters=num[1]):
-                nums[_key(r, by)] = nums.get(_key(r, by), Decimal(0)) + _measure(r, num[0])
-            dens: dict[str, Decimal] = {}
-            for r in stats_selectors.breakdown(year=year, by=dims, districts=districts, filters=den[1]):
-                dens[_key(r, by)] = dens.get(_key(r, by), Decimal(0)) + _measure(r, den[0])
-            values = {k: (nums.get(k, Decimal(0)) / d * scale) for k, d in dens.items() if d}
-        else:
-            return None
-    except stats_selectors.UnsupportedQuery:
-        return None
-    if by == "major":
-        values = _to_majors(values)
-        names = dict(CultureCategory.objects.filter(level=1).values_list("code", "name"))
-    else:
-        names = dict(District.objects.values_list("code", "name"))
-    return [
-        {"code": k, "name": names.get(k, "未分类") if k else "未分类", "value": v.quantize(Decimal("0.01"))}
-        for k, v in sorted(values.items())
-    ]
-
-
-def _key(row: dict[str, Any], by: str) -> str:
-    return row["district__code"] if by == "district" else (row["category_code"] or "")
-
-
-def _measure(row: dict[str, Any], measure: str) -> Decimal:
-    return stats_selectors.measure_value(row, measure)
-
-
-def _to_majors(values: dict[str, Decimal]) -> dict[str, Decimal]:
-    """Sum 小类 values into their 大类 (the stats engine's one 小类 → 大类 map)."""
-    parent = stats_selectors.minor_to_major()
-    out: dict[str, Decimal] = {}
-    for code, v in values.items():
-        major = parent.get(code, "")
-        out[major] = out.get(major, Decimal(0)) + v
-    return out
+    """The indicator's value by district ("district") or by 大类 ("major"), from the rollup cells
+    (`stats.selectors.formula_breakdown`). None when the formula cannot be split."""
+    return stats_selectors.formula_breakdown(
+        formula=indicator.formula or {}, year=year, by=by, districts=districts
+    )
 
 
 # --- enterprise library ---------------------------------------------------------------------------

@@ -1,4 +1,4 @@
-"""Imports through the API: the same service as the web page (ingest.services.batch_create + the
+"""Imports through the API: the same service as the web page (ingest.services.batch_submit + the
 background job) for the same roles: the 统计员, the city office and the district offices. A district
 office's rows about other districts are rejected by the service (ingest.scope), and it sees only its
 districts' batches (ingest.selectors). POST answers 202 with the batch; GET the batch for its status
@@ -24,7 +24,7 @@ from wenchuang.accounts.audit import audit_record
 from wenchuang.accounts.models import AuditEvent
 from wenchuang.api.exceptions import ApiError, NotFound
 from wenchuang.api.permissions import Imports
-from wenchuang.ingest import selectors, services
+from wenchuang.ingest import selectors, services, undo
 from wenchuang.ingest.models import ImportBatch
 from wenchuang.ingest.schema import KINDS
 
@@ -166,7 +166,7 @@ class ImportUndoApi(APIView):
         # like the web page), and a city-wide role gets 404 for a missing batch rather than a 409.
         selectors.batch_get(user=request.user, pk=pk)
         try:
-            batch = services.batch_undo(batch_id=pk, user=request.user, recompute_later=True)
+            batch = undo.batch_undo(batch_id=pk, user=request.user, recompute_later=True)
         except services.ImportError_ as exc:
             raise UndoConflict(str(exc)) from exc
         audit_record(

@@ -15,9 +15,10 @@ from wenchuang.accounts.tests.factories import EnterpriseFactory
 from wenchuang.approval import selectors, services
 from wenchuang.approval.models import DistrictYear, Reminder, State
 from wenchuang.core.errors import ConflictError, DomainError, ForbiddenError
-from wenchuang.ingest.services import UndoRefused, batch_undo, import_file
+from wenchuang.ingest.services import import_file
 from wenchuang.ingest.tests.conftest import uscc
-from wenchuang.registry.models import District, EnterpriseYear
+from wenchuang.ingest.undo import UndoRefused, batch_undo
+from wenchuang.registry.models import District, Enterprise, EnterpriseYear
 
 pytestmark = pytest.mark.django_db
 REG = "统一社会信用代码,企业名称,国民经济行业代码,经营范围,区划代码\n"
@@ -77,6 +78,63 @@ def test_approved_district_year_refuses_imports_until_the_city_reopens_it(
     audit = AuditEvent.objects.filter(event="data_change", detail__action="approval_reopen").get()
     assert audit.detail["note"] == "统计局更正营业收入" and audit.username == "city_admin"
     assert [s.transition for s in StateLog.objects.for_(row)] == ["submit", "approve", "reopen"]
+
+
+def _registration(text: str, user=None):
+    return import_file(
+        kind="registration",
+        data=(REG + text).encode(),
+        file_name="r.csv",
+        user=user,
+        mode="valid-only",
+        recompute=False,
+    )
+
+
+def _reasons(batch) -> list[str]:
+    sheet = openpyxl.load_workbook(batch.error_path)["错误行"]
+    return [r[3] for r in sheet.iter_rows(min_row=2, values_only=True)]
+
+
+def test_a_registration_import_moving_a_firm_across_a_locked_district_year_is_refused(
+    district_admin, city_admin, data_manager
+):
+    """Every year of an enterprise's data counts in the district it is registered in now: moving it
+    changes the figures of the district it leaves and of the one it joins. Into or out of an approved
+    district-year, the move (and the undo of an earlier move) is refused until the city reopens it."""
+    _register()  # uscc(1) in 西湖区, uscc(2) in 滨江区
+    _annual([(uscc(1), 2023, 100), (uscc(2), 2023, 50)])
+    moved_in = _registration(f"{uscc(2)},滨江乙,8610,,330106\n", user=data_manager)  # before the lock
+    assert (moved_in.updated, moved_in.rejected) == (1, 0)
+    xihu, binjiang = District.objects.get(code="330106"), District.objects.get(code="330108")
+    row = services.district_year_submit(user=district_admin, district_id=xihu.pk, year=2023)
+    services.district_year_approve(user=city_admin, pk=row.pk)
+
+    with pytest.raises(UndoRefused, match="西湖区2023年数据已审核锁定"):
+        batch_undo(batch_id=moved_in.pk)  # would move uscc(2) back out of the locked 西湖区 2023
+    batch = _registration(
+        f"{uscc(1)},西湖甲,8610,,330108\n"  # out of 西湖区: refused
+        f"{uscc(2)},滨江乙（更名）,8610,,330106\n",  # renamed, same district: written
+        user=data_manager,
+    )
+    assert (batch.updated, batch.rejected) == (1, 1)
+    assert _reasons(batch) == [
+        "该企业由西湖区迁入滨江区，会改变已审核锁定的年度数据："
+        "西湖区2023年数据已审核锁定，不能导入或修改；如需更正请市级管理员重新开放"
+    ]
+    firms = dict(Enterprise.objects.filter(uscc__in=[uscc(1), uscc(2)]).values_list("uscc", "district_id"))
+    assert firms == {uscc(1): xihu.pk, uscc(2): xihu.pk}
+    # into 西湖区: refused for a firm with 2023 data; a firm with data only in 2024 (unlocked) moves
+    _registration(f"{uscc(3)},滨江丙,8610,,330108\n{uscc(4)},滨江丁,8610,,330108\n")
+    _annual([(uscc(3), 2023, 30), (uscc(4), 2024, 40)])
+    into = _registration(f"{uscc(3)},滨江丙,8610,,330106\n{uscc(4)},滨江丁,8610,,330106\n")
+    assert (into.updated, into.rejected) == (1, 1)
+    assert _reasons(into)[0].startswith("该企业由滨江区迁入西湖区，会改变已审核锁定的年度数据：西湖区2023年")
+    assert Enterprise.objects.get(uscc=uscc(4)).district_id == xihu.pk
+    services.district_year_reopen(user=city_admin, pk=row.pk, note="企业迁址更正")
+    again = _registration(f"{uscc(1)},西湖甲,8610,,330108\n", user=data_manager)
+    assert (again.updated, again.rejected) == (1, 0)
+    assert Enterprise.objects.get(uscc=uscc(1)).district_id == binjiang.pk
 
 
 def test_a_return_carries_reasons_per_enterprise_and_per_check(district_admin, city_admin):

@@ -11,8 +11,9 @@ from django.core.management import call_command
 from wenchuang.classify.models import ClassificationDecision
 from wenchuang.classify.services import decision_review
 from wenchuang.ingest.models import ImportBatch, TaxYear
-from wenchuang.ingest.services import batch_undo, import_file
+from wenchuang.ingest.services import import_file
 from wenchuang.ingest.tests.conftest import uscc
+from wenchuang.ingest.undo import batch_undo
 from wenchuang.ingest.workbook import template_workbook
 from wenchuang.registry.models import Enterprise, EnterpriseYear
 
@@ -391,10 +392,10 @@ def test_a_concurrent_write_of_the_same_enterprises_fails_the_batch_cleanly(regi
     """New rows go in without ON CONFLICT. When another import committed the same enterprises between
     this batch's read and its write, the unique key stops the insert: the batch fails with a message
     and nothing of it is written. Simulated by hiding the existing rows from the read."""
-    from wenchuang.ingest import services
+    from wenchuang.ingest import writers
 
     before = state()
-    monkeypatch.setattr(services, "_where_in", lambda qs, field, keys: [])
+    monkeypatch.setattr(writers, "_where_in", lambda qs, field, keys: [])
     rows = reg_rows(2, start=3) + reg_rows(1, start=20)  # two exist already, one is new
     b = imp("registration", csv_bytes(REG_HEADER, rows))
     assert b.status == "failed"

@@ -289,7 +289,7 @@ def test_an_annual_report_export_imports_by_its_own_column_names(reference):
 
 
 def test_undo_restores_the_capital_and_the_original_district(reference):
-    from wenchuang.ingest.services import batch_undo
+    from wenchuang.ingest.undo import batch_undo
 
     header = ["统一社会信用代码", "企业名称", "国标行业", "所属区县", "住所", "注册资本"]
     first = [[uscc(1), "杭州示例甲有限公司", "8610", "330104", "杭州市江干区下沙街道1号", "1000万元人民币"]]

@@ -1,6 +1,7 @@
 """The documents read back: the DOCX indicator table and the XLSX cells equal the indicator endpoint's
-values; the PDF's text has the Chinese headings and numbers; two generations differ only in the
-generation time; the final evaluation; a year without data; a district office's scope."""
+values and, where a figure is a plain sum, an independent raw SQL over the micro data (the registry's
+enterprise-years); the PDF's text has the Chinese headings and numbers; two generations differ only in
+the generation time; the final evaluation; a year without data; a district office's scope."""
 
 from __future__ import annotations
 
@@ -9,10 +10,12 @@ from datetime import datetime
 from decimal import Decimal
 
 import pytest
+from django.db import connection
 from docx import Document as read_docx
 from openpyxl import load_workbook
 
-from wenchuang.registry.models import District
+from wenchuang.classify.models import CultureCategory
+from wenchuang.registry.models import District, Enterprise, EnterpriseYear
 from wenchuang.reports import sections, services
 from wenchuang.reports.tests.conftest import PLAN, api_values, pdf_text
 
@@ -48,8 +51,68 @@ def _xlsx_rows(content: bytes, sheet: str) -> list[tuple]:
     return list(wb[sheet].iter_rows(values_only=False))
 
 
-def test_monitoring_report_in_three_formats_matches_the_api(demo, tmp_path) -> None:
+def _dec(value: object) -> Decimal:
+    return Decimal(str(value or 0))
+
+
+def _micro(year: int) -> dict[str, object]:
+    """The report's plain-sum figures recomputed from the enterprise-years themselves, by raw SQL that
+    shares nothing with the rollup, the indicator values or the report (amounts in 万元): city totals,
+    per district name and per 大类 code (up the classification tree; "" unclassified)."""
+    qn = connection.ops.quote_name
+    ey, e = qn(EnterpriseYear._meta.db_table), qn(Enterprise._meta.db_table)
+    d, c = qn(District._meta.db_table), qn(CultureCategory._meta.db_table)
+    output = "SUM(COALESCE(ey.total_output, ey.revenue))"  # total output; revenue where not reported
+    with connection.cursor() as cur:
+        cur.execute(
+            f"SELECT {output}, SUM(CASE WHEN ey.is_above_scale THEN ey.employees END),"  # noqa: S608
+            " SUM(CASE WHEN ey.is_listed OR ey.is_leading THEN 1 ELSE 0 END)"
+            f" FROM {ey} ey WHERE ey.year = %s",
+            [year],
+        )
+        total_output, above_employees, listed_leading = cur.fetchone()
+        cur.execute(
+            f"SELECT d.name, {output}, SUM(ey.revenue), SUM(ey.employees), COUNT(*) FROM {ey} ey"  # noqa: S608
+            f" JOIN {e} e ON e.id = ey.enterprise_id JOIN {d} d ON d.id = e.district_id"
+            " WHERE ey.year = %s GROUP BY d.name",
+            [year],
+        )
+        districts = {name: (_dec(o), _dec(r), int(n or 0), int(k)) for name, o, r, n, k in cur.fetchall()}
+        cur.execute(
+            f"SELECT COALESCE(major.code, ''), SUM(ey.revenue), COUNT(*) FROM {ey} ey"  # noqa: S608
+            f" JOIN {e} e ON e.id = ey.enterprise_id"
+            f" LEFT JOIN {c} minor ON minor.id = e.culture_category_id"
+            f" LEFT JOIN {c} middle ON middle.id = minor.parent_id"
+            f" LEFT JOIN {c} major ON major.id = middle.parent_id"
+            " WHERE ey.year = %s GROUP BY COALESCE(major.code, '')",
+            [year],
+        )
+        majors = {code: (_dec(r), int(k)) for code, r, k in cur.fetchall()}
+    return {
+        "total_output": _dec(total_output),
+        "above_employees": _dec(above_employees),
+        "listed_leading": int(listed_leading or 0),
+        "districts": districts,
+        "majors": majors,
+    }
+
+
+def _shown(micro: Decimal, shown: Decimal | None, scale: str = "1") -> Decimal:
+    """The micro figure scaled (万元 → 亿元: 0.0001) and rounded as the document shows it."""
+    assert shown is not None
+    return (micro * Decimal(scale)).quantize(shown)
+
+
+def _sheet_table(content: bytes, sheet: str, header_first: str) -> list[list[object]]:
+    """The rows of the XLSX table below the header row that starts with `header_first`."""
+    rows = [list(r) for r in load_workbook(io.BytesIO(content))[sheet].iter_rows(values_only=True)]
+    start = next(i for i, r in enumerate(rows) if r and r[0] == header_first)
+    return [r for r in rows[start + 1 :] if r and r[0] not in (None, "")]
+
+
+def test_monitoring_report_in_three_formats_matches_the_api_and_the_micro_data(demo, tmp_path) -> None:
     api = api_values(2024)
+    micro = _micro(2024)
     build = {
         fmt: services.report_build(kind="monitoring", plan_code=PLAN, year=2024, fmt=fmt, generated_at=T1)
         for fmt in ("docx", "xlsx", "pdf")
@@ -73,6 +136,13 @@ def test_monitoring_report_in_three_formats_matches_the_api(demo, tmp_path) -> N
             assert row[5] == f"{d['progress']['target_ratio'] * 100:.1f}%"
         checked += 1
     assert checked == 9
+    # …and the plain sums among them equal the raw SQL over the enterprise-years, not the snapshot.
+    by_code = {d["code"]: by_name[d["name"]] for d in api.values() if d["name"] in by_name}
+    out = _num(by_code["total_output"][3])
+    assert out == _shown(micro["total_output"], out, "0.0001") and out > 0
+    jobs = _num(by_code["employment"][3])
+    assert jobs == _shown(micro["above_employees"], jobs, "0.0001") and jobs > 0
+    assert _num(by_code["listed_leading"][3]) == micro["listed_leading"] > 0
     text = "\n".join(_docx_text(build["docx"].content))
     va = Decimal(api["value_added"]["value"])
     assert f"2024年全市文化产业增加值{va:,.2f}亿元（微观数据计算），同比增长" in text
@@ -110,6 +180,20 @@ def test_monitoring_report_in_three_formats_matches_the_api(demo, tmp_path) -> N
             assert completion.number_format == "0.0%"
     wb = load_workbook(io.BytesIO(build["xlsx"].content))
     assert {"主要指标", "区县", "空间布局", "九大类", "优势产业", "数据说明"} <= set(wb.sheetnames)
+    # the district and 大类 tables: every district and 大类 of the micro data, with its sums
+    districts = _sheet_table(build["xlsx"].content, "区县", "区县")
+    assert {r[0] for r in districts} == set(micro["districts"])
+    for name, _va, _share, output, revenue, employees, enterprises in districts:
+        m_output, m_revenue, m_employees, m_enterprises = micro["districts"][name]
+        assert _dec(output) == _shown(m_output, _dec(output).quantize(Decimal("0.01")), "0.0001"), name
+        assert _dec(revenue) == _shown(m_revenue, _dec(revenue).quantize(Decimal("0.01")), "0.0001"), name
+        assert (employees, enterprises) == (m_employees, m_enterprises), name
+    majors = _sheet_table(build["xlsx"].content, "九大类", "代码")
+    assert len(micro["majors"]) > 1 and len(majors) == len(micro["majors"])
+    for code, _name, _domain, _va, _share, revenue, enterprises in majors:
+        m_revenue, m_enterprises = micro["majors"]["" if code == "00" else code]
+        assert _dec(revenue) == _shown(m_revenue, _dec(revenue).quantize(Decimal("0.01")), "0.0001"), code
+        assert enterprises == m_enterprises, code
     notes = {r[0]: r[1] for r in wb["数据说明"].iter_rows(min_row=3, values_only=True)}
     assert "增加值核算" in notes and "进度评估方法" in notes and "数据截至" in notes
 

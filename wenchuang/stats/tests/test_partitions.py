@@ -15,7 +15,8 @@ from hypothesis import strategies as st
 
 from wenchuang.core.uscc import make_valid
 from wenchuang.ingest.models import ImportBatch
-from wenchuang.ingest.services import UndoRefused, batch_undo, import_file
+from wenchuang.ingest.services import import_file
+from wenchuang.ingest.undo import UndoRefused, batch_undo
 from wenchuang.registry.models import Enterprise, EnterpriseYear
 from wenchuang.stats import partitions, rollup, services
 from wenchuang.stats.models import FactCell, RollupYear, ValueAddedRate

@@ -25,11 +25,11 @@ class Command(BaseCommand):
         parser.add_argument("--no-recompute", action="store_true", help="导入后不刷新统计汇总")
 
     def handle(self, *args: Any, **o: Any) -> None:
-        from wenchuang.ingest import services
+        from wenchuang.ingest import services, undo
 
         if o["kind"] == "undo":
             try:
-                batch = services.batch_undo(batch_id=int(o["target"]))
+                batch = undo.batch_undo(batch_id=int(o["target"]))
             except (ValueError, services.ImportError_) as exc:
                 raise CommandError(str(exc)) from exc
             self._print(batch.summary(), o["json"], f"批次#{batch.pk}已撤销")

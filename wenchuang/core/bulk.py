@@ -1,17 +1,22 @@
-"""Set-based writes below the ORM for imports. Rows go to the database as plain tuples of model
-field values: on PostgreSQL by COPY (into the table, or into a temporary table followed by one
-`INSERT … SELECT … ON CONFLICT … DO UPDATE … WHERE (changed)`), on SQLite by one `executemany` of
-`INSERT … ON CONFLICT DO UPDATE`. Django's per-value preparation (`get_db_prep_save` for every cell,
-the bulk of `bulk_create`'s cost) is skipped: the importer has already produced clean Python values,
-and the few types the driver cannot take as they are (JSON, timestamps on SQLite) are converted here
-once per column."""
+"""The one raw bulk writer: set-based writes below the ORM for every app that writes many rows at
+once (imports, the demo and benchmark generators, the rollup's rates and staging, the classifier).
+
+Rows go to the database as plain tuples: on PostgreSQL by COPY (into the table, or into a temporary
+table followed by one `INSERT … SELECT … ON CONFLICT … DO UPDATE … WHERE (changed)`), on SQLite by
+`executemany` (5,000 rows a call) of `INSERT` or `INSERT … ON CONFLICT DO UPDATE`.
+
+Two levels: `insert_rows` (a table and column names; the values are what the driver takes) for the
+generators, and `insert` / `insert_returning_pk` / `upsert` / `update_rows` (a model and field names)
+for the importer. Django's per-value preparation (`get_db_prep_save` for every cell, the bulk of
+`bulk_create`'s cost) is skipped at both: callers produce clean Python values, and the few types the
+driver cannot take as they are (JSON, timestamps on SQLite) are converted once per column."""
 
 from __future__ import annotations
 
 import functools
 import itertools
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 from django.db import connection
@@ -25,14 +30,28 @@ def _postgres() -> bool:
     return connection.vendor == "postgresql"
 
 
-def _field(model: type[Model], name: str) -> Field:
-    field = model._meta.get_field(name)
-    assert isinstance(field, Field), name
-    return field
+def _chunks(rows: Iterable[Sequence[Any]]) -> Iterator[list[Sequence[Any]]]:
+    it = iter(rows)
+    while chunk := list(itertools.islice(it, CHUNK)):
+        yield chunk
+
+
+def _executemany(sql: str, rows: Iterable[Sequence[Any]]) -> None:
+    """One statement for every row, CHUNK rows a call."""
+    with connection.cursor() as cur:
+        # lists, not an iterator: Django's query log (DEBUG, captured queries) counts the rows
+        for chunk in _chunks(rows):
+            cur.executemany(sql, chunk)
+
+
+def field(model: type[Model], name: str) -> Field:
+    found = model._meta.get_field(name)
+    assert isinstance(found, Field), name
+    return found
 
 
 def _columns(model: type[Model], fields: Sequence[str]) -> list[str]:
-    return [_field(model, f).column for f in fields]
+    return [field(model, f).column for f in fields]
 
 
 def _adapters(model: type[Model], fields: Sequence[str]) -> list[Any]:
@@ -40,10 +59,10 @@ def _adapters(model: type[Model], fields: Sequence[str]) -> list[Any]:
     out: list[Any] = []
     sqlite = not _postgres()
     for name in fields:
-        field = _field(model, name)
-        if isinstance(field, JSONField):
+        f = field(model, name)
+        if isinstance(f, JSONField):
             out.append(lambda v: json.dumps(v, ensure_ascii=False))
-        elif sqlite and field.get_internal_type() == "DateTimeField":
+        elif sqlite and f.get_internal_type() == "DateTimeField":
             # import rows share one timestamp: adapt each distinct value once
             out.append(functools.lru_cache(maxsize=64)(connection.ops.adapt_datetimefield_value))
         else:
@@ -77,8 +96,8 @@ def _copy_types(model: type[Model], fields: Sequence[str], *, with_pk: bool = Fa
     fields = [model._meta.pk.name, *fields] if with_pk and model._meta.pk else list(fields)
     names = []
     for name in fields:
-        field = _field(model, name)
-        db_type = "text" if isinstance(field, JSONField) else field.db_type(connection)
+        f = field(model, name)
+        db_type = "text" if isinstance(f, JSONField) else f.db_type(connection)
         if not db_type:
             return None
         base = db_type.split("(")[0].strip()
@@ -89,9 +108,10 @@ def _copy_types(model: type[Model], fields: Sequence[str], *, with_pk: bool = Fa
     return names
 
 
-def _copy(
+def copy_rows(
     table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]], types: Sequence[str] | None = None
 ) -> None:
+    """PostgreSQL: `COPY table (columns) FROM STDIN`, row by row through the driver."""
     qn = connection.ops.quote_name
     sql = f"COPY {qn(table)} ({', '.join(qn(c) for c in columns)}) FROM STDIN"
     # the driver's own COPY sits below Django's cursor wrapper: map its errors to django.db's
@@ -103,26 +123,52 @@ def _copy(
             copy.write_row(row)
 
 
-def insert(model: type[Model], fields: Sequence[str], rows: Sequence[Sequence[Any]]) -> int:
-    """Plain insert of new rows (no conflicts expected): COPY on PostgreSQL, executemany elsewhere."""
-    if not rows:
-        return 0
-    columns = _columns(model, fields)
-    table = model._meta.db_table
-    data = _adapted(model, fields, rows)
-    if _postgres():
-        _copy(table, columns, data, _copy_types(model, fields))
-        return len(rows)
+def executemany_rows(table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
+    """`INSERT INTO table (columns) VALUES (…)` by executemany, CHUNK rows a call (any database)."""
     qn = connection.ops.quote_name
     sql = (
         f"INSERT INTO {qn(table)} ({', '.join(qn(c) for c in columns)}) "  # noqa: S608
         f"VALUES ({', '.join(['%s'] * len(columns))})"
     )
-    data = list(data)
-    with connection.cursor() as cur:
-        for start in range(0, len(data), CHUNK):
-            cur.executemany(sql, data[start : start + CHUNK])
+    _executemany(sql, rows)
+
+
+def insert_rows(
+    table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]], types: Sequence[str] | None = None
+) -> None:
+    """Plain insert of new rows into a table by column names: COPY on PostgreSQL (with the driver's
+    type names `types` when given), executemany elsewhere. The values go to the driver as they are."""
+    if _postgres():
+        copy_rows(table, columns, rows, types)
+    else:
+        executemany_rows(table, columns, rows)
+
+
+def insert(model: type[Model], fields: Sequence[str], rows: Sequence[Sequence[Any]]) -> int:
+    """Plain insert of new rows of a model (no conflicts expected), by field names."""
+    if not rows:
+        return 0
+    types = _copy_types(model, fields) if _postgres() else None
+    insert_rows(model._meta.db_table, _columns(model, fields), _adapted(model, fields, rows), types)
     return len(rows)
+
+
+def update_rows(model: type[Model], fields: Sequence[str], rows: Sequence[tuple[Any, Sequence[Any]]]) -> None:
+    """UPDATE … WHERE pk = %s for each (pk, values) — one executemany per CHUNK, no per-row save().
+    The values are prepared by their fields (`get_db_prep_save`): these are few rows (an undo's)."""
+    if not rows:
+        return
+    qn = connection.ops.quote_name
+    meta = model._meta
+    assert meta.pk is not None
+    targets = [field(model, f) for f in fields]
+    cols = ", ".join(f"{qn(f.column)} = %s" for f in targets)
+    sql = f"UPDATE {qn(meta.db_table)} SET {cols} WHERE {qn(meta.pk.column)} = %s"  # noqa: S608
+    prepared = (
+        [*(f.get_db_prep_save(v, connection) for f, v in zip(targets, vals, strict=True)), pk]
+        for pk, vals in rows
+    )
+    _executemany(sql, prepared)
 
 
 def insert_returning_pk(
@@ -148,7 +194,7 @@ def insert_returning_pk(
             )
             pks = [r[0] for r in cur.fetchall()]
         data = _adapted(model, fields, rows)
-        _copy(
+        copy_rows(
             meta.db_table,
             [pk.column, *_columns(model, fields)],
             ((p, *r) for p, r in zip(pks, data, strict=True)),
@@ -207,7 +253,7 @@ def upsert(
         tmp = f"ingest_tmp_{next(_tmp_names)}"
         with connection.cursor() as cur:
             cur.execute(f"CREATE TEMP TABLE {qn(tmp)} AS SELECT {col_list} FROM {table} WITH NO DATA")  # noqa: S608
-        _copy(tmp, columns, data, _copy_types(model, fields))
+        copy_rows(tmp, columns, data, _copy_types(model, fields))
         sql = (
             f"INSERT INTO {table} ({col_list}) SELECT {col_list} FROM {qn(tmp)} "  # noqa: S608
             f"ON CONFLICT ({target}) {action}"
@@ -223,10 +269,7 @@ def upsert(
         f"INSERT INTO {table} ({col_list}) VALUES ({', '.join(['%s'] * len(columns))}) "  # noqa: S608
         f"ON CONFLICT ({target}) {action}"
     )
-    data = list(data)
-    with connection.cursor() as cur:
-        for start in range(0, len(data), CHUNK):
-            cur.executemany(sql, data[start : start + CHUNK])
+    _executemany(sql, data)
     if not ret_cols:
         return []
     key_idx = [list(fields).index(f) for f in conflict]
