@@ -10,10 +10,19 @@ from __future__ import annotations
 import pytest
 from django.core.cache import cache
 from django.test import Client
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
 
 from wenchuang.accounts.models import Role, User
 from wenchuang.accounts.tests.factories import EnterpriseFactory, UserFactory, logged_in_client
 from wenchuang.registry.models import District, Enterprise
+
+# CI shares two cores with other work: a slow draw is the machine, not the strategy. Examples and
+# deadlines stay as each test sets them.
+hypothesis_settings.register_profile(
+    "shared-machine", suppress_health_check=[HealthCheck.too_slow], deadline=None
+)
+hypothesis_settings.load_profile("shared-machine")
 
 
 @pytest.fixture(autouse=True)
