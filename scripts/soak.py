@@ -18,9 +18,11 @@ import argparse
 import csv
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from dataclasses import dataclass
@@ -124,16 +126,19 @@ def wait_up(url: str, timeout: float) -> bool:
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--database-url", help="PostgreSQL URL (else SQLite under --var-dir)")
-    ap.add_argument("--var-dir", default="/tmp/soak-var")
+    ap.add_argument("--var-dir", default=str(Path(tempfile.gettempdir()) / "soak-var"))
     ap.add_argument("--port", type=int, default=8797)
     ap.add_argument("--workers", type=int, default=2, help="gunicorn worker processes")
     ap.add_argument("--users", type=int, default=10)
     ap.add_argument("--spawn-rate", type=float, default=2)
     ap.add_argument("--duration", type=int, default=3600, help="seconds of load")
     ap.add_argument("--interval", type=int, default=60, help="seconds between samples")
-    ap.add_argument("--out", default="/tmp/soak")
+    ap.add_argument("--out", default=str(Path(tempfile.gettempdir()) / "soak"))
+    ap.add_argument("--summarise", metavar="DIR", help="only (re)write the summary of a finished run in DIR")
     ap.add_argument("--locustfile", default=str(ROOT / "loadtest" / "locustfile.py"))
     args = ap.parse_args()
+    if args.summarise:
+        return write_summary(Path(args.summarise), _read_samples(Path(args.summarise) / "samples.csv"))
 
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
@@ -145,7 +150,7 @@ def main() -> int:
         u = urlparse(args.database_url)
         subprocess.run(  # noqa: S603 - fixed argv
             [
-                "createdb",
+                shutil.which("createdb") or "createdb",
                 "-h",
                 u.hostname or "127.0.0.1",
                 "-p",
@@ -175,7 +180,7 @@ def main() -> int:
         text=True,
     ).stdout.strip()
 
-    serve_log = open(out / "serve.log", "wb")  # noqa: SIM115 - open for the server's lifetime
+    serve_log = open(out / "serve.log", "wb")
     serve = subprocess.Popen(  # noqa: S603
         [wenchuang, "serve", "--port", str(args.port), "--workers", str(args.workers)],
         env=env,
@@ -190,7 +195,7 @@ def main() -> int:
         if not wait_up(base + "/", 180):
             print("server did not answer", file=sys.stderr)
             return 1
-        locust_log = open(out / "locust.log", "wb")  # noqa: SIM115
+        locust_log = open(out / "locust.log", "wb")
         locust = subprocess.Popen(  # noqa: S603
             [
                 str(BIN / "locust"),
@@ -272,12 +277,41 @@ def main() -> int:
             serve.wait()
         serve_log.close()
 
+    return write_summary(out, rows)
+
+
+def _read_samples(path: Path) -> list[dict[str, object]]:
+    with open(path) as fh:
+        return list(csv.DictReader(fh))
+
+
+def write_summary(out: Path, rows: list[dict[str, object]]) -> int:
     summary = summarise(rows, out)
     (out / "summary.json").write_text(json.dumps(summary, ensure_ascii=False, indent=2))
-    text = format_summary(summary)
+    text = format_summary(summary) + endpoint_table(out)
     (out / "summary.txt").write_text(text)
     print(text)
     return 0
+
+
+def endpoint_table(out: Path) -> str:
+    """Per endpoint from locust's stats: requests, failures, p50/p95/p99 (ms), req/s; 429s (named
+    "429 …" by the scenario) are their own rows, counted apart from errors."""
+    stats = out / "locust_stats.csv"
+    if not stats.exists():
+        return ""
+    lines = [
+        "| endpoint | requests | errors | p50 | p95 | p99 | req/s |",
+        "| --- | --- | --- | --- | --- | --- | --- |",
+    ]
+    with open(stats) as fh:
+        for r in csv.DictReader(fh):
+            name = "**all**" if r["Name"] == "Aggregated" else f"{r['Type']} {r['Name']}"
+            lines.append(
+                f"| {name} | {r['Request Count']} | {r['Failure Count']} | {r['50%']} | {r['95%']} | "
+                f"{r['99%']} | {float(r['Requests/s']):.2f} |"
+            )
+    return "\n".join(lines) + "\n"
 
 
 METRICS = ["web_rss_mb", "worker_rss_mb", "web_fds", "worker_fds", "db_connections"]
@@ -343,7 +377,8 @@ def format_summary(s: dict[str, object]) -> str:
     lines = [
         f"soak: {s['samples']} samples over {s['duration_s']} s; requests {s.get('requests')}, failures "
         f"{s.get('failures')}, 429s {s.get('status_429')}, {s.get('req_per_s')} req/s, p50/p95/p99 "
-        f"{s.get('p50_ms')}/{s.get('p95_ms')}/{s.get('p99_ms')} ms; tracebacks {s.get('tracebacks_in_server_log')}, "
+        f"{s.get('p50_ms')}/{s.get('p95_ms')}/{s.get('p99_ms')} ms; "
+        f"tracebacks {s.get('tracebacks_in_server_log')}, "
         f"5xx {s.get('http_5xx_in_access_log')}; load average {s['loadavg1']}",
         f"worker pids {s['worker_pids']}; web process sets {s['web_pid_sets']}",
         "| metric | idle | first under load | last | min | max | slope / h | slope / h, 2nd half |",
