@@ -141,6 +141,8 @@ def fault_import(rows: int, kill_after: float) -> None:
         batch.status == ImportBatch.Status.DONE and Enterprise.objects.count() == before + rows,
         f"{batch.get_status_display()}，{batch.inserted} 新增",
     )
+    ok, detail = reconcile_ok()  # the re-run's stats job has run (run_until_idle)
+    check("import: after the re-run, reconcile (cells and indicator values) passes", ok, detail)
 
 
 def fault_recompute() -> None:
