@@ -50,6 +50,16 @@ def _major(code: str) -> Where:
     return lambda k: (k[conf.CAT] or "")[:2] == code
 
 
+def _unit(districts: Collection[str], platforms: Collection[int]) -> Where:
+    """A spatial unit's atoms: its districts' and its platforms' (as the rollup's area filter)."""
+    return lambda k: k[conf.D] in districts or k[conf.P] in platforms
+
+
+def _minors(codes: Collection[str]) -> Where:
+    wanted = frozenset(codes)
+    return lambda k: k[conf.CAT] in wanted
+
+
 def _hide(item: dict[str, Any], year: int, where: Where, fields: dict[str, str]) -> set[str]:
     """Set to None every field (→ measure) of `item` whose aggregate over `where` is not publishable;
     the names withheld."""
@@ -99,7 +109,7 @@ def protect_report(data: ReportData, *, plan: Plan) -> list[tuple[str, str]]:
             continue
         codes = {d.code for d in unit.districts.all()}
         platforms = {link.platform_id for link in unit.platform_links.all()}
-        where = _and(scope, lambda k, c=codes, p=platforms: k[conf.D] in c or k[conf.P] in p)
+        where = _and(scope, _unit(codes, platforms))
         withheld += len(_hide(s, year, where, {"total_output": "total_output", "value_added": "value_added"}))
         s["share"] = None  # a district report shows no city share (the city total is not its figure)
 
@@ -119,8 +129,7 @@ def protect_report(data: ReportData, *, plan: Plan) -> list[tuple[str, str]]:
         f = focus.get(item["code"])
         if f is None or not f.culture_codes:
             continue
-        cats = frozenset(f.culture_codes)
-        where = _and(scope, lambda k, c=cats: k[conf.CAT] in c)
+        where = _and(scope, _minors(f.culture_codes))
         hidden = _hide(item, year, where, {"value_added": "value_added", "revenue": "revenue"})
         withheld += len(hidden)
         if "value_added" in hidden or not total_va_ok:
