@@ -1,7 +1,9 @@
 """Mixed-role load on a local server (127.0.0.1 only; bounded by locust's --run-time):
 anonymous visitors on the public pages and API, the city office on the cockpit and indicator pages, the
-district offices on the libraries, API clients with keys, and an occasional import (API, read-write
-key) during the run. Prepare the actors first (loadtest/prepare.py); run headless, e.g.
+district offices on the libraries and asking for their district's monitoring report (XLSX; at most one
+per district-office user every REPORT_EVERY seconds, default 120), API clients with keys, and an
+occasional import (API, read-write key) during the run. Prepare the actors first (loadtest/prepare.py);
+run headless, e.g.
     ACTORS=/tmp/load/actors.json .venv/bin/locust -f loadtest/locustfile.py --headless \
       -H http://127.0.0.1:8795 -u 50 -r 10 --run-time 60s --csv /tmp/load/run --only-summary
 429 answers (the rate limit) are counted apart from errors: they are marked as successes named "429 …".
@@ -12,6 +14,8 @@ from __future__ import annotations
 import json
 import os
 import random
+import re
+import time
 from urllib.parse import urlparse
 
 from locust import HttpUser, between, task
@@ -19,6 +23,7 @@ from locust import HttpUser, between, task
 ACTORS = json.load(open(os.environ.get("ACTORS", "actors.json")))
 YEAR = int(os.environ.get("LOAD_YEAR", "2024"))
 PLAN = ACTORS["plan"]
+REPORT_EVERY = float(os.environ.get("REPORT_EVERY", "120"))
 
 
 def _local(host: str | None) -> None:
@@ -93,6 +98,36 @@ class DistrictOffice(_Base):
     @task(1)
     def talents(self) -> None:
         self.get("/talents/", "/talents/")
+
+    @task(1)
+    def report(self) -> None:
+        # A report is a job for the worker: bounded per user so the run measures pages, not a queue.
+        if time.monotonic() - getattr(self, "_last_report", -1e9) < REPORT_EVERY:
+            return
+        self._last_report = time.monotonic()
+        page = self.client.get("/reports/", name="/reports/")
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text)
+        if token is None:
+            return
+        with self.client.post(
+            "/reports/",
+            name="/reports/ (POST)",
+            data={
+                "csrfmiddlewaretoken": token.group(1),
+                "kind": "monitoring",
+                "plan": PLAN,
+                "year": YEAR,
+                "format": "xlsx",
+            },
+            headers={"Referer": self.host + "/reports/"},
+            catch_response=True,
+            allow_redirects=False,
+        ) as r:
+            if r.status_code == 429:
+                r.success()
+                r.request_meta["name"] = "429 /reports/ (POST)"
+            elif r.status_code != 302:
+                r.failure(f"HTTP {r.status_code}")
 
 
 class ApiClient(_Base):

@@ -557,7 +557,11 @@ def report_data(
     data.execution = execution_data(plan, year, district_ids)
     if kind == FINAL:
         data.evaluation = _evaluation(plan, main, vision, own)
-    data.notes = _notes(data)
+    from wenchuang.reports.confidentiality import protect_report  # it reads ReportData
+
+    # Statistical confidentiality before the notes, which name the values shown.
+    withheld = protect_report(data, plan=plan)
+    data.notes = _notes(data) + withheld
     return data
 
 

@@ -452,7 +452,8 @@ def build(
         d = data.digital
         doc.add(
             "p",
-            f"数字文化（新业态16个小类）企业{d['enterprises']:,}家（企业年度记录），营业收入{n.fmt_num(d['revenue'])}亿元，"
+            f"数字文化（新业态16个小类）企业{n.fmt_num(d['enterprises'], 0)}家（企业年度记录），"
+            f"营业收入{n.fmt_num(d['revenue'])}亿元，"
             f"占全部文化企业营业收入的{n.fmt_share(d['revenue_share'])}；增加值{n.fmt_num(d['value_added'])}亿元，"
             f"占{n.fmt_share(d['va_share'])}。",
         )

@@ -140,7 +140,9 @@ def summary(data: ReportData) -> list[str]:
     ent = data.enterprises
     if ent:
         paras.append(
-            f"纳入统计的文化企业{ent['enterprises']:,}家，其中规模以上{ent['above_scale']:,}家，"
+            # fmt_num: a count withheld for statistical confidentiality (None) reads "—"
+            f"纳入统计的文化企业{fmt_num(ent['enterprises'], 0)}家，"
+            f"其中规模以上{fmt_num(ent['above_scale'], 0)}家，"
             f"上市文化企业{ent['listed']}家，文化领军企业{ent['leading']}家。"
         )
     if data.kind == FINAL:

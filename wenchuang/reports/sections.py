@@ -69,7 +69,9 @@ def _achievements(data: ReportData) -> str:
     ent = data.enterprises
     if ent:
         lines.append(
-            f"纳入统计的文化企业{ent['enterprises']:,}家，其中规模以上{ent['above_scale']:,}家，"
+            # fmt_num: a count withheld for statistical confidentiality (None) reads "—"
+            f"纳入统计的文化企业{fmt_num(ent['enterprises'], 0)}家，"
+            f"其中规模以上{fmt_num(ent['above_scale'], 0)}家，"
             f"上市文化企业{ent['listed']}家。"
         )
     lines.append("（请补充重大项目、平台建设、品牌活动等方面的成效。）")

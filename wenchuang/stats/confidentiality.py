@@ -207,6 +207,25 @@ def _formula_predicate(spec: Mapping[str, Any]) -> Callable[[Key], bool] | None:
     return _filter_predicate(filters)
 
 
+def allows(*, year: int, measure: str, where: Callable[[Key], bool]) -> bool:
+    """Whether the aggregate of `measure` over the atoms `where` selects may be published (a union of
+    safe blocks). `measure` is a rollup measure or "enterprise_years" (a count)."""
+    return table(year=year, measure=measure).allows(where)
+
+
+def operand_allowed(spec: Mapping[str, Any], *, year: int, where: Callable[[Key], bool]) -> bool | None:
+    """An indicator operand restricted to `where`: True/False for an aggregate of a micro measure (False
+    when its filter is not one the atoms answer: it cannot be checked); None for an operand that is no
+    micro aggregate (an official figure, another indicator), which the caller judges by its own rule."""
+    measure = spec.get("measure")
+    if measure not in ("value_added", *_CELL_VALUE):
+        return None
+    pred = _formula_predicate(spec)
+    if pred is None:
+        return False
+    return allows(year=year, measure=str(measure), where=functools.partial(_both, pred, where))
+
+
 def protect_indicator_rows(
     rows: list[dict[str, Any]], *, formula: Mapping[str, Any], year: int, by: str
 ) -> list[dict[str, Any]]:

@@ -60,8 +60,11 @@ class Command(BaseCommand):
 
 def _check(exit_code: int | None) -> None:
     """Let the apps fail the jobs a dead worker left running (e.g. import batches)."""
-    from django.db import close_old_connections
+    from django.db import close_old_connections, connections
 
+    # The supervisor's connection may predate a database restart (which is often why the worker died):
+    # Django would find it broken only by failing a query here. A fresh connection once a minute is cheap.
+    connections.close_all()
     try:
         if exit_code is not None:
             tasks_fail_running()
