@@ -328,6 +328,10 @@ def phase_run(params: dict[str, object]) -> int:
             "web: every request after the restart succeeds (connections re-opened)",
             bool(after_ok) and all(s == 200 for s in after_ok),
         )
+        check(
+            "web: a request the restart cut answers 503 (never a 500)",
+            500 not in during and all(s in (0, 200, 503) for s in during),
+        )
         check("web: the site survived the restart (serve still running)", serve.poll() is None)
         # The import's stats job ran (or failed and is re-run here): reconcile must pass afterwards.
         close_old_connections()

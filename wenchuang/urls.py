@@ -20,3 +20,4 @@ urlpatterns = [
 
 # API paths answer 404 in JSON like every other API error; other paths get the 404 page.
 handler404 = "wenchuang.api.exceptions.not_found"
+handler500 = "wenchuang.api.exceptions.server_error"

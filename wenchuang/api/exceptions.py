@@ -152,6 +152,37 @@ def not_found(request: Any, exception: Exception | None = None) -> Any:
     return page_not_found(request, exception)
 
 
+def server_error(request: Any) -> Any:
+    """The site's 500 handler. A request that lost its database connection (PostgreSQL restarting, a
+    failover) was not carried out — its transaction rolled back — so it answers 503 with Retry-After,
+    a JSON body under /api/ and a Chinese page elsewhere, rendered without touching the database.
+    Anything else is Django's 500 page."""
+    import sys
+
+    from django.db import InterfaceError
+    from django.http import HttpResponse, JsonResponse
+    from django.template import loader
+    from django.views.defaults import server_error as django_server_error
+
+    exc = sys.exc_info()[1]  # Django calls the handler inside its `except` block
+    if not isinstance(exc, OperationalError | InterfaceError) or _connection_usable():
+        return django_server_error(request)  # a database error of the request itself, not of the link
+    headers = {"Retry-After": "10"}
+    if request.path.startswith("/api/"):
+        body = _body("数据库暂时不可用，请稍后重试", "service_unavailable")
+        return JsonResponse(body, status=503, headers=headers)
+    return HttpResponse(loader.get_template("503.html").render(), status=503, headers=headers)
+
+
+def _connection_usable() -> bool:
+    from django.db import connection
+
+    try:
+        return connection.connection is not None and connection.is_usable()
+    except Exception:  # the check itself lost the server: not usable
+        return False
+
+
 def document_errors(result: dict[str, Any], generator: Any, request: Any, public: bool) -> dict[str, Any]:
     """drf-spectacular post-processing hook: every operation documents the error answers it can give
     (400 bad input, 401 without credentials, 403 refused, 404 missing), each with the one error body."""

@@ -109,3 +109,33 @@ def test_a_refusal_is_logged_as_one_line(settings) -> None:
     text = logging.Formatter().format(record)
     assert text == "Refused 403: GET /accounts/users/ (user anonymous)"
     assert "\n" not in text and "Traceback" not in text
+
+
+@pytest.mark.django_db(transaction=True)  # the test closes the connection under Django
+def test_a_lost_database_connection_is_a_chinese_503_with_retry_after() -> None:
+    from django.db import connection
+
+    from wenchuang.api.exceptions import server_error as site_server_error
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the embedded SQLite has no server connection to lose")
+    connection.ensure_connection()
+    connection.connection.close()  # the server went away under the request: the real driver error
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+    except Exception:
+        page = site_server_error(RequestFactory().get("/"))
+        api = site_server_error(RequestFactory().get("/api/v1/plans/"))
+    else:
+        pytest.fail("a closed connection answered a query")
+    finally:
+        connection.close()
+    assert page.status_code == 503 and page["Retry-After"] == "10"
+    assert "服务暂时不可用（503）" in page.content.decode()
+    assert api.status_code == 503 and b"service_unavailable" in api.content
+    # Any other error stays Django's 500 page.
+    try:
+        raise ValueError("a bug")
+    except ValueError:
+        assert site_server_error(RequestFactory().get("/")).status_code == 500
