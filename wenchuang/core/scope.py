@@ -102,10 +102,10 @@ def user_scope(user: Any) -> Scope:
     elif role in CITY_WIDE_ROLES:
         region = getattr(user, "region_code", "") or ""
         if region and region != settings.WENCHUANG_REGION_CODE:
-            rows = list(user.region_districts().order_by("code").values_list("pk", flat=True))
+            ids = user.region_districts().values_list("pk", flat=True)
             scope = Scope(
                 role=role,
-                district_ids=frozenset(rows),
+                district_ids=frozenset(ids),
                 district_names=getattr(user, "region_name", "") or region,
                 region_code=region,
             )
