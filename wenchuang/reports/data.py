@@ -15,6 +15,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.utils import timezone
 
 from wenchuang.core.errors import DomainError
@@ -145,10 +146,14 @@ def check_year(year: Any) -> int:
     return y
 
 
+# The label of a report over the whole deployment region, by the deployment's level.
+WHOLE_REGION = {"city": "全市", "province": "全省", "nation": "全国"}
+
+
 def scope_districts(district_codes: Sequence[str] | None) -> tuple[list[int] | None, list[str], str]:
     """(district ids or None for the city, sorted codes, label) for a list of district codes."""
     if not district_codes:
-        return None, [], "全市"
+        return None, [], WHOLE_REGION.get(settings.WENCHUANG_DEPLOYMENT_LEVEL, "全市")
     found = list(District.objects.filter(code__in=list(district_codes)).order_by("code"))
     missing = sorted(set(district_codes) - {d.code for d in found})
     if missing:

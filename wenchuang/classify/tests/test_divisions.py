@@ -133,7 +133,7 @@ def test_a_crosswalk_that_contradicts_the_divisions_is_refused(tmp_path: Path) -
 
 
 def test_a_region_without_its_province_file_is_refused_in_chinese() -> None:
-    with pytest.raises(DivisionFileError, match="未找到区划参考文件 divisions-320000.csv"):
+    with pytest.raises(DivisionFileError, match=r"未找到区划参考文件 divisions-320000\.csv"):
         reference_load(region="320100")
 
 
