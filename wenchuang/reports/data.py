@@ -22,6 +22,7 @@ from wenchuang.core.errors import DomainError
 from wenchuang.plan import selectors as plan_selectors
 from wenchuang.plan.models import Indicator, Plan
 from wenchuang.registry.models import District, EnterpriseYear
+from wenchuang.registry.regions import region_name
 from wenchuang.reports.execution import execution_data
 from wenchuang.stats import readmodel
 from wenchuang.stats import selectors as stats_selectors
@@ -158,7 +159,14 @@ def scope_districts(district_codes: Sequence[str] | None) -> tuple[list[int] | N
     missing = sorted(set(district_codes) - {d.code for d in found})
     if missing:
         raise ReportError(f"未知区县代码：{'、'.join(missing)}")
-    return [d.pk for d in found], [d.code for d in found], "、".join(d.name for d in found)
+    label = "、".join(d.name for d in found)
+    parents = {d.parent_code for d in found}
+    if len(found) > 1 and len(parents) == 1:
+        # every county of one city (a city office in a province deployment): name the city
+        parent = parents.pop()
+        if District.objects.filter(parent_code=parent).count() == len(found):
+            label = region_name(parent)
+    return [d.pk for d in found], [d.code for d in found], label
 
 
 def data_years(plan: Plan | None = None) -> list[int]:

@@ -137,6 +137,7 @@ def test_the_province_office_cockpit_and_reports_run(province) -> None:
     )
     assert built.content[:2] == b"PK"
     assert {r["code"][:4] for r in built.data.districts} == {"3302"}
+    assert built.data.scope_label == "宁波市"
 
 
 def test_the_command_generates_a_region_and_refuses_a_second_set(settings) -> None:
