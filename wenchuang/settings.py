@@ -225,6 +225,29 @@ WENCHUANG_DISCLOSURE_DOMINANCE_K = env_int("WENCHUANG_DISCLOSURE_DOMINANCE_K", 8
 # Hangzhou's 14th plan is the built-in default; another city or plan is another file.
 WENCHUANG_DEFAULT_PLAN = env_str("WENCHUANG_DEFAULT_PLAN", "hangzhou-14th-culture")
 WENCHUANG_CITY_CODE = env_str("WENCHUANG_CITY_CODE", "330100")
+# The deployment's region (GB/T 2260 code) and level: a city (default: WENCHUANG_CITY_CODE, one city's
+# districts and counties), a province (its cities and their counties) or the nation ("000000"). Set-up
+# loads that region's divisions; an office bound to no region sees all of it (registry.regions).
+WENCHUANG_REGION_CODE = env_str("WENCHUANG_REGION_CODE", "") or WENCHUANG_CITY_CODE
+
+
+def _region_level(code: str) -> str:
+    # The same rule as registry.regions.region_level, which settings cannot import (it loads models).
+    if not (len(code) == 6 and code.isdigit()):
+        raise ImproperlyConfigured(f"WENCHUANG_REGION_CODE must be a 6-digit GB/T 2260 code, got {code!r}")
+    if code == "000000":
+        return "nation"
+    return "province" if code.endswith("0000") else "city" if code.endswith("00") else "county"
+
+
+WENCHUANG_DEPLOYMENT_LEVEL = env_choice(
+    "WENCHUANG_DEPLOYMENT_LEVEL", _region_level(WENCHUANG_REGION_CODE), ("city", "province", "nation")
+)
+if _region_level(WENCHUANG_REGION_CODE) != WENCHUANG_DEPLOYMENT_LEVEL:
+    raise ImproperlyConfigured(
+        f"WENCHUANG_DEPLOYMENT_LEVEL={WENCHUANG_DEPLOYMENT_LEVEL} does not match "
+        f"WENCHUANG_REGION_CODE={WENCHUANG_REGION_CODE} (a {_region_level(WENCHUANG_REGION_CODE)} code)"
+    )
 WENCHUANG_MAP_GEOJSON = Path(
     env_str("WENCHUANG_MAP_GEOJSON", f"{DATA_DIR}/reference/hangzhou-330100.geojson")
 )

@@ -21,7 +21,7 @@ class UserAdmin(SimpleHistoryAdmin, DjangoUserAdmin):
     fieldsets = (
         (None, {"fields": ("username", "password")}),
         ("个人信息", {"fields": ("first_name", "last_name", "email", "organisation")}),
-        ("角色与数据范围", {"fields": ("role", "districts", "enterprise")}),
+        ("角色与数据范围", {"fields": ("role", "region_code", "districts", "enterprise")}),
         ("状态", {"fields": ("is_active", "is_staff", "is_superuser", "password_changed_at")}),
         ("时间", {"fields": ("last_login", "date_joined")}),
     )

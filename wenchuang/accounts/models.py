@@ -17,6 +17,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from wenchuang.registry.models import District
+from wenchuang.registry.regions import region_district_ids, region_name
+
 
 class Role(models.TextChoices):
     CITY_ADMIN = "city_admin", _("市级管理员")
@@ -63,6 +66,15 @@ class User(AbstractUser):
         related_name="officers",
         help_text=_("区县管理员可见的区县，可多选。"),
     )
+    region_code = models.CharField(
+        _("管辖区域"),
+        max_length=6,
+        blank=True,
+        help_text=_(
+            "市级管理员、统计员所属的本级区域（GB/T 2260 代码）；留空为部署区域全部。"
+            "省级部署中，地市文创办绑定所在地级市，只见其区县。"
+        ),
+    )
     enterprise = models.ForeignKey(
         "registry.Enterprise",
         verbose_name=_("所属企业"),
@@ -89,6 +101,10 @@ class User(AbstractUser):
                 condition=models.Q(enterprise__isnull=True) | models.Q(role="enterprise"),
                 name="user_enterprise_only_for_enterprise_role",
             ),
+            models.CheckConstraint(
+                condition=models.Q(region_code="") | models.Q(role__in=["city_admin", "data_manager"]),
+                name="user_region_only_for_office_roles",
+            ),
         ]
 
     def set_password(self, raw_password: str | None) -> None:
@@ -99,6 +115,14 @@ class User(AbstractUser):
         # Admin-site access follows the role: only the separated administrators are staff.
         self.is_staff = self.role in STAFF_ROLES
         super().save(*args, **kwargs)
+
+    def region_districts(self) -> models.QuerySet[District]:
+        """The county-level divisions of the bound region (read by `core.scope.user_scope`)."""
+        return District.objects.filter(pk__in=region_district_ids(self.region_code))
+
+    @property
+    def region_name(self) -> str:
+        return region_name(self.region_code) if self.region_code else ""
 
     @property
     def must_change_password(self) -> bool:

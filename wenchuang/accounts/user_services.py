@@ -3,6 +3,8 @@ change its role, districts and unit, disable or enable it, reset its password, a
 office accounts in bulk from a sheet. Every change is audited; a failed write changes nothing.
 
 Rules: a district office (区县管理员) has at least one district; only a district office has districts;
+only a 市级管理员 or 统计员 is bound to a region, and only to a province or city inside the deployment's
+region (blank: the deployment region itself; a county office is a 区县管理员);
 enterprise accounts are made by the enterprise itself with an invitation code, never here; nobody
 disables or demotes their own account; superusers are not made here."""
 
@@ -15,6 +17,7 @@ import string
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
@@ -24,7 +27,8 @@ from wenchuang.accounts.audit import audit_record
 from wenchuang.accounts.models import TEMPORARY_PASSWORD_MARK, AuditEvent, Role, User
 from wenchuang.accounts.services import user_role_groups_apply
 from wenchuang.core.errors import ConflictError, DomainError, ForbiddenError
-from wenchuang.registry.models import District
+from wenchuang.registry.models import District, Division
+from wenchuang.registry.regions import region_within
 
 MANAGER_ROLES = frozenset({Role.SYSTEM_ADMIN})
 # Roles the 用户管理 page assigns; enterprise accounts come from the claim with an invitation code.
@@ -65,6 +69,23 @@ def _check_role_districts(role: str, districts: list[District]) -> None:
         raise AccountError("只有区县管理员可以指定管辖区县")
 
 
+def _check_region(role: str, region_code: str) -> str:
+    region_code = region_code.strip()
+    if not region_code:
+        return ""
+    if role not in (Role.CITY_ADMIN, Role.DATA_MANAGER):
+        raise AccountError("只有市级管理员、统计员可以绑定管辖区域")
+    deployment = settings.WENCHUANG_REGION_CODE
+    if region_code == deployment:
+        return ""  # the deployment region itself: stored as unbound, the whole region
+    division = Division.objects.filter(code=region_code, valid_to__isnull=True).first()
+    if division is None or not region_within(region_code, deployment):
+        raise AccountError(f"管辖区域“{region_code}”不是本部署区域（{deployment}）内的现行区划")
+    if division.level == Division.Level.COUNTY:
+        raise AccountError("区县一级的账号请使用“区县管理员”角色并指定管辖区县")
+    return region_code
+
+
 def _check_username(username: str) -> str:
     username = username.strip()
     if not username:
@@ -79,6 +100,7 @@ def _check_username(username: str) -> str:
 def _summary(user: User, districts: list[District]) -> dict[str, Any]:
     return {
         "role": user.role,
+        "region_code": user.region_code,
         "districts": sorted(d.code for d in districts),
         "organisation": user.organisation,
         "is_active": user.is_active,
@@ -100,17 +122,20 @@ def user_create(
     organisation: str = "",
     full_name: str = "",
     email: str = "",
+    region_code: str = "",
 ) -> Created:
     """A new account with a temporary password (returned once, never stored in clear)."""
     _check_manager(by)
     districts = list(districts or [])
     username = _check_username(username)
     _check_role_districts(role, districts)
+    region_code = _check_region(role, region_code)
     password = temporary_password()
     with transaction.atomic():
         user = User(
             username=username,
             role=role,
+            region_code=region_code,
             organisation=organisation.strip(),
             first_name=full_name.strip()[:150],
         )
@@ -130,10 +155,19 @@ def user_create(
     return Created(user, password)
 
 
-def user_update(*, by: Any, user: User, role: str, districts: list[District], organisation: str = "") -> User:
+def user_update(
+    *,
+    by: Any,
+    user: User,
+    role: str,
+    districts: list[District],
+    organisation: str = "",
+    region_code: str = "",
+) -> User:
     _check_manager(by)
     districts = list(districts)
     _check_role_districts(role, districts)
+    region_code = _check_region(role, region_code)
     if user.pk == by.pk and role != user.role:
         raise ConflictError("不能修改自己的角色")
     if user.is_superuser and role != Role.SYSTEM_ADMIN:
@@ -141,6 +175,7 @@ def user_update(*, by: Any, user: User, role: str, districts: list[District], or
     with transaction.atomic():
         before = _summary(user, list(user.districts.all()))
         user.role = role
+        user.region_code = region_code
         user.organisation = organisation.strip()
         user.save()
         user.districts.set(districts)

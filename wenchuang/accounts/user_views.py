@@ -22,11 +22,24 @@ from wenchuang.accounts.decorators import role_required
 from wenchuang.accounts.models import InvitationCode, Role, User
 from wenchuang.accounts.services import invitation_issue
 from wenchuang.core.errors import DomainError
-from wenchuang.registry.models import District
+from wenchuang.registry.models import District, Division
+from wenchuang.registry.regions import deployment_region, region_within
 from wenchuang.registry.selectors import enterprise_list_for_user
 
 ROLE_CHOICES = [(r.value, r.label) for r in us.ASSIGNABLE_ROLES]
 INVITATION_ROLES = (Role.CITY_ADMIN, Role.DISTRICT_ADMIN, Role.SYSTEM_ADMIN)
+
+
+def region_choices() -> list[tuple[str, str]]:
+    """Blank (the whole deployment region) and the provinces and cities in force below it."""
+    deployment = deployment_region()
+    current = Division.objects.filter(level__in=["province", "city"], valid_to__isnull=True)
+    below = [
+        (d.code, f"{d.name}（{d.code}）")
+        for d in current.order_by("code")
+        if d.code != deployment.code and region_within(d.code, deployment.code)
+    ]
+    return [("", f"部署区域全部（{deployment.name}）"), *below]
 
 
 class _DistrictField(forms.ModelMultipleChoiceField):
@@ -43,14 +56,23 @@ class AccountForm(forms.Form):
         widget=forms.SelectMultiple(attrs={"size": 8, "class": "form-select"}),
         help_text="区县管理员必选（可多选）；其他角色不选",
     )
+    region_code = forms.ChoiceField(
+        label="管辖区域",
+        required=False,
+        help_text="市级管理员、统计员：留空为部署区域全部；省级部署中地市文创办选所在地级市",
+    )
     organisation = forms.CharField(label="所属单位", max_length=200, required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["region_code"].choices = region_choices()  # type: ignore[attr-defined]
 
 
 class NewAccountForm(AccountForm):
     username = forms.CharField(label="用户名", max_length=150)
     full_name = forms.CharField(label="姓名", max_length=150, required=False)
     email = forms.EmailField(label="电子邮箱", required=False)
-    field_order = ["username", "full_name", "email", "role", "districts", "organisation"]
+    field_order = ["username", "full_name", "email", "role", "region_code", "districts", "organisation"]
 
 
 class UserFilterForm(forms.Form):
@@ -108,6 +130,7 @@ def user_new(request: HttpRequest) -> HttpResponse:
                 role=c["role"],
                 districts=list(c["districts"]),
                 organisation=c["organisation"],
+                region_code=c["region_code"],
                 full_name=c["full_name"],
                 email=c["email"],
             )
@@ -126,6 +149,7 @@ def user_edit(request: HttpRequest, pk: int) -> HttpResponse:
         "role": account.role,
         "districts": list(account.districts.all()),
         "organisation": account.organisation,
+        "region_code": account.region_code,
     }
     form = AccountForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -137,6 +161,7 @@ def user_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 role=c["role"],
                 districts=list(c["districts"]),
                 organisation=c["organisation"],
+                region_code=c["region_code"],
             )
         except DomainError as exc:
             form.add_error(None, exc.message)

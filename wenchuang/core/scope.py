@@ -1,11 +1,15 @@
 """What a user may see: the one answer every selector of every app asks.
 
-`user_scope(user)` returns a `Scope`: the whole city for the city office and the 统计员, the bound
-districts for a 区县管理员, the own enterprise for an 企业用户, nothing for everyone else (金融机构, the
-public, the three administrators — they see published aggregates only, served without a scope).
+`user_scope(user)` returns a `Scope`: the whole deployment region for the 市级管理员 (the office of
+the deployment's level: a city's, or a province's in a province deployment) and the 统计员; the
+counties of their bound region for those two roles when the account is bound to a region below the
+deployment's (a city office in a province deployment sees its city's counties); the bound districts
+for a 区县管理员; the own enterprise for an 企业用户; nothing for everyone else (金融机构, the public, the
+three administrators — they see published aggregates only, served without a scope).
 
-It lives in `core` and reads the user object by its attributes (`role`, `districts`, `enterprise_id`)
-so that registry, stats, ingest and the service apps can all call it without importing `accounts`.
+It lives in `core` and reads the user object by its attributes (`role`, `districts`, `region_code`,
+`region_districts()`, `enterprise_id`) so that registry, stats, ingest and the service apps can all
+call it without importing `accounts`.
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.db.models import Q
 
 CITY_ADMIN = "city_admin"
@@ -35,10 +40,12 @@ class Scope:
     # None: every district (city-wide); otherwise the district ids (possibly none).
     district_ids: frozenset[int] | None
     enterprise_id: int | None = None
-    district_names: str = ""  # e.g. "西湖区、滨江区", for messages
+    district_names: str = ""  # e.g. "西湖区、滨江区" or "宁波市", for messages
+    region_code: str = ""  # the bound region of an office below the deployment's level
 
     @property
     def city_wide(self) -> bool:
+        """The whole deployment region (a city's, a province's): no district restriction."""
         return self.district_ids is None
 
     @property
@@ -58,9 +65,9 @@ class Scope:
 
         `district_field` is the lookup path to the row's district id (e.g. "enterprise__district");
         `enterprise_field` the path to its enterprise id, for the enterprise user's own rows."""
-        if self.role in CITY_WIDE_ROLES:
+        if self.role in CITY_WIDE_ROLES and self.district_ids is None:
             return None
-        if self.role == DISTRICT_ADMIN and district_field is not None:
+        if self.role in STATISTICS_ROLES and district_field is not None:
             return Q(**{f"{district_field}__in": sorted(self.district_ids or ())})
         if self.is_enterprise and enterprise_field is not None and self.enterprise_id:
             return Q(**{enterprise_field: self.enterprise_id})
@@ -93,7 +100,17 @@ def user_scope(user: Any) -> Scope:
     if role is None:
         scope = NO_SCOPE
     elif role in CITY_WIDE_ROLES:
-        scope = Scope(role=role, district_ids=None)
+        region = getattr(user, "region_code", "") or ""
+        if region and region != settings.WENCHUANG_REGION_CODE:
+            ids = user.region_districts().values_list("pk", flat=True)
+            scope = Scope(
+                role=role,
+                district_ids=frozenset(ids),
+                district_names=getattr(user, "region_name", "") or region,
+                region_code=region,
+            )
+        else:
+            scope = Scope(role=role, district_ids=None)
     elif role == DISTRICT_ADMIN:
         rows: Iterable[tuple[int, str]] = user.districts.order_by("code").values_list("pk", "name")
         rows = list(rows)

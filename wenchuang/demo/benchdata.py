@@ -71,7 +71,8 @@ def generate(*, enterprise_years: int, seed: int = 20201231) -> dict[str, int]:
     if enterprise_years < 1:
         raise BenchDataError("enterprise_years must be positive")
     rng = random.Random(seed)
-    districts = list(District.objects.filter(kind__in=["区", "县", "县级市"]).values_list("id", flat=True))
+    county_kinds = ["区", "县", "县级市", "自治县"]
+    districts = list(District.objects.filter(kind__in=county_kinds).values_list("id", flat=True))
     if not districts:
         districts = list(District.objects.values_list("id", flat=True))
     categories = list(CultureCategory.objects.filter(level=3).values_list("id", flat=True))

@@ -314,7 +314,7 @@ def demo_generate(
 
 
 @dataclass(frozen=True)
-class _Cat:
+class DemoCategory:
     id: int
     code: str
     name: str
@@ -323,14 +323,14 @@ class _Cat:
     gbt_codes: tuple[str, ...]
 
 
-def _load_categories() -> list[_Cat]:
+def load_categories() -> list[DemoCategory]:
     gbt: dict[int, list[str]] = {}
     for code, cat_id in GbtIndustryMapping.objects.order_by("gbt_code").values_list(
         "gbt_code", "category_id"
     ):
         gbt.setdefault(cat_id, []).append(code)
     cats = [
-        _Cat(c.id, c.code, c.name, c.code[:2], c.is_new_form, tuple(gbt[c.id]))
+        DemoCategory(c.id, c.code, c.name, c.code[:2], c.is_new_form, tuple(gbt[c.id]))
         for c in CultureCategory.objects.filter(level=3).order_by("code")
         if c.id in gbt
     ]
@@ -357,7 +357,7 @@ class _Picker:
         return self.items[min(bisect_right(self.cum, u), len(self.items) - 1)]
 
 
-def _category_pickers(cats: list[_Cat]) -> tuple[_Picker, _Picker]:
+def _category_pickers(cats: list[DemoCategory]) -> tuple[_Picker, _Picker]:
     digital = [c for c in cats if c.digital]
     # The content and internet 小类 carry Hangzhou's digital economy; devices are a small share.
     dw = [3.0 if c.major in ("01", "02") else 2.0 if c.major in ("03", "04") else 0.6 for c in digital]
@@ -416,7 +416,7 @@ def _split_va(va: int, u1: float, u2: float, u3: float) -> tuple[int, int, int, 
     return labor, tax, dep, va - labor - tax - dep
 
 
-def _uscc(district_code: str, serial: int, salt: int, prefix: str = "D") -> str:
+def demo_uscc(district_code: str, serial: int, salt: int, prefix: str = "D") -> str:
     """Registration authority 9 (市场监管), type 1 (企业), district, organisation code, check."""
     digits = f"{(serial * 3_481_027 + salt) % 10_000_000:07d}"  # bijective on 0..10^7-1
     body = prefix + digits
@@ -434,9 +434,9 @@ def _money_float(cents: int) -> float:
     return cents / 100
 
 
-class _Writer:
+class BulkWriter:
     """Raw, set-based inserts through `core.bulk` (executemany on SQLite, COPY on PostgreSQL), with the
-    values each database takes as they are."""
+    values each database takes as they are. Shared by the city demo and the region generator."""
 
     def __init__(self) -> None:
         self.vendor = connection.vendor
@@ -491,7 +491,7 @@ YEAR_COLUMNS = ("id", "enterprise_id", "year", *ENTERPRISE_YEAR_FACTS)
 class _PoolFirm:
     idx: int
     district: str
-    cat: _Cat
+    cat: DemoCategory
     founded: int
     exit_year: int | None  # first year without activity
     base: float
@@ -534,13 +534,13 @@ class _Generator:
         missing = [c for c in _POOL_DISTRICTS if c not in self.district_ids]
         if missing:
             raise DemoError("尚未载入杭州行政区划参考数据；请先运行 wenchuang reference load。")
-        self.cats = _load_categories()
+        self.cats = load_categories()
         self.digital_picker, self.other_picker = _category_pickers(self.cats)
         self.scopes = {
             c.id: text.scope_variants(c.name, c.major, random.Random(f"{self.seed}:scope:{c.code}"))
             for c in self.cats
         }
-        self.writer = _Writer()
+        self.writer = BulkWriter()
         self.salt = random.Random(f"{self.seed}:uscc").randrange(10_000_000)
         self.taken = self._taken_bodies()
         self.rows: dict[str, int] = {}
@@ -554,9 +554,9 @@ class _Generator:
         }
 
     def uscc(self, district: str, serial: int) -> str:
-        code = _uscc(district, serial, self.salt)
+        code = demo_uscc(district, serial, self.salt)
         if code[8:16] in self.taken:
-            code = _uscc(district, serial, self.salt, prefix="E")
+            code = demo_uscc(district, serial, self.salt, prefix="E")
             if code[8:16] in self.taken:
                 raise DemoError("示例企业统一社会信用代码与现有数据冲突，请换用其他种子。")
         return code
@@ -818,7 +818,7 @@ class _Generator:
         self,
         idx: int,
         district: str,
-        cat: _Cat,
+        cat: DemoCategory,
         founded: int,
         status: str,
         platform: int | None,

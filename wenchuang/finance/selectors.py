@@ -55,9 +55,9 @@ def institution_for_user(user: Any) -> Institution | None:
 def _filter(user: Any, *, district: str, enterprise: str, institution: str | None) -> Q | None:
     """None: everything; otherwise the rows the user may see."""
     scope = user_scope(user)
-    if scope.role in CITY_WIDE_ROLES:
+    if scope.role in CITY_WIDE_ROLES and scope.city_wide:
         return None
-    if scope.role == DISTRICT_ADMIN:
+    if scope.role == DISTRICT_ADMIN or scope.role in CITY_WIDE_ROLES:  # bound districts or region
         return Q(**{f"{district}__in": sorted(scope.district_ids or ())})
     if scope.role == ENTERPRISE and scope.enterprise_id:
         return Q(**{enterprise: scope.enterprise_id})
@@ -253,7 +253,7 @@ def loan_get_for_user(*, user: Any, pk: int) -> PoolLoan:
 def entry_list_for_user(*, user: Any) -> QuerySet[PoolEntry]:
     scope = user_scope(user)
     qs = PoolEntry.objects.select_related("institution", "loan")
-    if scope.role in CITY_WIDE_ROLES:
+    if scope.role in CITY_WIDE_ROLES and scope.city_wide:  # the pool is the deployment office's ledger
         return qs
     if scope.role == FINANCE:
         inst = institution_for_user(user)
@@ -340,9 +340,9 @@ def participant_list_for_user(*, user: Any) -> QuerySet[EventParticipant]:
     offices over it."""
     scope = user_scope(user)
     qs = EventParticipant.objects.select_related("enterprise", "institution")
-    if scope.role in CITY_WIDE_ROLES:
+    if scope.role in CITY_WIDE_ROLES and scope.city_wide:
         return qs
-    if scope.role == DISTRICT_ADMIN:
+    if scope.role == DISTRICT_ADMIN or scope.role in CITY_WIDE_ROLES:
         return qs.filter(Q(enterprise__district__in=sorted(scope.district_ids or ())) | Q(enterprise=None))
     if scope.role == ENTERPRISE:
         return qs.filter(Q(enterprise_id=scope.enterprise_id) | Q(enterprise=None))

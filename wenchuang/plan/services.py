@@ -199,7 +199,7 @@ class _PlanWriter:
     def _plan(self) -> tuple[Plan, str]:
         """Returns the plan and "created", "changed" or "unchanged"; a changed plan is saved by run()."""
         spec = self.doc.plan
-        region = spec.region_code(settings.WENCHUANG_CITY_CODE)
+        region = spec.region_code(settings.WENCHUANG_REGION_CODE)
         values = {
             "name": spec.name,
             "region_code": region,

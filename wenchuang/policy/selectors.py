@@ -234,14 +234,20 @@ def exempt_candidates(
     return compiled.apply(qs).select_related("district").order_by("uscc")
 
 
+def _deployment_office(user: Any) -> bool:
+    """Exemption rounds are the deployment office's (an office bound to a lower region sees none)."""
+    scope = user_scope(user)
+    return scope.role in CITY_WIDE_ROLES and scope.city_wide
+
+
 def round_list(*, user: Any, policy: Policy) -> QuerySet[ExemptRound]:
-    if user_scope(user).role not in CITY_WIDE_ROLES:
+    if not _deployment_office(user):
         return ExemptRound.objects.none()
     return policy.rounds.annotate(n=Count("entries"), paid=Count("entries__payment")).order_by("-created_at")
 
 
 def round_get_for_user(*, user: Any, pk: int) -> ExemptRound:
-    if user_scope(user).role not in CITY_WIDE_ROLES:
+    if not _deployment_office(user):
         raise ObjectNotAccessible()
     try:
         return ExemptRound.objects.select_related("policy").get(pk=pk)

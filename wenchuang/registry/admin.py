@@ -11,7 +11,15 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from wenchuang.core.crypto import keyed_hash
 from wenchuang.core.masking import mask_id_number, mask_phone
-from wenchuang.registry.models import District, Enterprise, EnterpriseYear, ExportItem, Platform, Talent
+from wenchuang.registry.models import (
+    District,
+    Division,
+    Enterprise,
+    EnterpriseYear,
+    ExportItem,
+    Platform,
+    Talent,
+)
 
 
 @admin.register(District)
@@ -19,6 +27,13 @@ class DistrictAdmin(SimpleHistoryAdmin):
     list_display = ["code", "name", "kind", "parent_code"]
     search_fields = ["code", "name"]
     list_filter = ["kind"]
+
+
+@admin.register(Division)
+class DivisionAdmin(SimpleHistoryAdmin):
+    list_display = ["code", "name", "level", "kind", "parent_code", "valid_from", "valid_to"]
+    search_fields = ["code", "name"]
+    list_filter = ["level", "kind"]
 
 
 @admin.register(Platform)

@@ -18,8 +18,44 @@ def money_field(label: Any) -> models.DecimalField:
     return models.DecimalField(label, max_digits=18, decimal_places=2, null=True, blank=True)
 
 
+class Division(models.Model):
+    """A division of GB/T 2260 at any level — province, city (地级), county — as dated reference data.
+
+    The reference of names, levels and validity; retired codes stay with their `valid_to`, so a file or
+    a series that still carries one can be read. Fact cells and enterprises point at `District`, the
+    county-level divisions in force in the deployment's region."""
+
+    class Level(models.TextChoices):
+        PROVINCE = "province", _("省级")
+        CITY = "city", _("地级")
+        COUNTY = "county", _("县级")
+
+    code = models.CharField(_("区划代码"), max_length=6, unique=True)
+    name = models.CharField(_("名称"), max_length=50)
+    level = models.CharField(_("层级"), max_length=10, choices=Level.choices)
+    kind = models.CharField(_("类型"), max_length=10)
+    parent_code = models.CharField(_("上级区划代码"), max_length=6)
+    valid_from = models.DateField(_("启用日期"), null=True, blank=True, help_text=_("空：早于所记载的变更"))
+    valid_to = models.DateField(_("停用日期"), null=True, blank=True, help_text=_("空：现行"))
+    note = models.TextField(_("沿革说明"), blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("区划参考")
+        verbose_name_plural = _("区划参考（GB/T 2260，分级、带有效期）")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def current(self) -> bool:
+        return self.valid_to is None
+
+
 class District(models.Model):
-    """A county-level division (GB/T 2260) of the city."""
+    """A county-level division (GB/T 2260) in force in the deployment's region (a city's districts and
+    counties, or every county of a province); `parent_code` is its city."""
 
     code = models.CharField(_("区划代码"), max_length=6, unique=True)
     name = models.CharField(_("名称"), max_length=50)

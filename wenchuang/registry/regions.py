@@ -3,14 +3,17 @@ county-level divisions (`District` rows) they hold. A plan, a cockpit and a user
 by its code; everything below reads the region as its counties, because the fact cells are per county.
 
 Codes follow GB/T 2260: a province ends in "0000", a city (地级) in "00", a county in neither; the
-nation is "000000". Reads only.
+nation is "000000". Names of the levels above the county come from the dated divisions reference
+(`Division`, loaded by `wenchuang reference load` for the deployment's region). Reads only.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from wenchuang.registry.models import District
+from django.conf import settings
+
+from wenchuang.registry.models import District, Division
 
 NATION = "000000"
 
@@ -31,6 +34,35 @@ class Region:
     code: str
     name: str
     level: str
+
+
+def deployment_region() -> Region:
+    """The region this deployment serves (WENCHUANG_REGION_CODE; by default the city)."""
+    code = settings.WENCHUANG_REGION_CODE
+    return Region(code, region_name(code), region_level(code))
+
+
+def region_name(code: str) -> str:
+    """The region's name: the nation, a division of the reference (current or retired), a county of the
+    registry; the code itself when none is loaded."""
+    if code == NATION:
+        return "全国"
+    name = Division.objects.filter(code=code).values_list("name", flat=True).first()
+    if name is None:
+        name = District.objects.filter(code=code).values_list("name", flat=True).first()
+    return name or code
+
+
+def region_within(code: str, outer: str) -> bool:
+    """Whether region `code` lies in region `outer` (a region lies in itself)."""
+    level = region_level(outer)
+    if level == "nation":
+        return True
+    if level == "province":
+        return code[:2] == outer[:2]
+    if level == "city":
+        return code[:4] == outer[:4]
+    return code == outer
 
 
 def region_district_ids(code: str) -> list[int]:
@@ -66,4 +98,5 @@ def region_children(code: str) -> list[Region]:
     codes = sorted(set(parents.values_list("parent_code", flat=True)))
     if level == "nation":
         codes = sorted({c[:2] + "0000" for c in codes})
-    return [Region(c, c, region_level(c)) for c in codes]
+    names = dict(Division.objects.filter(code__in=codes).values_list("code", "name"))
+    return [Region(c, names.get(c, c), region_level(c)) for c in codes]

@@ -22,7 +22,7 @@ from wenchuang.core.errors import DomainError
 from wenchuang.plan import selectors as plan_selectors
 from wenchuang.plan.models import Indicator, Plan
 from wenchuang.registry.models import District, EnterpriseYear
-from wenchuang.registry.regions import region_district_ids
+from wenchuang.registry.regions import region_district_ids, region_name
 from wenchuang.reports.execution import execution_data
 from wenchuang.stats import readmodel
 from wenchuang.stats import selectors as stats_selectors
@@ -149,24 +149,34 @@ def check_year(year: Any) -> int:
     return y
 
 
+# The label of a report over the whole deployment region, by the deployment's level.
+WHOLE_REGION = {"city": "全市", "province": "全省", "nation": "全国"}
+
+
 def region_label(plan: Plan) -> str:
-    """The name a report gives the plan's region: 全市 for the deployment's city, a county's own
-    name (西湖区) for a district's plan."""
-    if plan.region_code == settings.WENCHUANG_CITY_CODE:
-        return "全市"
-    name = District.objects.filter(code=plan.region_code).values_list("name", flat=True).first()
-    return name or plan.region_code
+    """The name a report gives the plan's region: 全市 / 全省 / 全国 for the deployment's own region,
+    otherwise the region's own name (西湖区 for a district's plan, 宁波市 for a city's)."""
+    if plan.region_code == settings.WENCHUANG_REGION_CODE:
+        return WHOLE_REGION.get(settings.WENCHUANG_DEPLOYMENT_LEVEL, "全市")
+    return region_name(plan.region_code)
 
 
 def scope_districts(district_codes: Sequence[str] | None) -> tuple[list[int] | None, list[str], str]:
     """(district ids or None for the city, sorted codes, label) for a list of district codes."""
     if not district_codes:
-        return None, [], "全市"
+        return None, [], WHOLE_REGION.get(settings.WENCHUANG_DEPLOYMENT_LEVEL, "全市")
     found = list(District.objects.filter(code__in=list(district_codes)).order_by("code"))
     missing = sorted(set(district_codes) - {d.code for d in found})
     if missing:
         raise ReportError(f"未知区县代码：{'、'.join(missing)}")
-    return [d.pk for d in found], [d.code for d in found], "、".join(d.name for d in found)
+    label = "、".join(d.name for d in found)
+    parents = {d.parent_code for d in found}
+    if len(found) > 1 and len(parents) == 1:
+        # every county of one city (a city office in a province deployment): name the city
+        parent = parents.pop()
+        if District.objects.filter(parent_code=parent).count() == len(found):
+            label = region_name(parent)
+    return [d.pk for d in found], [d.code for d in found], label
 
 
 def data_years(plan: Plan | None = None) -> list[int]:
@@ -473,7 +483,7 @@ def report_data(
     # the city office or by the district office itself). Otherwise a district's share of another
     # region's plan: evaluated over the districts, no targets.
     own = district_ids is None
-    if plan.region_code != settings.WENCHUANG_CITY_CODE:
+    if plan.region_code != settings.WENCHUANG_REGION_CODE:
         region_ids = region_district_ids(plan.region_code)
         if district_ids is None or set(district_ids) == set(region_ids):
             own = True

@@ -50,7 +50,7 @@ def plan_scope(plan: Any) -> Scope:
     city's official figures. A plan of another region (a county's plan; a province's or another
     city's once their divisions are loaded): the cells of the region's counties, with the official
     figures entered for area kind "district" and the region's code (a county's 统计公报 figures)."""
-    if plan.region_code == settings.WENCHUANG_CITY_CODE:
+    if plan.region_code == settings.WENCHUANG_REGION_CODE:
         return CITY
     return Scope(
         districts=region_district_ids(plan.region_code),

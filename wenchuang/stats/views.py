@@ -30,7 +30,7 @@ def _published(plan_code: str, user: object) -> bool:
     if plan_code == settings.WENCHUANG_DEFAULT_PLAN:
         return True
     plan = plan_get(code=plan_code)
-    if plan is None or plan.region_code == settings.WENCHUANG_CITY_CODE:
+    if plan is None or plan.region_code == settings.WENCHUANG_REGION_CODE:
         return True
     scope = user_scope(user)
     if scope.role not in STATISTICS_ROLES:

@@ -56,7 +56,7 @@ def plan_districts(*, plan: Plan, user: Any) -> list[int] | None:
     """The districts a plan's breakdowns cover for this user: the user's scope for the city plan,
     the region's counties (within the scope) for a district's plan."""
     scope = districts_scope(user=user)
-    if plan.region_code == settings.WENCHUANG_CITY_CODE:
+    if plan.region_code == settings.WENCHUANG_REGION_CODE:
         return scope
     ids = region_district_ids(plan.region_code)
     return ids if scope is None else sorted(set(ids) & set(scope))
@@ -69,7 +69,7 @@ def plan_visible(*, plan: Plan, user: Any) -> bool:
     """The deployment's city plan is published (its figures are city aggregates). Another region's
     plan — a district's — is for the statistics staff whose scope holds the whole region: the city
     office and the 统计员, and the district office of that district; never the public."""
-    if plan.region_code == settings.WENCHUANG_CITY_CODE:
+    if plan.region_code == settings.WENCHUANG_REGION_CODE:
         return True
     scope = user_scope(user)
     if scope.role not in STATISTICS_ROLES:
@@ -98,7 +98,7 @@ def plan_choices(*, user: Any = None) -> list[Plan]:
 
 def region_label(code: str) -> str:
     """A region's name for headings: a county's own name; the deployment's city is 全市."""
-    if code == settings.WENCHUANG_CITY_CODE:
+    if code == settings.WENCHUANG_REGION_CODE:
         return "全市"
     name = District.objects.filter(code=code).values_list("name", flat=True).first()
     return name or code
@@ -112,7 +112,7 @@ def region_plan(*, region_code: str) -> Plan | None:
 def region_for_user(*, code: str, user: Any) -> Region:
     """A child region of the city the user may open: unknown codes are 404, another district's
     cockpit a Chinese 403 (a district office sees its own districts only)."""
-    region = next((r for r in region_children(settings.WENCHUANG_CITY_CODE) if r.code == code), None)
+    region = next((r for r in region_children(settings.WENCHUANG_REGION_CODE) if r.code == code), None)
     if region is None:
         raise NotFoundError(f"区划代码 {code} 不是本市的下级区划")
     scope = user_scope(user)
@@ -126,7 +126,7 @@ def region_for_user(*, code: str, user: Any) -> Region:
 def regions_for_user(*, user: Any) -> list[Region]:
     """The city's child regions the user may see (a district office: its own)."""
     scope = user_scope(user)
-    children = region_children(settings.WENCHUANG_CITY_CODE)
+    children = region_children(settings.WENCHUANG_REGION_CODE)
     if scope.city_wide:
         return children
     own = set(scope.district_ids or ())

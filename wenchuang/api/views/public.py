@@ -17,7 +17,7 @@ from rest_framework.views import APIView
 
 from wenchuang.api import selectors
 from wenchuang.api.exceptions import NotFound
-from wenchuang.core.scope import CITY_WIDE_ROLES, role_of
+from wenchuang.core.scope import CITY_WIDE_ROLES, role_of, user_scope
 from wenchuang.plan import selectors as plan_selectors
 from wenchuang.stats import selectors as stats_selectors
 
@@ -147,7 +147,8 @@ def _raw_json(body: str) -> HttpResponse:
 
 
 def _suppress(request: Request) -> bool:
-    return role_of(request.user) not in CITY_WIDE_ROLES
+    # An office bound to a region below the deployment's gets the published (suppressed) cells too.
+    return role_of(request.user) not in CITY_WIDE_ROLES or not user_scope(request.user).city_wide
 
 
 class BreakdownApi(APIView):

@@ -12,6 +12,7 @@ from django.apps import apps
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from wenchuang.demo.generate import DEFAULT_ENTERPRISES, DEFAULT_SEED, DemoError, demo_generate
+from wenchuang.demo.regiondata import DEFAULT_REGION_ENTERPRISES, region_generate
 
 
 def demo_extensions() -> list[Callable[..., dict[str, int]]]:
@@ -34,15 +35,34 @@ class Command(BaseCommand):
         parser.add_argument(
             "--enterprises",
             type=int,
-            default=DEFAULT_ENTERPRISES,
-            help=f"企业数（≥2000，默认{DEFAULT_ENTERPRISES}）",
+            default=None,
+            help=(
+                f"企业数（城市示例≥2000，默认{DEFAULT_ENTERPRISES}；"
+                f"--region 时默认{DEFAULT_REGION_ENTERPRISES}）"
+            ),
+        )
+        parser.add_argument(
+            "--region",
+            default="",
+            help=(
+                "为省级（或全国）区域生成示例企业及年度数据（区划代码，如 330000）；"
+                "不给出时生成本市的标定示例数据"
+            ),
+        )
+        parser.add_argument(
+            "--cities",
+            default="",
+            help="与 --region 同用：只为这些地级市生成（逗号分隔的代码，如 330100,330200）",
         )
         parser.add_argument("--seed", type=int, default=DEFAULT_SEED, help=f"随机种子（默认{DEFAULT_SEED}）")
         parser.add_argument("--replace", action="store_true", help="删除已有示例数据后重新生成")
         parser.add_argument("--json", action="store_true", help="以 JSON 输出结果")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        n, seed = options["enterprises"], options["seed"]
+        if options["region"]:
+            self._region(options)
+            return
+        n, seed = options["enterprises"] or DEFAULT_ENTERPRISES, options["seed"]
         try:
             result = demo_generate(
                 enterprises=n,
@@ -77,5 +97,37 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(
                 f"示例数据已生成（企业{n}家，种子{seed}）：{counts}；用时{result.seconds:.1f}秒"
+            )
+        )
+
+    def _region(self, options: dict[str, Any]) -> None:
+        region, seed = options["region"].strip(), options["seed"]
+        n = options["enterprises"] or DEFAULT_REGION_ENTERPRISES
+        cities = [c.strip() for c in options["cities"].split(",") if c.strip()]
+        try:
+            result = region_generate(
+                region=region, enterprises=n, seed=seed, cities=cities or None, replace=options["replace"]
+            )
+        except DemoError as exc:
+            raise CommandError(str(exc)) from exc
+        if options["json"]:
+            payload = {
+                "status": result.status,
+                "region": region,
+                "enterprises": n,
+                "seed": seed,
+                "rows": result.rows,
+                "deleted": result.deleted,
+                "seconds": round(result.seconds, 2),
+            }
+            self.stdout.write(json.dumps(payload, ensure_ascii=False))
+            return
+        if result.status == "exists":
+            self.stdout.write("数据库中已有示例数据，未做任何改动。如需重新生成请加 --replace。")
+            return
+        counts = "，".join(f"{k} {v}" for k, v in result.rows.items())
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"区域 {region} 示例数据已生成（企业{n}家，种子{seed}）：{counts}；用时{result.seconds:.1f}秒"
             )
         )

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import secrets
 import string
+from pathlib import Path
 from typing import Any
 
+import yaml
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
@@ -13,6 +15,18 @@ from django.core.management.base import BaseCommand, CommandParser
 
 from wenchuang.env import env_bool, env_str
 from wenchuang.registry.models import Enterprise
+from wenchuang.registry.regions import region_within
+
+
+def _plan_region(path: Path) -> str:
+    """The region a plan file is for (`plan.region`, or its older spelling `plan.city_code`)."""
+    with path.open(encoding="utf-8") as fh:
+        data = yaml.safe_load(fh)
+    try:
+        spec = data["plan"]
+        return str(spec.get("region") or spec.get("city_code") or "")
+    except (KeyError, TypeError, AttributeError):
+        return ""
 
 
 def _generate_password() -> str:
@@ -33,12 +47,19 @@ class Command(BaseCommand):
         settings.VAR_DIR.mkdir(parents=True, exist_ok=True)
         call_command("migrate", interactive=False, verbosity=0)
         call_command("reference", "load")
+        region = settings.WENCHUANG_REGION_CODE
         for path in sorted((settings.DATA_DIR / "plans").glob("*.yaml")):
-            call_command("plan", "load", str(path))
+            plan_region = _plan_region(path)
+            # the region's plans and those of the regions in it; a broken file is loaded to be reported
+            if not plan_region or region_within(plan_region, region):
+                call_command("plan", "load", str(path))
         load_demo = env_bool("WENCHUANG_LOAD_DEMO", True) and not options["no_demo"]
         if load_demo and not Enterprise.objects.exists():
             self.stdout.write("数据库为空，正在载入示例数据（名称均标注“示例”）……")
-            call_command("demo")
+            if settings.WENCHUANG_DEPLOYMENT_LEVEL == "city":
+                call_command("demo")
+            else:  # no plan figures to calibrate to above the city: the region's generated firms
+                call_command("demo", "--region", region)
             # Dashboards read the precomputed rollups and indicator values, so build them now.
             call_command("stats", "recompute")
         if load_demo:  # the 示例 policies (idempotent; called by name, core imports no service app)
