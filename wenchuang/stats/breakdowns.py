@@ -227,12 +227,20 @@ def public_payloads(*, plan: Plan, years: Iterable[int]) -> Iterable[tuple[str, 
                     result = measure_breakdown(
                         year=year, measure=measure, by=by, plan=plan, filters=filters, suppress=True
                     )
-                    yield "breakdown", year, breakdown_key(measure=measure, by=by, filters=filters), (
-                        breakdown_dict(result)
+                    yield (
+                        "breakdown",
+                        year,
+                        breakdown_key(measure=measure, by=by, filters=filters),
+                        (breakdown_dict(result)),
                     )
         for d in districts:
             groups = district_measures(district=d, year=year, suppress=True)
-            yield "district", year, d.code, {
-                "area": {"kind": "district", "code": d.code, "name": d.name},
-                "measures": [_group_dict(g) for g in groups],
-            }
+            yield (
+                "district",
+                year,
+                d.code,
+                {
+                    "area": {"kind": "district", "code": d.code, "name": d.name},
+                    "measures": [_group_dict(g) for g in groups],
+                },
+            )

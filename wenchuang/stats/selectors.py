@@ -342,7 +342,9 @@ def publication_pending_changes(*, plan_code: str) -> list[publication.Change]:
         if current is not None
         else []
     )
-    after = [publication.figure_from(v) for v in IndicatorValue.objects.filter(plan_code=plan_code).order_by()]
+    after = [
+        publication.figure_from(v) for v in IndicatorValue.objects.filter(plan_code=plan_code).order_by()
+    ]
     return publication.diff(before, after)
 
 

@@ -687,12 +687,7 @@ def publication_publish(*, user: Any, plan_code: str, reason: str = "", system: 
     if not working:
         raise PublicationError("尚无指标值，无法发布（请先汇总并计算指标值）")
     with transaction.atomic():
-        last = (
-            Publication.objects.select_for_update()
-            .filter(plan_code=plan.code)
-            .order_by("-number")
-            .first()
-        )
+        last = Publication.objects.select_for_update().filter(plan_code=plan.code).order_by("-number").first()
         if last is not None and not reason:
             raise PublicationError("修订发布须填写修订原因")
         current = Publication.objects.filter(plan_code=plan.code, state=Publication.State.PUBLISHED).first()
@@ -718,7 +713,10 @@ def publication_publish(*, user: Any, plan_code: str, reason: str = "", system: 
             changes=[c.as_dict() for c in changes],
         )
         PublishedValue.objects.bulk_create(
-            [PublishedValue(publication=version, **{f: getattr(v, f) for f in _VALUE_FIELDS}) for v in working],
+            [
+                PublishedValue(publication=version, **{f: getattr(v, f) for f in _VALUE_FIELDS})
+                for v in working
+            ],
             batch_size=1000,
         )
         snapshots = IndicatorSnapshot.objects.filter(plan_code=plan.code).order_by()

@@ -7,125 +7,284 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('stats', '0004_chosen_value_source_reliability'),
+        ("stats", "0004_chosen_value_source_reliability"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Publication',
+            name="Publication",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('plan_code', models.CharField(max_length=64, verbose_name='规划代码')),
-                ('number', models.PositiveIntegerField(verbose_name='版本号')),
-                ('state', django_fsm.FSMField(choices=[('published', '已发布（现行）'), ('superseded', '已被替代'), ('withdrawn', '已撤回')], default='published', max_length=50, protected=True, verbose_name='状态')),
-                ('reason', models.TextField(blank=True, verbose_name='发布或修订原因')),
-                ('published_at', models.DateTimeField(verbose_name='发布时间')),
-                ('years', models.JSONField(blank=True, default=list, verbose_name='所含年度')),
-                ('value_count', models.PositiveIntegerField(default=0, verbose_name='指标值数')),
-                ('changes', models.JSONField(blank=True, default=list, verbose_name='相对上一版的变动')),
-                ('rollup_stamps', models.JSONField(blank=True, default=dict, verbose_name='发布时各年度汇总时间')),
-                ('breakdown_years', models.JSONField(blank=True, default=list, verbose_name='已固化分组汇总的年度')),
-                ('withdrawn_reason', models.TextField(blank=True, verbose_name='撤回原因')),
-                ('withdrawn_at', models.DateTimeField(blank=True, null=True, verbose_name='撤回时间')),
-                ('published_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='发布人')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("plan_code", models.CharField(max_length=64, verbose_name="规划代码")),
+                ("number", models.PositiveIntegerField(verbose_name="版本号")),
+                (
+                    "state",
+                    django_fsm.FSMField(
+                        choices=[
+                            ("published", "已发布（现行）"),
+                            ("superseded", "已被替代"),
+                            ("withdrawn", "已撤回"),
+                        ],
+                        default="published",
+                        max_length=50,
+                        protected=True,
+                        verbose_name="状态",
+                    ),
+                ),
+                ("reason", models.TextField(blank=True, verbose_name="发布或修订原因")),
+                ("published_at", models.DateTimeField(verbose_name="发布时间")),
+                ("years", models.JSONField(blank=True, default=list, verbose_name="所含年度")),
+                ("value_count", models.PositiveIntegerField(default=0, verbose_name="指标值数")),
+                ("changes", models.JSONField(blank=True, default=list, verbose_name="相对上一版的变动")),
+                (
+                    "rollup_stamps",
+                    models.JSONField(blank=True, default=dict, verbose_name="发布时各年度汇总时间"),
+                ),
+                (
+                    "breakdown_years",
+                    models.JSONField(blank=True, default=list, verbose_name="已固化分组汇总的年度"),
+                ),
+                ("withdrawn_reason", models.TextField(blank=True, verbose_name="撤回原因")),
+                ("withdrawn_at", models.DateTimeField(blank=True, null=True, verbose_name="撤回时间")),
+                (
+                    "published_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="发布人",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '数据发布版本',
-                'verbose_name_plural': '数据发布版本',
-                'ordering': ['plan_code', '-number'],
+                "verbose_name": "数据发布版本",
+                "verbose_name_plural": "数据发布版本",
+                "ordering": ["plan_code", "-number"],
             },
         ),
         migrations.CreateModel(
-            name='PublishedPayload',
+            name="PublishedPayload",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('indicators', '指标值'), ('breakdown', '分组汇总'), ('district', '区县汇总')], max_length=12, verbose_name='类型')),
-                ('year', models.PositiveSmallIntegerField(verbose_name='年度')),
-                ('key', models.CharField(blank=True, max_length=200, verbose_name='键')),
-                ('payload', models.TextField(verbose_name='JSON')),
-                ('publication', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='payloads', to='stats.publication', verbose_name='发布版本')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("indicators", "指标值"),
+                            ("breakdown", "分组汇总"),
+                            ("district", "区县汇总"),
+                        ],
+                        max_length=12,
+                        verbose_name="类型",
+                    ),
+                ),
+                ("year", models.PositiveSmallIntegerField(verbose_name="年度")),
+                ("key", models.CharField(blank=True, max_length=200, verbose_name="键")),
+                ("payload", models.TextField(verbose_name="JSON")),
+                (
+                    "publication",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="payloads",
+                        to="stats.publication",
+                        verbose_name="发布版本",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '已发布数据（JSON）',
-                'verbose_name_plural': '已发布数据（JSON）',
-                'ordering': ['publication', 'kind', 'year', 'key'],
+                "verbose_name": "已发布数据（JSON）",
+                "verbose_name_plural": "已发布数据（JSON）",
+                "ordering": ["publication", "kind", "year", "key"],
             },
         ),
         migrations.CreateModel(
-            name='PublishedValue',
+            name="PublishedValue",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('plan_code', models.CharField(max_length=64, verbose_name='规划代码')),
-                ('indicator_code', models.CharField(max_length=64, verbose_name='指标代码')),
-                ('spatial_unit_code', models.CharField(blank=True, max_length=64, verbose_name='空间单元代码')),
-                ('year', models.PositiveSmallIntegerField(verbose_name='年度')),
-                ('name', models.CharField(max_length=200, verbose_name='指标名称')),
-                ('unit', models.CharField(max_length=20, verbose_name='单位')),
-                ('computed_value', models.DecimalField(blank=True, decimal_places=6, max_digits=24, null=True, verbose_name='计算值')),
-                ('computed_as_of', models.DateTimeField(blank=True, null=True, verbose_name='计算值数据截至')),
-                ('coverage', models.FloatField(blank=True, null=True, verbose_name='直接计算覆盖率')),
-                ('components', models.JSONField(blank=True, default=dict, verbose_name='计算构成')),
-                ('official_value', models.DecimalField(blank=True, decimal_places=6, max_digits=24, null=True, verbose_name='官方值')),
-                ('official_source', models.CharField(blank=True, max_length=300, verbose_name='官方数据来源')),
-                ('official_entered_at', models.DateTimeField(blank=True, null=True, verbose_name='官方数据录入时间')),
-                ('headline_value', models.DecimalField(blank=True, decimal_places=6, max_digits=24, null=True, verbose_name='采用值')),
-                ('headline_source', models.CharField(choices=[('official', '官方数据'), ('computed', '微观数据计算'), ('estimate', '估算数'), ('none', '暂无数据')], max_length=10, verbose_name='采用值来源')),
-                ('headline_reliability', models.CharField(blank=True, max_length=12, verbose_name='采用值可靠性')),
-                ('headline_document', models.CharField(blank=True, max_length=300, verbose_name='采用值来源文件')),
-                ('headline_as_of', models.DateTimeField(blank=True, null=True, verbose_name='采用值数据截至')),
-                ('base_source', models.CharField(blank=True, max_length=10, verbose_name='基期值来源')),
-                ('basis_note', models.TextField(blank=True, verbose_name='口径说明')),
-                ('base_year', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='基期年')),
-                ('base_value', models.DecimalField(blank=True, decimal_places=6, max_digits=24, null=True, verbose_name='基期值')),
-                ('target_year', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='目标年')),
-                ('target_op', models.CharField(blank=True, max_length=2, verbose_name='目标关系')),
-                ('target_value', models.DecimalField(blank=True, decimal_places=6, max_digits=24, null=True, verbose_name='目标值')),
-                ('status', models.CharField(blank=True, max_length=24, verbose_name='进度状态')),
-                ('status_label', models.CharField(blank=True, max_length=20, verbose_name='进度状态（中文）')),
-                ('target_met', models.BooleanField(default=False, verbose_name='已达目标')),
-                ('method', models.CharField(blank=True, max_length=8, verbose_name='计算方法')),
-                ('observed_rate', models.FloatField(blank=True, null=True, verbose_name='实际年均增速（增量）')),
-                ('required_rate', models.FloatField(blank=True, null=True, verbose_name='所需年均增速（增量）')),
-                ('ratio', models.FloatField(blank=True, null=True, verbose_name='进度比R')),
-                ('score', models.FloatField(blank=True, null=True, verbose_name='进度得分')),
-                ('completion', models.FloatField(blank=True, null=True, verbose_name='增量完成度')),
-                ('target_ratio', models.FloatField(blank=True, null=True, verbose_name='目标完成率')),
-                ('mixed_sources', models.BooleanField(default=False, verbose_name='增速跨口径')),
-                ('time_share', models.FloatField(blank=True, null=True, verbose_name='时间进度')),
-                ('on_schedule', models.BooleanField(blank=True, null=True, verbose_name='达到时序进度')),
-                ('rate_still_required', models.FloatField(blank=True, null=True, verbose_name='剩余年份所需年均增速（增量）')),
-                ('projected_value', models.FloatField(blank=True, null=True, verbose_name='趋势外推目标年值')),
-                ('explanation', models.TextField(blank=True, verbose_name='状态说明')),
-                ('computed_at', models.DateTimeField(verbose_name='计算时间')),
-                ('publication', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='values', to='stats.publication', verbose_name='发布版本')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("plan_code", models.CharField(max_length=64, verbose_name="规划代码")),
+                ("indicator_code", models.CharField(max_length=64, verbose_name="指标代码")),
+                (
+                    "spatial_unit_code",
+                    models.CharField(blank=True, max_length=64, verbose_name="空间单元代码"),
+                ),
+                ("year", models.PositiveSmallIntegerField(verbose_name="年度")),
+                ("name", models.CharField(max_length=200, verbose_name="指标名称")),
+                ("unit", models.CharField(max_length=20, verbose_name="单位")),
+                (
+                    "computed_value",
+                    models.DecimalField(
+                        blank=True, decimal_places=6, max_digits=24, null=True, verbose_name="计算值"
+                    ),
+                ),
+                (
+                    "computed_as_of",
+                    models.DateTimeField(blank=True, null=True, verbose_name="计算值数据截至"),
+                ),
+                ("coverage", models.FloatField(blank=True, null=True, verbose_name="直接计算覆盖率")),
+                ("components", models.JSONField(blank=True, default=dict, verbose_name="计算构成")),
+                (
+                    "official_value",
+                    models.DecimalField(
+                        blank=True, decimal_places=6, max_digits=24, null=True, verbose_name="官方值"
+                    ),
+                ),
+                (
+                    "official_source",
+                    models.CharField(blank=True, max_length=300, verbose_name="官方数据来源"),
+                ),
+                (
+                    "official_entered_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="官方数据录入时间"),
+                ),
+                (
+                    "headline_value",
+                    models.DecimalField(
+                        blank=True, decimal_places=6, max_digits=24, null=True, verbose_name="采用值"
+                    ),
+                ),
+                (
+                    "headline_source",
+                    models.CharField(
+                        choices=[
+                            ("official", "官方数据"),
+                            ("computed", "微观数据计算"),
+                            ("estimate", "估算数"),
+                            ("none", "暂无数据"),
+                        ],
+                        max_length=10,
+                        verbose_name="采用值来源",
+                    ),
+                ),
+                (
+                    "headline_reliability",
+                    models.CharField(blank=True, max_length=12, verbose_name="采用值可靠性"),
+                ),
+                (
+                    "headline_document",
+                    models.CharField(blank=True, max_length=300, verbose_name="采用值来源文件"),
+                ),
+                (
+                    "headline_as_of",
+                    models.DateTimeField(blank=True, null=True, verbose_name="采用值数据截至"),
+                ),
+                ("base_source", models.CharField(blank=True, max_length=10, verbose_name="基期值来源")),
+                ("basis_note", models.TextField(blank=True, verbose_name="口径说明")),
+                ("base_year", models.PositiveSmallIntegerField(blank=True, null=True, verbose_name="基期年")),
+                (
+                    "base_value",
+                    models.DecimalField(
+                        blank=True, decimal_places=6, max_digits=24, null=True, verbose_name="基期值"
+                    ),
+                ),
+                (
+                    "target_year",
+                    models.PositiveSmallIntegerField(blank=True, null=True, verbose_name="目标年"),
+                ),
+                ("target_op", models.CharField(blank=True, max_length=2, verbose_name="目标关系")),
+                (
+                    "target_value",
+                    models.DecimalField(
+                        blank=True, decimal_places=6, max_digits=24, null=True, verbose_name="目标值"
+                    ),
+                ),
+                ("status", models.CharField(blank=True, max_length=24, verbose_name="进度状态")),
+                (
+                    "status_label",
+                    models.CharField(blank=True, max_length=20, verbose_name="进度状态（中文）"),
+                ),
+                ("target_met", models.BooleanField(default=False, verbose_name="已达目标")),
+                ("method", models.CharField(blank=True, max_length=8, verbose_name="计算方法")),
+                (
+                    "observed_rate",
+                    models.FloatField(blank=True, null=True, verbose_name="实际年均增速（增量）"),
+                ),
+                (
+                    "required_rate",
+                    models.FloatField(blank=True, null=True, verbose_name="所需年均增速（增量）"),
+                ),
+                ("ratio", models.FloatField(blank=True, null=True, verbose_name="进度比R")),
+                ("score", models.FloatField(blank=True, null=True, verbose_name="进度得分")),
+                ("completion", models.FloatField(blank=True, null=True, verbose_name="增量完成度")),
+                ("target_ratio", models.FloatField(blank=True, null=True, verbose_name="目标完成率")),
+                ("mixed_sources", models.BooleanField(default=False, verbose_name="增速跨口径")),
+                ("time_share", models.FloatField(blank=True, null=True, verbose_name="时间进度")),
+                ("on_schedule", models.BooleanField(blank=True, null=True, verbose_name="达到时序进度")),
+                (
+                    "rate_still_required",
+                    models.FloatField(blank=True, null=True, verbose_name="剩余年份所需年均增速（增量）"),
+                ),
+                (
+                    "projected_value",
+                    models.FloatField(blank=True, null=True, verbose_name="趋势外推目标年值"),
+                ),
+                ("explanation", models.TextField(blank=True, verbose_name="状态说明")),
+                ("computed_at", models.DateTimeField(verbose_name="计算时间")),
+                (
+                    "publication",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="values",
+                        to="stats.publication",
+                        verbose_name="发布版本",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '已发布指标值',
-                'verbose_name_plural': '已发布指标值',
-                'ordering': ['publication', 'spatial_unit_code', 'indicator_code', 'year'],
+                "verbose_name": "已发布指标值",
+                "verbose_name_plural": "已发布指标值",
+                "ordering": ["publication", "spatial_unit_code", "indicator_code", "year"],
             },
         ),
         migrations.AddConstraint(
-            model_name='publication',
-            constraint=models.UniqueConstraint(fields=('plan_code', 'number'), name='stats_publication_number_unique'),
+            model_name="publication",
+            constraint=models.UniqueConstraint(
+                fields=("plan_code", "number"), name="stats_publication_number_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='publication',
-            constraint=models.UniqueConstraint(condition=models.Q(('state', 'published')), fields=('plan_code',), name='stats_publication_one_current'),
+            model_name="publication",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("state", "published")),
+                fields=("plan_code",),
+                name="stats_publication_one_current",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='publishedpayload',
-            constraint=models.UniqueConstraint(fields=('publication', 'kind', 'year', 'key'), name='stats_published_payload_unique'),
+            model_name="publishedpayload",
+            constraint=models.UniqueConstraint(
+                fields=("publication", "kind", "year", "key"), name="stats_published_payload_unique"
+            ),
         ),
         migrations.AddIndex(
-            model_name='publishedvalue',
-            index=models.Index(fields=['publication', 'year', 'spatial_unit_code'], name='stats_pv_pub_year_unit'),
+            model_name="publishedvalue",
+            index=models.Index(
+                fields=["publication", "year", "spatial_unit_code"], name="stats_pv_pub_year_unit"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='publishedvalue',
-            constraint=models.UniqueConstraint(fields=('publication', 'indicator_code', 'spatial_unit_code', 'year'), name='stats_published_value_unique'),
+            model_name="publishedvalue",
+            constraint=models.UniqueConstraint(
+                fields=("publication", "indicator_code", "spatial_unit_code", "year"),
+                name="stats_published_value_unique",
+            ),
         ),
     ]
