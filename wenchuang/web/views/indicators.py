@@ -28,13 +28,26 @@ def _load(request: HttpRequest, code: str) -> tuple[Plan, Indicator, dict[str, A
     if indicator is None:
         raise Http404("no such indicator")
     series = selectors.indicator_series(plan=plan, code=code)
+    scope = selectors.districts_scope(user=request.user)
     years = [v.year for v in series]
     coverage = {c.year: c.coverage for c in selectors.value_added_coverage(plan=plan)}
     year = selectors.year_pick(years=years, asked=request.GET.get("year"))
-    scope = selectors.districts_scope(user=request.user)
     data: dict[str, Any] = {"series": series, "year": year, "years": years, "coverage": coverage}
     latest = next((v for v in series if v.year == year), None)
     data["latest"] = latest
+    # Beside each working figure: the published one (the public sees only that) and 覆盖率.
+    version = selectors.publication_current(plan=plan)
+    data["version"] = version
+    data["published"] = (
+        {v.year: v for v in selectors.indicator_series(plan=plan, code=code, version=version)}
+        if version
+        else {}
+    )
+    data["completeness"] = {
+        v.year: selectors.completeness_rate(year=v.year, districts=scope)
+        for v in series
+        if v.source == "computed"
+    }
     data["by_district"] = (
         selectors.indicator_breakdown(indicator=indicator, year=year, by="district", districts=scope)
         if year
@@ -80,6 +93,12 @@ def _tables(indicator: Indicator, data: dict[str, Any]) -> list[dict[str, Any]]:
     ]
     if with_coverage:
         header.append(_("数据库覆盖率（微观÷官方）"))
+    version = data.get("version")
+    header += [
+        f"{_('已发布值')}（{version.label}）" if version else _("已发布值"),
+        _("发布状态"),
+        _("覆盖率（报送完整率）"),
+    ]
     rows = []
     for v in data["series"]:
         g = v.yoy
@@ -97,6 +116,18 @@ def _tables(indicator: Indicator, data: dict[str, Any]) -> list[dict[str, Any]]:
         ]
         if with_coverage:
             row.append(data["coverage"].get(v.year))
+        public = data.get("published", {}).get(v.year)
+        public_value = public.value if public is not None else None
+        row.append(public_value)
+        row.append(
+            "—" if v.value is None else (_("已发布") if version and public_value == v.value else _("未发布"))
+        )
+        rate = data.get("completeness", {}).get(v.year)
+        row.append(
+            f"{presenters.num(rate, 1)}%"
+            if rate is not None
+            else ("—" if v.source != "computed" else _("暂无数据"))
+        )
         rows.append(row)
     percent_cols = {4, 7, 8, 10}
     tables: list[dict[str, Any]] = [
@@ -192,7 +223,13 @@ def indicator_detail(request: HttpRequest, code: str) -> HttpResponse:
     context = {
         "plan": plan,
         "indicator": indicator,
-        "card": presenters.indicator_card(indicator, latest),
+        "card": presenters.publication_mark(
+            presenters.indicator_card(indicator, latest),
+            data["published"].get(data["year"]),
+            data["version"],
+            data["completeness"].get(data["year"]),
+        ),
+        "version": data["version"],
         "tables": tables,
         "year": data["year"],
         "years": data["years"],
