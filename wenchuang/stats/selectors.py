@@ -250,9 +250,18 @@ def rollup_years() -> list[RollupYear]:
 
 
 def indicator_value_list(
-    *, plan_code: str, year: int | None = None, spatial_unit_code: str | None = ""
-) -> QuerySet[IndicatorValue]:
-    qs = IndicatorValue.objects.filter(plan_code=plan_code)
+    *,
+    plan_code: str,
+    year: int | None = None,
+    spatial_unit_code: str | None = "",
+    version: Publication | None = None,
+) -> QuerySet[Any]:
+    """Stored values: the working series, or a published version's copy."""
+    qs: QuerySet[Any] = (
+        PublishedValue.objects.filter(publication=version)
+        if version is not None
+        else IndicatorValue.objects.filter(plan_code=plan_code)
+    )
     if year is not None:
         qs = qs.filter(year=year)
     if spatial_unit_code is not None:
