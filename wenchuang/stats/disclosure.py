@@ -151,9 +151,11 @@ class Table:
 
     def allows_members(self, members: Iterable[Key]) -> bool:
         """Whether the aggregate of exactly these atoms may be published (`publishable`)."""
-        if not self._sizes:
-            for block in self.block_of.values():
-                self._sizes[block] = self._sizes.get(block, 0) + 1
+        # A table cached before this attribute existed has none: counted on first use either way.
+        sizes: dict[int, int] = self.__dict__.setdefault("_sizes", {})
+        if not sizes:
+            for each in self.block_of.values():
+                sizes[each] = sizes.get(each, 0) + 1
         chosen: dict[int, int] = {}
         for key in members:
             block = self.block_of.get(key)
@@ -162,7 +164,7 @@ class Table:
             if block < 0:
                 return False
             chosen[block] = chosen.get(block, 0) + 1
-        return all(self._sizes[b] == n for b, n in chosen.items())
+        return all(sizes[b] == n for b, n in chosen.items())
 
 
 def protect(atoms: Iterable[Atom], levels: Sequence[Callable[[Key], Hashable]], rule: Rule) -> Table:

@@ -86,6 +86,10 @@ def _va(version: Publication | None) -> Decimal | None:
     return next(r.value for r in rows if r.code == "value_added")
 
 
+def _fresh(version: Publication) -> Publication:
+    return Publication.objects.get(pk=version.pk)
+
+
 @pytest.mark.django_db
 def test_publish_copies_every_working_figure_and_is_audited_and_logged(figures, city_admin) -> None:
     v1 = services.publication_publish(user=city_admin, plan_code=PLAN)
@@ -112,7 +116,7 @@ def test_a_revision_needs_a_reason_and_replaces_the_public_version(figures, city
     with pytest.raises(services.PublicationError, match="修订原因"):
         services.publication_publish(user=city_admin, plan_code=PLAN, reason="  ")
     v2 = services.publication_publish(user=city_admin, plan_code=PLAN, reason="补报企业年报")
-    v1.refresh_from_db()
+    v1 = _fresh(v1)  # a protected FSM field is not refreshed in place
     assert (v1.state, v2.state, v2.number) == ("superseded", "published", 2)
     assert ("value_added", 2021) in {(c["code"], c["year"]) for c in v2.changes}
     assert _va(v2) == _va(None) and _va(v1) == published_va
@@ -128,8 +132,7 @@ def test_withdrawing_the_current_version_brings_the_previous_back(figures, city_
     with pytest.raises(services.PublicationError, match="撤回须填写原因"):
         services.publication_withdraw(user=city_admin, version=v2, reason="")
     services.publication_withdraw(user=city_admin, version=v2, reason="补报数据有误")
-    v1.refresh_from_db()
-    v2.refresh_from_db()
+    v1, v2 = _fresh(v1), _fresh(v2)
     assert (v1.state, v2.state, v2.withdrawn_reason) == ("published", "withdrawn", "补报数据有误")
     assert selectors.publication_current(plan_code=PLAN) == v1
     assert selectors.publication_get(plan_code=PLAN, number=2) is None
