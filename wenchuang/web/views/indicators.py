@@ -43,11 +43,12 @@ def _load(request: HttpRequest, code: str) -> tuple[Plan, Indicator, dict[str, A
         if version
         else {}
     )
-    data["completeness"] = {
-        v.year: selectors.completeness_rate(year=v.year, districts=scope)
-        for v in series
-        if v.source == "computed"
-    }
+    # 覆盖率 for the year shown (each year costs a pass over that year's enterprises).
+    data["completeness"] = (
+        {year: selectors.completeness_rate(year=year, districts=scope)}
+        if latest is not None and latest.source == "computed" and year is not None
+        else {}
+    )
     data["by_district"] = (
         selectors.indicator_breakdown(indicator=indicator, year=year, by="district", districts=scope)
         if year
@@ -94,11 +95,7 @@ def _tables(indicator: Indicator, data: dict[str, Any]) -> list[dict[str, Any]]:
     if with_coverage:
         header.append(_("数据库覆盖率（微观÷官方）"))
     version = data.get("version")
-    header += [
-        f"{_('已发布值')}（{version.label}）" if version else _("已发布值"),
-        _("发布状态"),
-        _("覆盖率（报送完整率）"),
-    ]
+    header += [f"{_('已发布值')}（{version.label}）" if version else _("已发布值"), _("发布状态")]
     rows = []
     for v in data["series"]:
         g = v.yoy
@@ -121,12 +118,6 @@ def _tables(indicator: Indicator, data: dict[str, Any]) -> list[dict[str, Any]]:
         row.append(public_value)
         row.append(
             "—" if v.value is None else (_("已发布") if version and public_value == v.value else _("未发布"))
-        )
-        rate = data.get("completeness", {}).get(v.year)
-        row.append(
-            f"{presenters.num(rate, 1)}%"
-            if rate is not None
-            else ("—" if v.source != "computed" else _("暂无数据"))
         )
         rows.append(row)
     percent_cols = {4, 7, 8, 10}
