@@ -108,6 +108,13 @@ def year_pick(*, years: list[int], asked: str | None) -> int | None:
 # --- cockpit --------------------------------------------------------------------------------------
 
 
+def cockpit_defs(*, plan: Plan) -> tuple[list[Indicator], list[SpatialUnit]]:
+    """The plan's indicators and the units the cockpit shows (belts, the western group)."""
+    indicators = list(Indicator.objects.filter(plan=plan).order_by("category", "seq"))
+    units = list(SpatialUnit.objects.filter(plan=plan, kind__in=["belt", "region_group"]).order_by("seq"))
+    return indicators, units
+
+
 @dataclass
 class CockpitRows:
     main: list[tuple[Indicator, IndicatorRow | None]]
@@ -118,11 +125,17 @@ class CockpitRows:
     belts: list[tuple[SpatialUnit, IndicatorRow | None]]
 
 
-def cockpit_rows(*, plan: Plan, year: int, version: Publication | None = None) -> CockpitRows:
+def cockpit_rows(
+    *,
+    plan: Plan,
+    year: int,
+    version: Publication | None = None,
+    defs: tuple[list[Indicator], list[SpatialUnit]] | None = None,
+) -> CockpitRows:
     """The plan's indicators and units with the read model's rows of `year` (one series per indicator):
-    the working figures, or those of a published version."""
-    indicators = list(Indicator.objects.filter(plan=plan).order_by("category", "seq"))
-    units = list(SpatialUnit.objects.filter(plan=plan, kind__in=["belt", "region_group"]).order_by("seq"))
+    the working figures, or those of a published version. `defs` (from `cockpit_defs`) saves re-reading
+    the plan when both are shown."""
+    indicators, units = defs if defs is not None else cockpit_defs(plan=plan)
     rows = readmodel.indicator_rows(
         plan=plan, year=year, spatial_unit_code=None, defs=indicators, version=version
     )

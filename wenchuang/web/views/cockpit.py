@@ -27,9 +27,10 @@ def cockpit(request: HttpRequest) -> HttpResponse:
     context.update(years=years, year=year)
     if year is None:
         return render(request, "web/cockpit.html", context)
-    rows = selectors.cockpit_rows(plan=plan, year=year)
+    defs = selectors.cockpit_defs(plan=plan)
+    rows = selectors.cockpit_rows(plan=plan, year=year, defs=defs)
     version = selectors.publication_current(plan=plan)
-    published = selectors.cockpit_rows(plan=plan, year=year, version=version) if version else None
+    published = selectors.cockpit_rows(plan=plan, year=year, version=version, defs=defs) if version else None
     scope = selectors.districts_scope(user=request.user)
     completeness = selectors.completeness_rate(year=year, districts=scope)
 
