@@ -45,7 +45,7 @@ def _load(request: HttpRequest, code: str) -> tuple[Plan, Indicator, dict[str, A
     )
     # 覆盖率 for the year shown (each year costs a pass over that year's enterprises).
     data["completeness"] = (
-        {year: selectors.completeness_rate(year=year, districts=scope)}
+        {year: selectors.completeness_rate(year=year, districts=None)}  # the series is the city's
         if latest is not None and latest.source == "computed" and year is not None
         else {}
     )
