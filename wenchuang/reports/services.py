@@ -159,7 +159,8 @@ def report_request(
                 "year": year,
                 "format": fmt,
                 "districts": codes,
-                "data_version": data_version,
+                # named only for a published version; none means the working figures
+                **({"data_version": data_version} if data_version is not None else {}),
             },
             district_codes=codes,
             scope_label=label,
