@@ -168,3 +168,17 @@ def test_breakdowns_are_frozen_only_while_the_year_is_as_published(figures, city
     assert services.publication_breakdowns_freeze(version=v2) == []  # idempotent
     body = selectors.published_payload(version=v2, kind="breakdown", year=2021, key="revenue|district|")
     assert body is not None and '"measure": "revenue"' in body
+
+
+@pytest.mark.django_db
+def test_the_operators_command_publishes_once_with_if_unpublished(figures) -> None:
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    out = StringIO()
+    call_command("stats", "publish", "--reason", "示例数据首次发布", "--if-unpublished", stdout=out)
+    assert "已发布 hangzhou-14th-culture 第1版" in out.getvalue()
+    call_command("stats", "publish", "--if-unpublished", stdout=out)
+    assert "已有发布版本，未做改动" in out.getvalue()
+    assert Publication.objects.get().reason == "示例数据首次发布"
