@@ -82,10 +82,15 @@ def publication_pending_changes(*, plan: Plan) -> list[Any]:
 
 
 def publication_log(*, version: Publication) -> list[Any]:
-    """The version's logged transitions, oldest first."""
+    """The version's logged transitions, oldest first, with the states' Chinese names."""
     from django_fsm_log.models import StateLog
 
-    return list(StateLog.objects.for_(version).select_related("by").order_by("timestamp", "pk"))  # type: ignore[attr-defined]
+    names = dict(Publication.State.choices)
+    log = list(StateLog.objects.for_(version).select_related("by").order_by("timestamp", "pk"))  # type: ignore[attr-defined]
+    for entry in log:
+        entry.source_label = names.get(entry.source_state, entry.source_state)
+        entry.state_label = names.get(entry.state, entry.state)
+    return log
 
 
 def indicator_years(*, plan: Plan, version: Publication | None = None) -> list[int]:

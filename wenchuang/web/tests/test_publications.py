@@ -71,6 +71,8 @@ def test_after_an_import_staff_see_the_working_figure_marked_unpublished(
     assert _home_value_added(anonymous_client) != published
     detail = city_admin_client.get("/publications/2/").content.decode()
     assert "补报西湖区企业年报" in detail and "全市文化产业增加值" in detail
+    first = city_admin_client.get("/publications/1/").content.decode()
+    assert "已发布（现行） → 已被替代" in first and "被第2版替代" in first
 
 
 def test_the_cockpit_shows_the_project_rates_against_the_commitment(
