@@ -59,7 +59,13 @@ RULES: list[Rule] = [
         kwargs={"plan_code": "hangzhou-14th-culture", "year": 2022},
         note="指标值、目标与进度（公开汇总；规划未载入时404）",
     ),
-    Rule("api:breakdown", _PUBLIC, note="分组汇总（公开；缺少year参数时400）"),
+    Rule("api:breakdown", _PUBLIC, note="分组汇总（公开：最新发布版本；缺少year参数时400）"),
+    Rule(
+        "api:publication-list",
+        _PUBLIC,
+        kwargs={"plan_code": "hangzhou-14th-culture"},
+        note="数据发布版本列表（公开；规划未载入时404）",
+    ),
     Rule(
         "api:enterprise-list",
         grant(DENY, CHALLENGE, **dict.fromkeys(_READERS, GET_ONLY)),

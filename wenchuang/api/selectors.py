@@ -1,157 +1,26 @@
-"""Reads composed for the API from the domain selectors (stats, plan, registry). No arithmetic here:
-every figure, and every regrouping of the rollup's sums (by district, 大类/中类/小类), comes from
-`stats.selectors`.
-
-Public breakdowns are aggregates of enterprise micro data. A group of fewer than
-`MIN_PUBLIC_COUNT` enterprise-years would publish (nearly) one firm's figures, so its value is
-withheld (`suppressed`) unless the caller is city-wide staff — the usual statistical-disclosure
-threshold rule.
-"""
+"""Reads composed for the API from the domain selectors. The public breakdowns live in the statistics
+read model (`stats.breakdowns`), which a publication freezes; they are re-exported here for the views."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass
-from datetime import datetime
-from decimal import Decimal
-from typing import Any
+from wenchuang.stats.breakdowns import (
+    DIMENSIONS,
+    MEASURES,
+    MIN_PUBLIC_COUNT,
+    Group,
+    district_get,
+    district_measures,
+    measure_breakdown,
+    spatial_unit_exists,
+)
 
-from wenchuang.plan.models import Plan
-from wenchuang.plan.selectors import plan_spatial_units
-from wenchuang.registry.models import District
-from wenchuang.stats import confidentiality, formulas, valueadded
-from wenchuang.stats import selectors as stats
-
-MIN_PUBLIC_COUNT = 3
-
-# measure → (Chinese name, unit)
-MEASURES: dict[str, tuple[str, str]] = {
-    **{m: formulas.MEASURE_LABELS[m] for m in ("value_added", *stats.MEASURE_COLUMNS)},
-    "enterprise_years": ("企业数（年度记录）", "家"),
-}
-DIMENSIONS: dict[str, str] = {
-    "district": "区县",
-    "major": "文化产业大类",
-    "middle": "文化产业中类",
-    "minor": "文化产业小类",
-    "spatial_unit": "空间布局单元（带、廊、组团）",
-    "above_scale": "规模以上/以下",
-    "digital": "数字文化（新业态）/其他",
-    "core": "文化核心领域/相关领域",
-}
-_FLAG_FIELDS = {"above_scale": "is_above_scale", "digital": "is_digital", "core": "is_core"}
-_FLAG_NAMES = {
-    "above_scale": ("规模以上", "规模以下"),
-    "digital": ("数字文化（新业态16小类）", "其他"),
-    "core": ("文化核心领域", "文化相关领域"),
-}
-
-
-@dataclass(frozen=True)
-class Group:
-    key: str
-    name: str
-    value: Decimal | None
-    coverage: float | None
-    enterprise_years: int
-    as_of: datetime | None
-    suppressed: bool = False
-
-
-def _value(sums: Mapping[str, Any], measure: str) -> tuple[Decimal, float | None]:
-    if measure == "value_added":
-        direct, est = Decimal(sums["va_direct"] or 0), Decimal(sums["va_estimated"] or 0)
-        return stats.measure_value(sums, measure), valueadded.coverage(direct, est)
-    if measure == "enterprise_years":
-        return Decimal(sums["n_rows"] or 0), None
-    value = stats.measure_value(sums, measure)
-    if measure == "total_output":
-        rows, revenue_rows = sums["n_rows"] or 0, sums["n_revenue"] or 0
-        return value, (
-            None if not rows else min(1.0, (sums["n_output_reported"] or 0) / max(revenue_rows, 1))
-        )
-    return value, None
-
-
-def _group(key: str, name: str, sums: Mapping[str, Any], as_of: Any, measure: str, suppress: bool) -> Group:
-    n = int(sums["n_rows"] or 0)
-    value, coverage = _value(sums, measure)
-    if suppress and 0 < n < MIN_PUBLIC_COUNT:
-        return Group(key, name, None, None, n, as_of, suppressed=True)
-    return Group(key, name, value, coverage, n, as_of)
-
-
-def measure_breakdown(
-    *,
-    year: int,
-    measure: str,
-    by: str,
-    plan: Plan | None,
-    filters: Mapping[str, Any],
-    suppress: bool,
-) -> dict[str, Any]:
-    """A measure for `year` split by one dimension, with the total over the same filters."""
-    total = stats.totals(year=year, filters=filters)
-    groups: list[Group] = []
-    if by == "district":
-        for r in stats.district_breakdown(year=year, filters=filters):
-            groups.append(_group(r["code"], r["name"], r, r["as_of"], measure, suppress))
-    elif by in stats.CATEGORY_LEVELS:
-        for r in stats.category_breakdown(year=year, level=by, filters=filters):
-            groups.append(_group(r["code"], r["name"], r, r["as_of"], measure, suppress))
-    elif by in _FLAG_FIELDS:
-        rows = stats.breakdown(year=year, by=[_FLAG_FIELDS[by]], filters=filters)
-        yes, no = _FLAG_NAMES[by]
-        for r in sorted(rows, key=lambda r: not r[_FLAG_FIELDS[by]]):
-            flag = bool(r[_FLAG_FIELDS[by]])
-            groups.append(
-                _group("yes" if flag else "no", yes if flag else no, r, r["as_of"], measure, suppress)
-            )
-    elif by == "spatial_unit":
-        # One aggregate per unit (a plan has ~15); units overlap, so they never add up to the total.
-        for unit in plan_spatial_units(plan=plan) if plan else []:
-            area = stats.AreaSpec(
-                code=unit.code,
-                name=unit.name,
-                district_ids=[d.pk for d in unit.districts.all()],
-                platform_ids=[link.platform_id for link in unit.platform_links.all()],
-            )
-            t = stats.totals(year=year, filters=filters, area=area.q())
-            groups.append(_group(unit.code, unit.name, t.sums, t.as_of, measure, suppress))
-    else:
-        raise stats.UnsupportedQuery(f"不支持的分组维度：{by}")
-    measure_name, measure_unit = MEASURES[measure]
-    result = {
-        "year": year,
-        "measure": measure,
-        "measure_name": measure_name,
-        "unit": measure_unit,
-        "by": by,
-        "by_name": DIMENSIONS[by],
-        "filters": dict(filters),
-        "total": _group("total", "合计", total.sums, total.as_of, measure, suppress),
-        "groups": groups,
-        "overlapping": by == "spatial_unit",
-    }
-    if suppress:  # statistical confidentiality: primary + complementary suppression across all queries
-        result = confidentiality.protect_breakdown(result, plan=plan)
-    return result
-
-
-def district_get(*, code: str) -> District | None:
-    return District.objects.filter(code=code).first()
-
-
-def district_measures(*, district: District, year: int, suppress: bool) -> list[Group]:
-    """A district's totals for the year (the plan sets no district targets, so no progress)."""
-    t = stats.totals(year=year, districts=[district.pk])
-    groups = [
-        _group(measure, MEASURES[measure][0], t.sums, t.as_of, measure, suppress) for measure in MEASURES
-    ]
-    if suppress:  # statistical confidentiality, as in measure_breakdown
-        groups = confidentiality.protect_district(groups, year=year, district_code=district.code)
-    return groups
-
-
-def spatial_unit_exists(*, plan: Plan, code: str) -> bool:
-    return plan.spatial_units.filter(code=code).exists()
+__all__ = [
+    "DIMENSIONS",
+    "MEASURES",
+    "MIN_PUBLIC_COUNT",
+    "Group",
+    "district_get",
+    "district_measures",
+    "measure_breakdown",
+    "spatial_unit_exists",
+]

@@ -17,6 +17,7 @@ urlpatterns = [
         name="indicator-values",
     ),
     path("breakdowns/", public.BreakdownApi.as_view(), name="breakdown"),
+    path("publications/<slug:plan_code>/", public.PublicationListApi.as_view(), name="publication-list"),
     path("enterprises/", enterprises.EnterpriseListApi.as_view(), name="enterprise-list"),
     path("enterprises/<str:uscc>/", enterprises.EnterpriseDetailApi.as_view(), name="enterprise-detail"),
     path("imports/", imports.ImportListCreateApi.as_view(), name="import-list"),

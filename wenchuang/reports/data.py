@@ -26,6 +26,7 @@ from wenchuang.registry.regions import region_district_ids, region_name
 from wenchuang.reports.execution import execution_data
 from wenchuang.stats import readmodel
 from wenchuang.stats import selectors as stats_selectors
+from wenchuang.stats.models import Publication
 from wenchuang.stats.presenters import COMPLETION_LABELS, pct, target_display
 from wenchuang.stats.readmodel import IndicatorRow
 
@@ -106,6 +107,7 @@ class ReportData:
     years: list[int] = field(default_factory=list)
     coverage: list[readmodel.CoverageYear] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    version_label: str = "工作数据（未发布）"  # which published version the figures are (reports/data.py)
 
     @property
     def title(self) -> str:
@@ -179,20 +181,22 @@ def scope_districts(district_codes: Sequence[str] | None) -> tuple[list[int] | N
     return [d.pk for d in found], [d.code for d in found], label
 
 
-def data_years(plan: Plan | None = None) -> list[int]:
+def data_years(plan: Plan | None = None, version: Publication | None = None) -> list[int]:
     """Years with micro data, or (for a plan) with a chosen indicator value — official figures alone
     make a year reportable."""
     years = {r.year for r in stats_selectors.rollup_years()}
     if plan is not None:
-        years |= set(readmodel.years_with_values(plan_code=plan.code))
+        years |= set(readmodel.years_with_values(plan_code=plan.code, version=version))
     return sorted(years)
 
 
 # --- indicators ---------------------------------------------------------------------------------
 
 
-def _city_rows(plan: Plan, year: int, defs: list[Indicator]) -> list[IndicatorRow]:
-    return readmodel.indicator_rows(plan=plan, year=year)
+def _city_rows(
+    plan: Plan, year: int, defs: list[Indicator], version: Publication | None = None
+) -> list[IndicatorRow]:
+    return readmodel.indicator_rows(plan=plan, year=year, version=version)
 
 
 def _empty_row(ind: Indicator, year: int) -> IndicatorRow:
@@ -211,25 +215,29 @@ def _empty_row(ind: Indicator, year: int) -> IndicatorRow:
 
 
 def indicator_rows(
-    plan: Plan, year: int, district_ids: list[int] | None, label: str = ""
+    plan: Plan, year: int, district_ids: list[int] | None, label: str = "", version: Publication | None = None
 ) -> list[IndicatorRow]:
     defs = plan_selectors.plan_indicators(plan=plan)
     if district_ids is None:
-        return _city_rows(plan, year, defs)
+        return _city_rows(plan, year, defs, version)
     return readmodel.district_indicator_rows(plan=plan, year=year, district_ids=district_ids, label=label)
 
 
 # --- breakdowns ----------------------------------------------------------------------------------
 
 
-def _trend(plan: Plan, years: list[int], district_ids: list[int] | None) -> list[dict[str, Any]]:
+def _trend(
+    plan: Plan, years: list[int], district_ids: list[int] | None, version: Publication | None = None
+) -> list[dict[str, Any]]:
     if not years:
         return []
     if district_ids is None:
         by = {
             (r.code, r.year): r
             for code in ("value_added", "total_output")
-            for r in readmodel.indicator_series(plan_code=plan.code, code=code, until=max(years))
+            for r in readmodel.indicator_series(
+                plan_code=plan.code, code=code, until=max(years), version=version
+            )
         }
         out = []
         for y in years:
@@ -471,9 +479,11 @@ def report_data(
     year: int | None = None,
     district_codes: Sequence[str] | None = None,
     progress: Progress = _noop,
+    version: Publication | None = None,
 ) -> ReportData:
     """Gather a monitoring report (for `year`) or the final evaluation (latest year of the plan period
-    with data, at most the plan's end year)."""
+    with data, at most the plan's end year). With `version`, the city's indicator figures are those of
+    that published version (the micro-data sections read the current rollup)."""
     if kind not in (MONITORING, FINAL):
         raise ReportError(f"未知报告类型“{kind}”（monitoring 或 final-evaluation）")
     plan = plan_for_report(plan_code)
@@ -491,7 +501,9 @@ def report_data(
                 list(District.objects.filter(pk__in=region_ids).values_list("code", flat=True))
             )
             label = region_label(plan)
-    years = data_years(plan if own else None)
+    if not own:
+        version = None  # a district's share is evaluated over its micro data, never published
+    years = data_years(plan if own else None, version)
     warnings: list[str] = []
     if kind == MONITORING:
         if year is None:
@@ -510,7 +522,7 @@ def report_data(
             )
     has_data = year in years
     progress(10, "读取指标值")
-    rows = indicator_rows(plan, year, None if own else district_ids, label) if has_data else []
+    rows = indicator_rows(plan, year, None if own else district_ids, label, version) if has_data else []
     main = [r for r in rows if r.category != Indicator.Category.VISION]
     vision = [r for r in rows if r.category == Indicator.Category.VISION]
     if not has_data:
@@ -520,7 +532,7 @@ def report_data(
     trend_years = [y for y in years if y <= max(year, plan.base_year)]
     as_of = stats_selectors.totals(year=year, districts=district_ids).as_of if has_data else None
     if has_data and own:
-        chosen_as_of = readmodel.as_of(plan_code=plan.code, year=year)
+        chosen_as_of = readmodel.as_of(plan_code=plan.code, year=year, version=version)
         as_of = max((t for t in (as_of, chosen_as_of) if t is not None), default=None)
     data = ReportData(
         kind=kind,
@@ -541,9 +553,14 @@ def report_data(
         warnings=warnings,
     )
     if own:
-        data.coverage = readmodel.value_added_coverage(plan_code=plan.code, until=year)
+        data.coverage = readmodel.value_added_coverage(plan_code=plan.code, until=year, version=version)
+    if version is not None:
+        when = timezone.localtime(version.published_at).strftime("%Y-%m-%d %H:%M")
+        data.version_label = f"{version.label}（发布于{when}；{version.reason}）"
+    elif not own:
+        data.version_label = "按所辖区县微观数据计算（区县数据不属于发布版本）"
     progress(25, "汇总趋势与区县数据")
-    data.trend = _trend(plan, trend_years, None if own else district_ids)
+    data.trend = _trend(plan, trend_years, None if own else district_ids, version)
     # Sections only the micro data can fill (districts, 大类, industries, firms) stay 暂无数据 for a
     # year known from official figures alone — never zeros.
     has_micro = year in {r.year for r in stats_selectors.rollup_years()}
@@ -552,7 +569,7 @@ def report_data(
         unit_values = {}
         if own:
             for v in stats_selectors.indicator_value_list(
-                plan_code=plan.code, year=year, spatial_unit_code=None
+                plan_code=plan.code, year=year, spatial_unit_code=None, version=version
             ):
                 if v.spatial_unit_code:
                     unit_values[(v.spatial_unit_code, v.indicator_code)] = v
@@ -619,6 +636,7 @@ def _notes(data: ReportData) -> list[tuple[str, str]]:
     notes = [
         ("报告范围", data.scope_label + ("" if data.is_city else "（按账号所辖区县，仅含本区数据）")),
         ("报告年度", f"{data.year}年"),
+        ("数据版本", data.version_label),
         (
             "数据来源",
             "规划指标的基期值与目标值取自《" + data.plan_name + "》；年度数值来自文化产业数据库的企业年度数据"

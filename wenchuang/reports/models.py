@@ -137,6 +137,15 @@ class GeneratedReport(models.Model):
         related_name="documents",
         help_text=_("终期评估：文件所载编写章节来自该版本"),
     )
+    publication = models.ForeignKey(
+        "stats.Publication",
+        verbose_name=_("数据版本"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("指标数值取自该发布版本；空表示工作数据（未发布）"),
+    )
 
     class Meta:
         verbose_name = _("生成的报告")

@@ -23,6 +23,8 @@ from wenchuang.reports import charts, data, docx_writer, gbt9704, layout, pdf_wr
 from wenchuang.reports import sections as editable
 from wenchuang.reports.data import ReportError
 from wenchuang.reports.models import GeneratedReport, ReportVersion
+from wenchuang.stats import selectors as stats_selectors
+from wenchuang.stats.models import Publication
 
 FORMATS = ("docx", "pdf", "xlsx")
 KINDS = (data.MONITORING, data.FINAL)
@@ -57,12 +59,19 @@ def report_build(
     generated_at: datetime | None = None,
     progress: data.Progress = data._noop,
     version: ReportVersion | None = None,
+    publication: Publication | None = None,
 ) -> Built:
     """The report's file. Same data and parameters → same numbers and text (only the generation time
-    printed in the document differs). With a report version, its edited sections and its state."""
+    printed in the document differs). With a report version, its edited sections and its state; with a
+    publication, the city's indicator figures of that published version (stated in the document)."""
     check_format(fmt)
     rd = data.report_data(
-        kind=kind, plan_code=plan_code, year=year, district_codes=district_codes, progress=progress
+        kind=kind,
+        plan_code=plan_code,
+        year=year,
+        district_codes=district_codes,
+        progress=progress,
+        version=publication,
     )
     progress(60, "绘制图表")
     pngs = charts.all_charts(rd) if fmt != "xlsx" else []
@@ -100,6 +109,17 @@ def _state_mark(version: ReportVersion | None) -> str:
     return f"{version.get_state_display()}（未定稿）"
 
 
+def publication_for(*, plan_code: str, number: int | None) -> Publication | None:
+    """The published version a report is made for (None: the working figures); a missing or withdrawn
+    number is refused."""
+    if number is None:
+        return None
+    found = stats_selectors.publication_get(plan_code=plan_code, number=number)
+    if found is None:
+        raise ReportError(f"数据版本第{number}版不存在或已撤回")
+    return found
+
+
 def reports_dir() -> Path:
     path = Path(settings.VAR_DIR) / "reports"
     path.mkdir(parents=True, exist_ok=True)
@@ -115,6 +135,7 @@ def report_request(
     year: int | None,
     district_codes: list[str],
     version: ReportVersion | None = None,
+    data_version: int | None = None,
 ) -> GeneratedReport:
     """Record the request and queue the job after commit. `district_codes` is the user's scope (empty
     for the city), decided by the caller from the scoped selector."""
@@ -127,18 +148,28 @@ def report_request(
     _, codes, label = data.scope_districts(district_codes)
     if not codes:
         label = data.region_label(plan)  # a district's plan asked for by the city office
+    publication = publication_for(plan_code=plan_code, number=data_version)
     with transaction.atomic():
         report = GeneratedReport.objects.create(
             kind=kind,
             plan_code=plan_code,
             year=year if kind == data.MONITORING else None,
             format=fmt,
-            parameters={"kind": kind, "plan": plan_code, "year": year, "format": fmt, "districts": codes},
+            parameters={
+                "kind": kind,
+                "plan": plan_code,
+                "year": year,
+                "format": fmt,
+                "districts": codes,
+                # named only for a published version; none means the working figures
+                **({"data_version": data_version} if data_version is not None else {}),
+            },
             district_codes=codes,
             scope_label=label,
             created_by=user if getattr(user, "is_authenticated", False) else None,
             message="排队等待生成",
             version=version,
+            publication=publication,
         )
         from wenchuang.reports.tasks import report_generate_task
 
@@ -165,6 +196,7 @@ def report_generate(*, report: GeneratedReport) -> GeneratedReport:
             generated_at=timezone.localtime(),
             progress=lambda pct, msg: _set(report, progress=pct, message=msg),
             version=report.version,
+            publication=report.publication,
         )
     except Exception as exc:  # the job must end with a visible state, whatever went wrong
         _set(

@@ -19,6 +19,7 @@ from wenchuang.reports import sections as editable
 from wenchuang.reports import selectors, services
 from wenchuang.reports.data import FINAL, MONITORING, ReportError
 from wenchuang.reports.models import GeneratedReport
+from wenchuang.stats import selectors as stats_selectors
 
 ROLES = selectors.REPORT_ROLES
 
@@ -35,6 +36,13 @@ class ReportForm(forms.Form):
         "如需修改后定稿，请使用下方“终期评估文稿”",
     )
     format = forms.ChoiceField(label="格式", choices=GeneratedReport.Format.choices, initial="docx")
+    data_version = forms.TypedChoiceField(
+        label="数据版本",
+        required=False,
+        coerce=int,
+        empty_value=None,
+        help_text="全市指标数值取自所选发布版本（可选较早版本重新生成）；区县范围的报告按所辖区县微观数据计算",
+    )
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
@@ -43,6 +51,16 @@ class ReportForm(forms.Form):
         assert isinstance(plan_field, forms.ChoiceField)
         plan_field.choices = [(p.code, p.name) for p in plans]
         plan_field.initial = settings.WENCHUANG_DEFAULT_PLAN
+        versions = list(stats_selectors.publication_list(plan_code=settings.WENCHUANG_DEFAULT_PLAN))
+        version_field = self.fields["data_version"]
+        assert isinstance(version_field, forms.ChoiceField)
+        version_field.choices = [("", "工作数据（未发布）")] + [
+            (str(v.number), f"{v.label}（{v.get_state_display()}，{v.published_at:%Y-%m-%d %H:%M}）")
+            for v in versions
+            if v.state != v.State.WITHDRAWN
+        ]
+        current = next((v for v in versions if v.state == v.State.PUBLISHED), None)
+        version_field.initial = str(current.number) if current else ""
 
     def clean(self) -> dict:
         cleaned = super().clean() or {}
@@ -64,6 +82,7 @@ def home(request: HttpRequest) -> HttpResponse:
                 fmt=c["format"],
                 year=c["year"] if c["kind"] == MONITORING else None,
                 district_codes=selectors.report_scope_for_user(user=request.user),
+                data_version=c.get("data_version"),
             )
         except ReportError as exc:
             form.add_error(None, str(exc))

@@ -174,19 +174,44 @@ def _hide(group: Any) -> Any:
 
 def protect_breakdown(result: dict[str, Any], *, plan: Any = None) -> dict[str, Any]:
     """Suppress (primary and complementary) the total and groups of a breakdown built by
-    `api.selectors.measure_breakdown`: only aggregates that are unions of safe blocks stay."""
+    `stats.breakdowns.measure_breakdown`: only aggregates that are unions of safe blocks stay."""
     t = table(year=result["year"], measure=result["measure"])
     base = _filter_predicate(result["filters"])
-    units = {u.code: u for u in plan.spatial_units.all()} if plan is not None else {}
     out = dict(result)
-    if not t.allows(base):
+    selected = [k for k in t.atoms if base(k)]
+    if not t.allows_members(selected):
         out["total"] = _hide(result["total"])
+    by = result["by"]
+    key_of = _group_key(by)
     groups = []
-    for g in result["groups"]:
-        pred = _group_predicate(result["by"], g.key, units.get(g.key))
-        groups.append(g if t.allows(functools.partial(_both, base, pred)) else _hide(g))
+    if key_of is not None:
+        # The groups partition the atoms: one pass sorts the selected atoms into their groups.
+        members: dict[str, list[Key]] = {}
+        for k in selected:
+            members.setdefault(key_of(k), []).append(k)
+        for g in result["groups"]:
+            groups.append(g if t.allows_members(members.get(g.key, [])) else _hide(g))
+    else:
+        units = {u.code: u for u in plan.spatial_units.all()} if plan is not None else {}
+        for g in result["groups"]:
+            pred = _group_predicate(by, g.key, units.get(g.key))
+            groups.append(g if t.allows_members([k for k in selected if pred(k)]) else _hide(g))
     out["groups"] = groups
     return out
+
+
+def _group_key(by: str) -> Callable[[Key], str] | None:
+    """The group an atom falls in, for the dimensions whose groups partition the atoms (None for
+    spatial units, which overlap); the same keys as `_group_predicate`."""
+    if by == "district":
+        return lambda k: str(k[D])
+    if by in _PREFIX:
+        n = _PREFIX[by]
+        return lambda k: (k[CAT] or "")[:n]
+    if by in _FLAG_INDEX:
+        i = _FLAG_INDEX[by]
+        return lambda k: "yes" if k[i] else "no"
+    return None
 
 
 def protect_district(groups: list[Any], *, year: int, district_code: str) -> list[Any]:

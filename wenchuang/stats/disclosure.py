@@ -142,9 +142,29 @@ class Table:
 
     atoms: Mapping[Key, Atom]
     block_of: Mapping[Key, int]
+    _sizes: dict[int, int] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def allows(self, predicate: Callable[[Key], bool]) -> bool:
-        return publishable((k for k in self.atoms if predicate(k)), self.block_of)
+        """`publishable` for the atoms matching `predicate`, with the block sizes counted once per
+        table (a publication asks thousands of questions of the same table)."""
+        return self.allows_members(k for k in self.atoms if predicate(k))
+
+    def allows_members(self, members: Iterable[Key]) -> bool:
+        """Whether the aggregate of exactly these atoms may be published (`publishable`)."""
+        # A table cached before this attribute existed has none: counted on first use either way.
+        sizes: dict[int, int] = self.__dict__.setdefault("_sizes", {})
+        if not sizes:
+            for each in self.block_of.values():
+                sizes[each] = sizes.get(each, 0) + 1
+        chosen: dict[int, int] = {}
+        for key in members:
+            block = self.block_of.get(key)
+            if block is None:
+                continue
+            if block < 0:
+                return False
+            chosen[block] = chosen.get(block, 0) + 1
+        return all(sizes[b] == n for b, n in chosen.items())
 
 
 def protect(atoms: Iterable[Atom], levels: Sequence[Callable[[Key], Hashable]], rule: Rule) -> Table:

@@ -13,6 +13,8 @@ from typing import TypedDict
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django_fsm import FSMField, transition
+from django_fsm_log.decorators import fsm_log_by, fsm_log_description
 from simple_history.models import HistoricalRecords
 
 
@@ -210,11 +212,10 @@ class OfficialFigure(models.Model):
         return f"{self.code} {self.year} = {self.value}{self.unit}"
 
 
-class IndicatorValue(models.Model):
-    """An indicator's value for a year with every component of its progress, as computed by
-    `services.indicator_values_recompute`. `headline_*` is the chosen value — the one series every
-    screen, report and endpoint reads (precedence in docs/statistics.md: an entered official figure
-    over the computed value); progress is assessed on it."""
+class IndicatorValueFields(models.Model):
+    """The fields of one indicator × scope × year value with its progress: shared by the working
+    series (`IndicatorValue`) and the frozen copies a publication keeps (`PublishedValue`), so that the
+    read model maps either the same way."""
 
     class Source(models.TextChoices):
         OFFICIAL = "official", _("官方数据")
@@ -267,6 +268,17 @@ class IndicatorValue(models.Model):
     projected_value = models.FloatField(_("趋势外推目标年值"), null=True, blank=True)
     explanation = models.TextField(_("状态说明"), blank=True)
     computed_at = models.DateTimeField(_("计算时间"))
+
+    class Meta:
+        abstract = True
+
+
+class IndicatorValue(IndicatorValueFields):
+    """An indicator's value for a year with every component of its progress, as computed by
+    `services.indicator_values_recompute`. `headline_*` is the chosen value — the one series every
+    screen, report and endpoint reads (precedence in docs/statistics.md: an entered official figure
+    over the computed value); progress is assessed on it. These are the *working* figures: the public
+    sees only a publication's copy of them (`Publication`)."""
 
     class Meta:
         verbose_name = _("指标值与进度")
@@ -393,3 +405,135 @@ class ValidationViolation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.rule_id} {self.enterprise_id} {self.year}"
+
+
+class Publication(models.Model):
+    """Version N of a plan's figures as the public sees them: a frozen copy of every stored indicator
+    value (all years, the city and every spatial unit), the indicator endpoint's JSON and the public,
+    suppressed breakdowns, published by the city office with a reason (a revision needs one).
+
+    States (django-fsm-2, logged by django_fsm_log): 已发布 is the version the public reads — at most
+    one per plan; publishing the next version moves it to 已被替代; withdrawing it (with a reason) makes
+    the latest replaced version 已发布 again. A version's figures never change."""
+
+    class State(models.TextChoices):
+        PUBLISHED = "published", _("已发布（现行）")
+        SUPERSEDED = "superseded", _("已被替代")
+        WITHDRAWN = "withdrawn", _("已撤回")
+
+    plan_code = models.CharField(_("规划代码"), max_length=64)
+    number = models.PositiveIntegerField(_("版本号"))
+    state = FSMField(_("状态"), default=State.PUBLISHED, choices=State.choices, protected=True)
+    reason = models.TextField(_("发布或修订原因"), blank=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("发布人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    published_at = models.DateTimeField(_("发布时间"))
+    years = models.JSONField(_("所含年度"), default=list, blank=True)
+    value_count = models.PositiveIntegerField(_("指标值数"), default=0)
+    changes = models.JSONField(_("相对上一版的变动"), default=list, blank=True)
+    rollup_stamps = models.JSONField(_("发布时各年度汇总时间"), default=dict, blank=True)
+    breakdown_years = models.JSONField(_("已固化分组汇总的年度"), default=list, blank=True)
+    withdrawn_reason = models.TextField(_("撤回原因"), blank=True)
+    withdrawn_at = models.DateTimeField(_("撤回时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("数据发布版本")
+        verbose_name_plural = _("数据发布版本")
+        ordering = ["plan_code", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan_code", "number"], name="stats_publication_number_unique"),
+            models.UniqueConstraint(
+                fields=["plan_code"],
+                condition=models.Q(state="published"),
+                name="stats_publication_one_current",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.plan_code} 第{self.number}版（{self.get_state_display()}）"
+
+    @property
+    def label(self) -> str:
+        return f"第{self.number}版"
+
+    @fsm_log_by
+    @fsm_log_description
+    @transition(field=state, source=State.PUBLISHED, target=State.SUPERSEDED)
+    def supersede(self, by: object = None, description: str | None = None) -> None:
+        """已发布 → 已被替代: a newer version was published."""
+
+    @fsm_log_by
+    @fsm_log_description
+    @transition(field=state, source=State.PUBLISHED, target=State.WITHDRAWN)
+    def withdraw(self, by: object = None, description: str | None = None) -> None:
+        """已发布 → 已撤回: the city office takes the version back (with a reason)."""
+
+    @fsm_log_by
+    @fsm_log_description
+    @transition(field=state, source=State.SUPERSEDED, target=State.PUBLISHED)
+    def reinstate(self, by: object = None, description: str | None = None) -> None:
+        """已被替代 → 已发布: the version after it was withdrawn, so this one is current again."""
+
+
+class PublishedValue(IndicatorValueFields):
+    """A publication's copy of one `IndicatorValue` (same fields): what the public and reports for that
+    version read."""
+
+    publication = models.ForeignKey(
+        Publication, verbose_name=_("发布版本"), on_delete=models.CASCADE, related_name="values"
+    )
+
+    class Meta:
+        verbose_name = _("已发布指标值")
+        verbose_name_plural = _("已发布指标值")
+        ordering = ["publication", "spatial_unit_code", "indicator_code", "year"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["publication", "indicator_code", "spatial_unit_code", "year"],
+                name="stats_published_value_unique",
+            )
+        ]
+        indexes = [
+            models.Index(fields=["publication", "year", "spatial_unit_code"], name="stats_pv_pub_year_unit")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.publication_id} {self.indicator_code} {self.year}"
+
+
+class PublishedPayload(models.Model):
+    """A publication's JSON bodies served as stored: the indicator endpoint of a year and scope
+    (`kind` indicators, `key` the spatial unit code or "") and the public, suppressed breakdowns
+    (`kind` breakdown, `key` the query; `kind` district, `key` the district code)."""
+
+    class Kind(models.TextChoices):
+        INDICATORS = "indicators", _("指标值")
+        BREAKDOWN = "breakdown", _("分组汇总")
+        DISTRICT = "district", _("区县汇总")
+
+    publication = models.ForeignKey(
+        Publication, verbose_name=_("发布版本"), on_delete=models.CASCADE, related_name="payloads"
+    )
+    kind = models.CharField(_("类型"), max_length=12, choices=Kind.choices)
+    year = models.PositiveSmallIntegerField(_("年度"))
+    key = models.CharField(_("键"), max_length=200, blank=True)
+    payload = models.TextField(_("JSON"))
+
+    class Meta:
+        verbose_name = _("已发布数据（JSON）")
+        verbose_name_plural = _("已发布数据（JSON）")
+        ordering = ["publication", "kind", "year", "key"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["publication", "kind", "year", "key"], name="stats_published_payload_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.publication_id} {self.kind} {self.year} {self.key}"

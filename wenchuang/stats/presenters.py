@@ -10,7 +10,7 @@ from typing import Any
 
 from django.core.serializers.json import DjangoJSONEncoder
 
-from wenchuang.stats.models import IndicatorValue
+from wenchuang.stats.models import IndicatorValueFields
 
 _SOURCE_LABELS = {
     "official": "官方数据",
@@ -96,7 +96,7 @@ def target_display(op: str, value: Decimal | None) -> str:
     return f"{_OPS.get(op, op)}{n}"
 
 
-def first_met_years(values: Iterable[IndicatorValue]) -> dict[tuple[str, str, int], int]:
+def first_met_years(values: Iterable[IndicatorValueFields]) -> dict[tuple[str, str, int], int]:
     """(unit, code, year) → the first year after the base year, up to that year, in which the target
     was met; from a plan's stored rows (nothing after a year is used for that year)."""
     met: dict[tuple[str, str], list[int]] = {}
@@ -117,7 +117,7 @@ def first_met_years(values: Iterable[IndicatorValue]) -> dict[tuple[str, str, in
     return out
 
 
-def indicator_value_dict(v: IndicatorValue, *, first_year_met: int | None = None) -> dict[str, Any]:
+def indicator_value_dict(v: IndicatorValueFields, *, first_year_met: int | None = None) -> dict[str, Any]:
     return {
         "code": v.indicator_code,
         "spatial_unit": v.spatial_unit_code,
@@ -182,7 +182,7 @@ def indicator_values_json(
     *,
     plan_code: str,
     year: int,
-    values: Iterable[IndicatorValue],
+    values: Iterable[IndicatorValueFields],
     first_met: dict[tuple[str, str, int], int] | None = None,
 ) -> str:
     """The indicator endpoint's body (also stored as `IndicatorSnapshot.payload`)."""

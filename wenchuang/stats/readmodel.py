@@ -3,6 +3,8 @@
 indicator page and reports — which only map these rows to text, JSON or documents.
 
 Rows keep numbers as Decimals/floats (never formatted text); `presenters` turns them into labels.
+Every reader takes `version`: None reads the working series (staff), a `Publication` reads that
+version's frozen copy (the public, and reports made for a version) — the same rows either way.
 An evaluation "as of" year Y reads nothing after Y: the first year a target was met is looked for
 in the base year … Y only, and the year-on-year growth compares Y with Y − 1.
 """
@@ -17,7 +19,7 @@ from typing import Any
 from django.db.models import Max, Q
 
 from wenchuang.stats import formulas, indicators
-from wenchuang.stats.models import IndicatorValue
+from wenchuang.stats.models import IndicatorValue, IndicatorValueFields, Publication, PublishedValue
 from wenchuang.stats.presenters import first_met_years, reliability_label, source_label, target_display
 
 CENT = Decimal("0.01")
@@ -104,7 +106,7 @@ def _inputs(components: dict[str, Any]) -> list[dict[str, Any]]:
     return out
 
 
-def row_from_value(v: IndicatorValue, *, category: str = "") -> IndicatorRow:
+def row_from_value(v: IndicatorValueFields, *, category: str = "") -> IndicatorRow:
     db_cov = None
     if (
         v.computed_value is not None
@@ -193,8 +195,11 @@ def empty_row(
     )
 
 
-def _values(plan_code: str, spatial_unit_code: str | None) -> Any:
-    qs = IndicatorValue.objects.filter(plan_code=plan_code)
+def _values(plan_code: str, spatial_unit_code: str | None, version: Publication | None = None) -> Any:
+    if version is not None:
+        qs: Any = PublishedValue.objects.filter(publication=version)
+    else:
+        qs = IndicatorValue.objects.filter(plan_code=plan_code)
     if spatial_unit_code is not None:
         qs = qs.filter(spatial_unit_code=spatial_unit_code)
     return qs
@@ -207,13 +212,14 @@ def indicator_rows(
     spatial_unit_code: str | None = "",
     with_empty: bool = True,
     defs: list[Any] | None = None,
+    version: Publication | None = None,
 ) -> list[IndicatorRow]:
     """Every indicator of the plan for `year` (city: spatial_unit_code ""; a unit's code; None: all),
     in the plan's order, with its first met year (≤ year) and its year-on-year growth under the
     same-source rule. Indicators without a stored value come back as 暂无数据 rows. One query for the
     values (plus one for the plan's indicators unless `defs` is given)."""
     stored = list(
-        _values(plan.code, spatial_unit_code).filter(
+        _values(plan.code, spatial_unit_code, version).filter(
             Q(year__in=[year, year - 1])
             | Q(target_met=True, year__gt=plan.base_year, year__lte=year, headline_value__isnull=False)
         )
@@ -267,17 +273,22 @@ def indicator_rows(
 
 
 def indicator_series(
-    *, plan_code: str, code: str, spatial_unit_code: str = "", until: int | None = None
+    *,
+    plan_code: str,
+    code: str,
+    spatial_unit_code: str = "",
+    until: int | None = None,
+    version: Publication | None = None,
 ) -> list[IndicatorRow]:
     """One indicator's chosen values year by year (up to `until`), each with its growth from the
     year before under the same-source rule and its first met year so far."""
-    qs = _values(plan_code, spatial_unit_code).filter(indicator_code=code).order_by("year")
+    qs = _values(plan_code, spatial_unit_code, version).filter(indicator_code=code).order_by("year")
     if until is not None:
         qs = qs.filter(year__lte=until)
     values = list(qs)
     first_met = first_met_years(values)
     out: list[IndicatorRow] = []
-    prev: IndicatorValue | None = None
+    prev: IndicatorValueFields | None = None
     for v in values:
         row = row_from_value(v)
         row.first_year_met = first_met.get((v.spatial_unit_code, v.indicator_code, v.year))
@@ -303,9 +314,11 @@ class CoverageYear:
     coverage: float | None
 
 
-def value_added_coverage(*, plan_code: str, until: int | None = None) -> list[CoverageYear]:
+def value_added_coverage(
+    *, plan_code: str, until: int | None = None, version: Publication | None = None
+) -> list[CoverageYear]:
     """Per year where both exist: micro-data value added ÷ official value added (city)."""
-    qs = _values(plan_code, "").filter(indicator_code="value_added").order_by("year")
+    qs = _values(plan_code, "", version).filter(indicator_code="value_added").order_by("year")
     if until is not None:
         qs = qs.filter(year__lte=until)
     return [
@@ -317,11 +330,11 @@ def value_added_coverage(*, plan_code: str, until: int | None = None) -> list[Co
     ]
 
 
-def years_with_values(*, plan_code: str) -> list[int]:
+def years_with_values(*, plan_code: str, version: Publication | None = None) -> list[int]:
     """Years where at least one city indicator has a chosen value."""
     return sorted(
         set(
-            _values(plan_code, "")
+            _values(plan_code, "", version)
             .filter(headline_value__isnull=False)
             .values_list("year", flat=True)
             .distinct()
@@ -329,10 +342,10 @@ def years_with_values(*, plan_code: str) -> list[int]:
     )
 
 
-def as_of(*, plan_code: str, year: int) -> datetime | None:
+def as_of(*, plan_code: str, year: int, version: Publication | None = None) -> datetime | None:
     """数据截至 of a year's figures: the latest moment any chosen value of the year was computed or
     entered (an official figure entered after the micro-data refresh moves it)."""
-    return _values(plan_code, "").filter(year=year).aggregate(m=Max("headline_as_of"))["m"]
+    return _values(plan_code, "", version).filter(year=year).aggregate(m=Max("headline_as_of"))["m"]
 
 
 def district_indicator_rows(

@@ -18,11 +18,14 @@ from django.db.models import Count, Min, Q, QuerySet, Sum
 
 from wenchuang.classify.models import CultureCategory
 from wenchuang.core.errors import DomainError
-from wenchuang.stats import presenters, valueadded
+from wenchuang.stats import presenters, publication, valueadded
 from wenchuang.stats.models import (
     FactCell,
     IndicatorSnapshot,
     IndicatorValue,
+    Publication,
+    PublishedPayload,
+    PublishedValue,
     RollupYear,
     ValidationViolation,
 )
@@ -339,9 +342,18 @@ def rollup_years() -> list[RollupYear]:
 
 
 def indicator_value_list(
-    *, plan_code: str, year: int | None = None, spatial_unit_code: str | None = ""
-) -> QuerySet[IndicatorValue]:
-    qs = IndicatorValue.objects.filter(plan_code=plan_code)
+    *,
+    plan_code: str,
+    year: int | None = None,
+    spatial_unit_code: str | None = "",
+    version: Publication | None = None,
+) -> QuerySet[Any]:
+    """Stored values: the working series, or a published version's copy."""
+    qs: QuerySet[Any] = (
+        PublishedValue.objects.filter(publication=version)
+        if version is not None
+        else IndicatorValue.objects.filter(plan_code=plan_code)
+    )
     if year is not None:
         qs = qs.filter(year=year)
     if spatial_unit_code is not None:
@@ -405,3 +417,74 @@ class AreaSpec:
         if self.platform_ids:
             return Q(platform_key__in=self.platform_ids)
         return Q(district_id__in=self.district_ids)
+
+
+# --- publications -----------------------------------------------------------------------------------
+
+
+def publication_current(*, plan_code: str) -> Publication | None:
+    """The version the public reads (已发布), or None: nothing published yet (暂无已发布数据)."""
+    return Publication.objects.filter(plan_code=plan_code, state=Publication.State.PUBLISHED).first()
+
+
+def publication_list(*, plan_code: str) -> QuerySet[Publication]:
+    return Publication.objects.filter(plan_code=plan_code).select_related("published_by").order_by("-number")
+
+
+def publication_get(*, plan_code: str, number: int) -> Publication | None:
+    """A version by number; a withdrawn one is not served to readers (None)."""
+    return (
+        Publication.objects.filter(plan_code=plan_code, number=number)
+        .exclude(state=Publication.State.WITHDRAWN)
+        .first()
+    )
+
+
+def publication_by_pk(*, pk: int) -> Publication | None:
+    return Publication.objects.filter(pk=pk).exclude(state=Publication.State.WITHDRAWN).first()
+
+
+def publication_pending_changes(*, plan_code: str) -> list[publication.Change]:
+    """What publishing now would change for the public: the working figures against the current
+    version (everything is new when nothing is published)."""
+    current = publication_current(plan_code=plan_code)
+    before = (
+        [publication.figure_from(v) for v in PublishedValue.objects.filter(publication=current).order_by()]
+        if current is not None
+        else []
+    )
+    after = [
+        publication.figure_from(v) for v in IndicatorValue.objects.filter(plan_code=plan_code).order_by()
+    ]
+    return publication.diff(before, after)
+
+
+def published_payload(*, version: Publication, kind: str, year: int, key: str = "") -> str | None:
+    """A stored JSON body of a version (indicator endpoint, breakdown or district totals), or None."""
+    found = list(
+        PublishedPayload.objects.filter(publication=version, kind=kind, year=year, key=key)
+        .order_by()
+        .values_list("payload", flat=True)[:1]
+    )
+    return found[0] if found else None
+
+
+def published_figures(*, version: Publication) -> dict[tuple[str, str, int], PublishedValue]:
+    """A version's values by (spatial unit, indicator, year)."""
+    return {
+        (v.spatial_unit_code, v.indicator_code, v.year): v
+        for v in PublishedValue.objects.filter(publication=version).order_by()
+    }
+
+
+def publication_version_info(version: Publication | None) -> dict[str, Any]:
+    """How readers name the figures they show: a version (number, time) or the working figures."""
+    if version is None:
+        return {"kind": "working", "label": "工作数据（未发布）", "number": None, "published_at": None}
+    return {
+        "kind": "published",
+        "label": version.label,
+        "number": version.number,
+        "published_at": version.published_at.isoformat(),
+        "state": version.state,
+    }

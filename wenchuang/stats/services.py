@@ -3,6 +3,7 @@ validation runs. Keyword-only; each opens its own transaction."""
 
 from __future__ import annotations
 
+import json
 import math
 from collections import defaultdict
 from collections.abc import Iterable
@@ -11,12 +12,24 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.utils import timezone
+from django_fsm import TransitionNotAllowed
 
-from wenchuang.core.errors import DomainError
+from wenchuang.accounts.audit import audit_record
+from wenchuang.accounts.models import AuditEvent
+from wenchuang.core.errors import ConflictError, DomainError, ForbiddenError
 from wenchuang.stats import engine, formulas, indicators, presenters, progress, rollup, selectors, validation
-from wenchuang.stats.models import IndicatorSnapshot, IndicatorValue, OfficialFigure
+from wenchuang.stats.models import (
+    IndicatorSnapshot,
+    IndicatorValue,
+    IndicatorValueFields,
+    OfficialFigure,
+    Publication,
+    PublishedPayload,
+    PublishedValue,
+)
 
 
 def rollup_refresh(
@@ -631,3 +644,196 @@ def stats_recompute_enqueue(
     payload = None if years is None else sorted({int(y) for y in years})
     parts = None if partitions is None else [list(p) for p in normalise(partitions)]
     transaction.on_commit(lambda: stats_recompute_task.enqueue(years=payload, partitions=parts))
+
+
+# --- publication: nothing reaches the public unpublished ----------------------------------------------
+
+PUBLISHER_ROLES = ("city_admin",)
+_VALUE_FIELDS = [
+    f.name
+    for f in IndicatorValueFields._meta.get_fields()
+    if getattr(f, "concrete", False) and not getattr(f, "primary_key", False)
+]
+
+
+class PublicationError(DomainError, ValueError):
+    """A publication the rules refuse (no figures, missing reason, nothing to withdraw)."""
+
+
+def _check_publisher(user: Any, system: bool = False) -> None:
+    # The operator's command line (set-up, `wenchuang stats publish`) publishes without a user.
+    if system and user is None:
+        return
+    if getattr(user, "role", None) not in PUBLISHER_ROLES:
+        raise ForbiddenError("只有市级管理员可以发布或撤回统计数据")
+
+
+def publication_publish(*, user: Any, plan_code: str, reason: str = "", system: bool = False) -> Publication:
+    """Publish the plan's working figures as the next version: copy every stored indicator value (all
+    years, the city and every spatial unit) and the indicator endpoint's JSON, record what changed
+    against the version the public saw, and make it the one the public reads (the previous one
+    becomes 已被替代); the public breakdowns of the plan period's rollup years are frozen afterwards by
+    a background job (`publication_breakdowns_freeze`). A revision (version 2 onwards) needs a reason.
+    One transaction; audited; transitions logged."""
+    from wenchuang.plan.models import Plan
+    from wenchuang.stats import publication
+
+    _check_publisher(user, system)
+    reason = (reason or "").strip()
+    plan = Plan.objects.filter(code=plan_code).first()
+    if plan is None:
+        raise PublicationError(f"规划“{plan_code}”不存在")
+    working = list(IndicatorValue.objects.filter(plan_code=plan.code).order_by())
+    if not working:
+        raise PublicationError("尚无指标值，无法发布（请先汇总并计算指标值）")
+    with transaction.atomic():
+        last = Publication.objects.select_for_update().filter(plan_code=plan.code).order_by("-number").first()
+        if last is not None and not reason:
+            raise PublicationError("修订发布须填写修订原因")
+        current = Publication.objects.filter(plan_code=plan.code, state=Publication.State.PUBLISHED).first()
+        before = (
+            [publication.figure_from(v) for v in PublishedValue.objects.filter(publication=current)]
+            if current is not None
+            else []
+        )
+        changes = publication.diff(before, [publication.figure_from(v) for v in working])
+        number = (last.number if last else 0) + 1
+        if current is not None:
+            current.supersede(by=user, description=f"被第{number}版替代")
+            current.save()
+        years = sorted({v.year for v in working})
+        version = Publication.objects.create(
+            plan_code=plan.code,
+            number=number,
+            reason=reason or "首次发布",
+            published_by=user if getattr(user, "is_authenticated", False) else None,
+            published_at=timezone.now(),
+            years=years,
+            value_count=len(working),
+            changes=[c.as_dict() for c in changes],
+        )
+        PublishedValue.objects.bulk_create(
+            [
+                PublishedValue(publication=version, **{f: getattr(v, f) for f in _VALUE_FIELDS})
+                for v in working
+            ],
+            batch_size=1000,
+        )
+        snapshots = IndicatorSnapshot.objects.filter(plan_code=plan.code).order_by()
+        PublishedPayload.objects.bulk_create(
+            [
+                PublishedPayload(
+                    publication=version,
+                    kind=PublishedPayload.Kind.INDICATORS,
+                    year=s.year,
+                    key=s.spatial_unit_code,
+                    payload=s.payload,
+                )
+                for s in snapshots
+            ],
+            batch_size=500,
+        )
+        # The breakdowns take minutes on a city's data: a background job freezes them, year by year,
+        # only while the year's rollup is still the one published here (its refresh stamp).
+        version.rollup_stamps = {
+            str(y.year): y.refreshed_at.isoformat()
+            for y in selectors.rollup_years()
+            if plan.base_year <= y.year <= max(plan.end_year, plan.base_year)
+        }
+        version.save(update_fields=["rollup_stamps"])
+        from wenchuang.stats.tasks import publication_breakdowns_task
+
+        transaction.on_commit(lambda: publication_breakdowns_task.enqueue(version.pk))
+        audit_record(
+            event=AuditEvent.Event.DATA_CHANGE,
+            user=user,
+            obj=version,
+            detail={
+                "action": "publication_publish",
+                "plan": plan.code,
+                "number": number,
+                "reason": version.reason,
+                "values": len(working),
+                "changes": len(changes),
+            },
+        )
+    return version
+
+
+def publication_withdraw(*, user: Any, version: Publication, reason: str) -> Publication:
+    """Withdraw the version the public reads (with a reason): the latest replaced version becomes the
+    public one again, or, for a first version, the public sees 暂无已发布数据."""
+    _check_publisher(user)
+    reason = (reason or "").strip()
+    if not reason:
+        raise PublicationError("撤回须填写原因")
+    with transaction.atomic():
+        locked = Publication.objects.select_for_update().get(pk=version.pk)
+        try:
+            locked.withdraw(by=user, description=reason)
+        except TransitionNotAllowed as exc:
+            raise ConflictError(f"{locked.label}{locked.get_state_display()}，不能撤回") from exc
+        locked.withdrawn_reason = reason
+        locked.withdrawn_at = timezone.now()
+        locked.save()
+        previous = (
+            Publication.objects.filter(plan_code=locked.plan_code, state=Publication.State.SUPERSEDED)
+            .order_by("-number")
+            .first()
+        )
+        if previous is not None:
+            previous.reinstate(by=user, description=f"第{locked.number}版撤回后恢复")
+            previous.save()
+        audit_record(
+            event=AuditEvent.Event.DATA_CHANGE,
+            user=user,
+            obj=locked,
+            detail={
+                "action": "publication_withdraw",
+                "plan": locked.plan_code,
+                "number": locked.number,
+                "reason": reason,
+                "reinstated": previous.number if previous else None,
+            },
+        )
+    return locked
+
+
+def publication_breakdowns_freeze(*, version: Publication) -> list[int]:
+    """Freeze a version's public, suppressed breakdowns and district totals, one year at a time, for
+    each year whose rollup has not been refreshed since the version was published (a later refresh
+    would hold unpublished figures: that year's breakdowns stay unpublished in this version). Returns
+    the years frozen. Idempotent: a year already frozen is skipped."""
+    from wenchuang.plan.models import Plan
+    from wenchuang.stats import breakdowns
+    from wenchuang.stats.models import RollupYear
+
+    plan = Plan.objects.filter(code=version.plan_code).first()
+    if plan is None:
+        return []
+    frozen: list[int] = []
+    for year_text, stamp in sorted(version.rollup_stamps.items()):
+        year = int(year_text)
+        if year in version.breakdown_years:
+            continue
+        with transaction.atomic():
+            now = RollupYear.objects.select_for_update().filter(year=year).first()
+            if now is None or now.refreshed_at.isoformat() != stamp:
+                continue
+            PublishedPayload.objects.bulk_create(
+                [
+                    PublishedPayload(
+                        publication=version,
+                        kind=kind,
+                        year=y,
+                        key=key,
+                        payload=json.dumps(body, cls=DjangoJSONEncoder, ensure_ascii=False),
+                    )
+                    for kind, y, key, body in breakdowns.public_payloads(plan=plan, years=[year])
+                ],
+                batch_size=500,
+            )
+            version.breakdown_years = sorted({*version.breakdown_years, year})
+            Publication.objects.filter(pk=version.pk).update(breakdown_years=version.breakdown_years)
+        frozen.append(year)
+    return frozen

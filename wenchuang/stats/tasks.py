@@ -17,3 +17,13 @@ def stats_recompute_task(
     from wenchuang.stats.services import stats_recompute
 
     return stats_recompute(years=years, partitions=partitions)
+
+
+@task()
+def publication_breakdowns_task(publication_id: int) -> dict[str, Any]:
+    """Freeze a publication's public breakdowns (`services.publication_breakdowns_freeze`)."""
+    from wenchuang.stats.models import Publication
+    from wenchuang.stats.services import publication_breakdowns_freeze
+
+    version = Publication.objects.get(pk=publication_id)
+    return {"id": publication_id, "years": publication_breakdowns_freeze(version=version)}

@@ -53,4 +53,15 @@ RULES: list[Rule] = [
     ),
     Rule("web:talent_list", grant(DENY, **_STAFF), note="人才库（脱敏）"),
     Rule("web:help", grant(_PUBLIC, _PUBLIC), note="帮助：本角色常用操作"),
+    Rule(
+        "web:publications",
+        grant(DENY, city_admin=ALLOW),
+        note="数据发布：版本列表、待发布变动、发布（POST，修订须填写原因）",
+    ),
+    Rule(
+        "web:publication_detail",
+        grant(DENY, city_admin=ALLOW),
+        kwargs={"number": 1},
+        note="发布版本详情与撤回（POST，须填写原因；版本不存在时404）",
+    ),
 ]

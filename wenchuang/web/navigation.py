@@ -45,6 +45,7 @@ MENU: tuple[Entry, ...] = (
     Entry("重点项目", "projects:list", (*STATISTICS, "enterprise")),
     Entry("任务考核", "assessment:home", ("city_admin", "district_admin")),
     Entry("数据审核", "approval:home", STATISTICS),
+    Entry("数据发布", "web:publications", ("city_admin",)),
     Entry("催报提醒", "approval:reminders", ("enterprise",)),
     Entry("数据导入", "ingest:home", STATISTICS),
     Entry("分类复核", "ingest:review", STATISTICS),

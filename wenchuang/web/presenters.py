@@ -3,6 +3,7 @@ templates and JavaScript do no arithmetic."""
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django.utils.translation import gettext_lazy as _
@@ -181,3 +182,25 @@ def region_row(v: IndicatorRow) -> dict[str, Any]:
         "base": num(v.base_value) if v.base_value is not None else "—",
         "base_year": v.base_year,
     }
+
+
+def publication_mark(
+    card: dict[str, Any], published: IndicatorRow | None, version: Any, completeness: Decimal | None
+) -> dict[str, Any]:
+    """Beside a working figure: the published one (版本号) and 「未发布」 when the public sees something
+    else; 覆盖率 (reporting completeness) beside a computed figure (official figures need none)."""
+    shown = published.value if published is not None else None
+    working = None if card.get("source") == "none" else card.get("value")
+    published_text = (
+        num(shown, stats_presenters.places_for(published.unit))
+        if published is not None and shown is not None
+        else None
+    )
+    card["published_label"] = version.label if version is not None else ""
+    card["published_value"] = published_text or str(_("暂无已发布数据"))
+    card["unpublished"] = working is not None and (version is None or published_text != working)
+    card["completeness"] = (
+        f"{num(completeness, 1)}%" if card.get("source") == "computed" and completeness is not None else None
+    )
+    card["completeness_missing"] = card.get("source") == "computed" and completeness is None
+    return card

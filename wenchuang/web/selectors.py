@@ -29,7 +29,7 @@ from wenchuang.registry.selectors import (
 )
 from wenchuang.stats import readmodel
 from wenchuang.stats import selectors as stats_selectors
-from wenchuang.stats.models import IndicatorValue, RollupYear
+from wenchuang.stats.models import IndicatorValue, Publication, PublishedValue, RollupYear
 from wenchuang.stats.readmodel import IndicatorRow
 
 STAFF_ROLES = ("city_admin", "district_admin", "data_manager")
@@ -182,16 +182,48 @@ def district_fallback_rows(*, plan: Plan, year: int, region: Region) -> list[Ind
     )
 
 
-def indicator_years(*, plan: Plan) -> list[int]:
-    """Years with stored indicator values for the plan (city level)."""
-    return sorted(
-        set(
-            IndicatorValue.objects.filter(plan_code=plan.code, spatial_unit_code="")
-            .order_by()
-            .values_list("year", flat=True)
-            .distinct()
-        )
+def publication_current(*, plan: Plan) -> Publication | None:
+    """The version the public sees (None: nothing published yet)."""
+    return stats_selectors.publication_current(plan_code=plan.code)
+
+
+def publication_list(*, plan: Plan) -> list[Publication]:
+    return list(stats_selectors.publication_list(plan_code=plan.code))
+
+
+def publication_by_number(*, plan: Plan, number: int) -> Publication | None:
+    """Any version of the plan by number, withdrawn ones included (the publishing page lists them)."""
+    return (
+        Publication.objects.filter(plan_code=plan.code, number=number).select_related("published_by").first()
     )
+
+
+def publication_pending_changes(*, plan: Plan) -> list[Any]:
+    """What publishing now would change for the public (stats.publication.Change rows)."""
+    return stats_selectors.publication_pending_changes(plan_code=plan.code)
+
+
+def publication_log(*, version: Publication) -> list[Any]:
+    """The version's logged transitions, oldest first, with the states' Chinese names."""
+    from django_fsm_log.models import StateLog
+
+    names = dict(Publication.State.choices)
+    log = list(StateLog.objects.for_(version).select_related("by").order_by("timestamp", "pk"))  # type: ignore[attr-defined]
+    for entry in log:
+        entry.source_label = names.get(entry.source_state, entry.source_state)
+        entry.state_label = names.get(entry.state, entry.state)
+    return log
+
+
+def indicator_years(*, plan: Plan, version: Publication | None = None) -> list[int]:
+    """Years with stored indicator values for the plan (city level): the working series, or a
+    published version's."""
+    qs: Any = (
+        PublishedValue.objects.filter(publication=version)
+        if version is not None
+        else IndicatorValue.objects.filter(plan_code=plan.code)
+    )
+    return sorted(set(qs.filter(spatial_unit_code="").order_by().values_list("year", flat=True).distinct()))
 
 
 def year_pick(*, years: list[int], asked: str | None) -> int | None:
@@ -201,6 +233,13 @@ def year_pick(*, years: list[int], asked: str | None) -> int | None:
 
 
 # --- cockpit --------------------------------------------------------------------------------------
+
+
+def cockpit_defs(*, plan: Plan) -> tuple[list[Indicator], list[SpatialUnit]]:
+    """The plan's indicators and the units the cockpit shows (belts, the western group)."""
+    indicators = list(Indicator.objects.filter(plan=plan).order_by("category", "seq"))
+    units = list(SpatialUnit.objects.filter(plan=plan, kind__in=["belt", "region_group"]).order_by("seq"))
+    return indicators, units
 
 
 @dataclass
@@ -213,11 +252,20 @@ class CockpitRows:
     belts: list[tuple[SpatialUnit, IndicatorRow | None]]
 
 
-def cockpit_rows(*, plan: Plan, year: int) -> CockpitRows:
-    """The plan's indicators and units with the read model's rows of `year` (one series per indicator)."""
-    indicators = list(Indicator.objects.filter(plan=plan).order_by("category", "seq"))
-    units = list(SpatialUnit.objects.filter(plan=plan, kind__in=["belt", "region_group"]).order_by("seq"))
-    rows = readmodel.indicator_rows(plan=plan, year=year, spatial_unit_code=None, defs=indicators)
+def cockpit_rows(
+    *,
+    plan: Plan,
+    year: int,
+    version: Publication | None = None,
+    defs: tuple[list[Indicator], list[SpatialUnit]] | None = None,
+) -> CockpitRows:
+    """The plan's indicators and units with the read model's rows of `year` (one series per indicator):
+    the working figures, or those of a published version. `defs` (from `cockpit_defs`) saves re-reading
+    the plan when both are shown."""
+    indicators, units = defs if defs is not None else cockpit_defs(plan=plan)
+    rows = readmodel.indicator_rows(
+        plan=plan, year=year, spatial_unit_code=None, defs=indicators, version=version
+    )
     city = {r.code: r for r in rows if not r.spatial_unit}
     unit_rows = {(r.spatial_unit, r.code): r for r in rows if r.spatial_unit}
     main = [(i, city.get(i.code)) for i in indicators if i.category == Indicator.Category.MAIN]
@@ -260,8 +308,12 @@ def indicator_get(*, plan: Plan, code: str) -> Indicator | None:
     return Indicator.objects.filter(plan=plan, code=code).first()
 
 
-def indicator_series(*, plan: Plan, code: str, spatial_unit_code: str = "") -> list[IndicatorRow]:
-    return readmodel.indicator_series(plan_code=plan.code, code=code, spatial_unit_code=spatial_unit_code)
+def indicator_series(
+    *, plan: Plan, code: str, spatial_unit_code: str = "", version: Publication | None = None
+) -> list[IndicatorRow]:
+    return readmodel.indicator_series(
+        plan_code=plan.code, code=code, spatial_unit_code=spatial_unit_code, version=version
+    )
 
 
 def value_added_coverage(*, plan: Plan) -> list[readmodel.CoverageYear]:
@@ -409,7 +461,47 @@ def all_districts() -> list[District]:
     return list(District.objects.order_by("code"))
 
 
-def unit_rows(*, plan: Plan, year: int) -> list[IndicatorRow]:
-    """Every spatial unit's rows of a year from the read model."""
-    rows = readmodel.indicator_rows(plan=plan, year=year, spatial_unit_code=None, with_empty=False)
+def unit_rows(*, plan: Plan, year: int, version: Publication | None = None) -> list[IndicatorRow]:
+    """Every spatial unit's rows of a year from the read model (working, or a published version)."""
+    rows = readmodel.indicator_rows(
+        plan=plan, year=year, spatial_unit_code=None, with_empty=False, version=version
+    )
     return [r for r in rows if r.spatial_unit]
+
+
+# --- plan execution beside the figures --------------------------------------------------------------
+
+
+def completeness_rate(*, year: int, districts: Iterable[int] | None) -> Decimal | None:
+    """覆盖率: the share (%) of expected enterprises in scope that filed the year's annual data."""
+    from wenchuang.approval.selectors import completeness_rate as rate
+
+    return rate(year=year, district_ids=districts)
+
+
+@dataclass
+class ProjectRates:
+    year: int
+    start: Any  # projects.rates.Rate
+    completion: Any
+    target_op: str
+    target: Decimal | None
+
+
+def project_rates(*, user: Any, plan: Plan, year: int) -> ProjectRates | None:
+    """The year's key-project start and completion rates for the user's scope with the plan's
+    commitment (None when the library holds no project in scope)."""
+    from wenchuang.projects.selectors import rate_table, rate_target
+
+    rows = rate_table(user=user, year=year, plan=plan)
+    city = next((r for r in rows if r.key == "city"), None)
+    if city is None:
+        return None
+    target = rate_target(plan=plan)
+    return ProjectRates(
+        year=year,
+        start=city.start,
+        completion=city.completion,
+        target_op=target[0] if target else "",
+        target=target[1] if target else None,
+    )

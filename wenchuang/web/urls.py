@@ -1,6 +1,6 @@
 from django.urls import path
 
-from wenchuang.web.views import cockpit, help, indicators, layout, libraries, public
+from wenchuang.web.views import cockpit, help, indicators, layout, libraries, public, publications
 
 app_name = "web"
 urlpatterns = [
@@ -17,4 +17,6 @@ urlpatterns = [
     path("platforms/", libraries.platform_list, name="platform_list"),
     path("talents/", libraries.talent_list, name="talent_list"),
     path("help/", help.help_page, name="help"),
+    path("publications/", publications.publication_list, name="publications"),
+    path("publications/<int:number>/", publications.publication_detail, name="publication_detail"),
 ]

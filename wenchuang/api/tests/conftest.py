@@ -37,3 +37,21 @@ def world(reference, settings):
     stats_services.rollup_refresh()
     stats_services.indicator_values_recompute(plan_code=PLAN, years=[2020, 2021])
     return PLAN
+
+
+@pytest.fixture
+def publish(city_admin, django_capture_on_commit_callbacks):
+    """Publish the working figures as the city office, with the background job that freezes the
+    public breakdowns run at commit (immediate task backend)."""
+
+    def run(reason: str = ""):
+        with django_capture_on_commit_callbacks(execute=True):
+            return stats_services.publication_publish(user=city_admin, plan_code=PLAN, reason=reason)
+
+    return run
+
+
+@pytest.fixture
+def published(world, publish):
+    """`world` published as version 1."""
+    return publish()

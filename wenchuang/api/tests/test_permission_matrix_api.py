@@ -14,8 +14,8 @@ from wenchuang.accounts.tests.test_permission_matrix import actors, scope_sample
 def test_api_urls_answer_as_the_matrix_declares(monkeypatch, actors, scope_samples):  # noqa: F811
     every = walker.all_patterns()
     api = [p for p in every if p.route.startswith("api/v1/")]
-    # schema, docs, plans ×3, breakdown, enterprises ×2, imports ×4, finance ×8, policies ×8
-    assert len(api) == 28
+    # schema, docs, plans ×3, breakdown, publications, enterprises ×2, imports ×4, finance ×8, policies ×8
+    assert len(api) == 29
     monkeypatch.setattr(walker, "all_patterns", lambda: api)
     walker.test_every_url_answers_as_the_matrix_declares(actors, scope_samples)
 

@@ -1,5 +1,7 @@
 """驾驶舱: the plan's main indicators, GDP share, western counties, belts and the district map. Reads
-stored indicator values and rollup cells only."""
+stored indicator values and rollup cells only. Staff see the working figures; each says whether the
+public sees the same (the published version) or marks it 「未发布」, with 覆盖率 beside a computed one;
+the key-project start and completion rates against the plan's commitment."""
 
 from __future__ import annotations
 
@@ -35,9 +37,26 @@ def cockpit(request: HttpRequest) -> HttpResponse:
     context.update(years=years, year=year)
     if year is None:
         return render(request, "web/cockpit.html", context)
-    rows = selectors.cockpit_rows(plan=plan, year=year)
-    cards = [presenters.indicator_card(ind, v) for ind, v in rows.main]
+    defs = selectors.cockpit_defs(plan=plan)
+    rows = selectors.cockpit_rows(plan=plan, year=year, defs=defs)
+    version = selectors.publication_current(plan=plan)
+    published = selectors.cockpit_rows(plan=plan, year=year, version=version, defs=defs) if version else None
     scope = selectors.districts_scope(user=request.user)
+    # The cards are city figures (for a district office too): the city's 覆盖率 goes beside them.
+    completeness = selectors.completeness_rate(year=year, districts=None)
+
+    def card(ind: object, v: object, public: object) -> dict[str, object]:
+        return presenters.publication_mark(
+            presenters.indicator_card(ind, v),  # type: ignore[arg-type]
+            public,  # type: ignore[arg-type]
+            version,
+            completeness,
+        )
+
+    rates = selectors.project_rates(user=request.user, plan=plan, year=year)
+    public_main = dict((i.code, v) for i, v in published.main) if published else {}
+    public_vision = dict((i.code, v) for i, v in published.vision) if published else {}
+    cards = [card(ind, v, public_main.get(ind.code)) for ind, v in rows.main]
     districts = selectors.district_totals(year=year, districts=scope)
     belts = [presenters.unit_figure(unit.name, v) for unit, v in rows.belts]
     belt_values = [None if v is None or v.value is None else float(v.value) for _u, v in rows.belts]
@@ -46,12 +65,20 @@ def cockpit(request: HttpRequest) -> HttpResponse:
     ]
     context.update(
         cards=cards,
-        gdp=presenters.indicator_card(rows.gdp_indicator, rows.gdp_share) if rows.gdp_indicator else None,
+        gdp=card(rows.gdp_indicator, rows.gdp_share, published.gdp_share if published else None)
+        if rows.gdp_indicator
+        else None,
         western=presenters.unit_figure(_("西部五区县（市）"), rows.western),
         western_value=presenters.num(rows.western.value)
         if rows.western and rows.western.value is not None
         else _("暂无数据"),
-        vision=[presenters.indicator_card(ind, v) for ind, v in rows.vision],
+        vision=[card(ind, v, public_vision.get(ind.code)) for ind, v in rows.vision],
+        version=version,
+        completeness=completeness,
+        project_rates=rates,
+        project_rows=[(_("开工率"), "start", rates.start), (_("竣工率"), "completion", rates.completion)]
+        if rates
+        else [],
         outside_period=not plan.base_year <= year <= plan.end_year,
         belts=belts,
         districts=districts,

@@ -35,6 +35,20 @@ def _load(request: HttpRequest, code: str) -> tuple[Plan, Indicator, dict[str, A
     data: dict[str, Any] = {"series": series, "year": year, "years": years, "coverage": coverage}
     latest = next((v for v in series if v.year == year), None)
     data["latest"] = latest
+    # Beside each working figure: the published one (the public sees only that) and 覆盖率.
+    version = selectors.publication_current(plan=plan)
+    data["version"] = version
+    data["published"] = (
+        {v.year: v for v in selectors.indicator_series(plan=plan, code=code, version=version)}
+        if version
+        else {}
+    )
+    # 覆盖率 for the year shown (each year costs a pass over that year's enterprises).
+    data["completeness"] = (
+        {year: selectors.completeness_rate(year=year, districts=None)}  # the series is the city's
+        if latest is not None and latest.source == "computed" and year is not None
+        else {}
+    )
     data["by_district"] = (
         selectors.indicator_breakdown(indicator=indicator, year=year, by="district", districts=scope)
         if year
@@ -80,6 +94,8 @@ def _tables(indicator: Indicator, data: dict[str, Any]) -> list[dict[str, Any]]:
     ]
     if with_coverage:
         header.append(_("数据库覆盖率（微观÷官方）"))
+    version = data.get("version")
+    header += [f"{_('已发布值')}（{version.label}）" if version else _("已发布值"), _("发布状态")]
     rows = []
     for v in data["series"]:
         g = v.yoy
@@ -97,6 +113,12 @@ def _tables(indicator: Indicator, data: dict[str, Any]) -> list[dict[str, Any]]:
         ]
         if with_coverage:
             row.append(data["coverage"].get(v.year))
+        public = data.get("published", {}).get(v.year)
+        public_value = public.value if public is not None else None
+        row.append(public_value)
+        row.append(
+            "—" if v.value is None else (_("已发布") if version and public_value == v.value else _("未发布"))
+        )
         rows.append(row)
     percent_cols = {4, 7, 8, 10}
     tables: list[dict[str, Any]] = [
@@ -192,7 +214,13 @@ def indicator_detail(request: HttpRequest, code: str) -> HttpResponse:
     context = {
         "plan": plan,
         "indicator": indicator,
-        "card": presenters.indicator_card(indicator, latest),
+        "card": presenters.publication_mark(
+            presenters.indicator_card(indicator, latest),
+            data["published"].get(data["year"]),
+            data["version"],
+            data["completeness"].get(data["year"]),
+        ),
+        "version": data["version"],
         "tables": tables,
         "year": data["year"],
         "years": data["years"],

@@ -19,11 +19,15 @@ def spatial_layout(request: HttpRequest) -> HttpResponse:
     if plan is None:
         return render(request, "web/layout.html", {"plan": None})
     units = plan_spatial_units(plan=plan)
-    years = selectors.indicator_years(plan=plan)
+    # An open page: the figures of the published version only, for staff too.
+    version = selectors.publication_current(plan=plan)
+    years = selectors.indicator_years(plan=plan, version=version) if version else []
     year = selectors.year_pick(years=years, asked=request.GET.get("year"))
     values: dict[tuple[str, str], IndicatorRow] = {}
     if year is not None:
-        values = {(r.spatial_unit, r.code): r for r in selectors.unit_rows(plan=plan, year=year)}
+        values = {
+            (r.spatial_unit, r.code): r for r in selectors.unit_rows(plan=plan, year=year, version=version)
+        }
     chosen = next((u for u in units if u.code == request.GET.get("unit")), units[0] if units else None)
     rows = []
     for u in units:
@@ -43,6 +47,7 @@ def spatial_layout(request: HttpRequest) -> HttpResponse:
         "plan": plan,
         "year": year,
         "years": years,
+        "version": version,
         "rows": rows,
         "chosen": chosen,
         "map_options": charts.membership_map(chosen_names, label=chosen.name if chosen else _("空间布局")),

@@ -12,17 +12,21 @@ from wenchuang.web import presenters, selectors
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    """Staff land on their cockpit; everyone else sees the plan's indicators with the published city
-    figures (no micro data, no district detail)."""
+    """Staff land on their cockpit; everyone else sees the plan's indicators with the city figures of
+    the latest published version (no micro data, no district detail; before the first publication:
+    暂无已发布数据)."""
     if selectors.is_staff_user(request.user):
         return redirect("web:cockpit")
     plan = selectors.plan_for_request(code=None)
     rows = []
     year = None
+    version = None
     if plan is not None:
-        years = selectors.indicator_years(plan=plan)
+        # Nothing reaches the public unpublished: the figures of the version the city office published.
+        version = selectors.publication_current(plan=plan)
+        years = selectors.indicator_years(plan=plan, version=version) if version else []
         year = years[-1] if years else None
-        stored = selectors.cockpit_rows(plan=plan, year=year).main if year else []
+        stored = selectors.cockpit_rows(plan=plan, year=year, version=version).main if year else []
         values = {ind.code: v for ind, v in stored}
         from wenchuang.plan.selectors import plan_main_indicators
 
@@ -35,7 +39,9 @@ def home(request: HttpRequest) -> HttpResponse:
                     "unit": ind.unit,
                     "base_display": format_value(ind.base_value),
                     "target_display": ind.target_display,
-                    "latest": presenters.num(v.value) if v and v.value is not None else "暂无数据",
+                    "latest": presenters.num(v.value)
+                    if v and v.value is not None
+                    else ("暂无数据" if version else "暂无已发布数据"),
                     "status_label": presenters.status_label(v.status) if v and v.status else "",
                     "badge": presenters.STATUS_BADGES.get(v.status, "text-bg-secondary") if v else "",
                 }
@@ -44,6 +50,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "plan": plan,
         "indicators": rows,
         "year": year,
+        "version": version,
         "base_year": getattr(plan, "base_year", ""),
         "target_year": getattr(plan, "end_year", ""),
     }

@@ -62,6 +62,9 @@ class Command(BaseCommand):
                 call_command("demo", "--region", region)
             # Dashboards read the precomputed rollups and indicator values, so build them now.
             call_command("stats", "recompute")
+            # The public sees only published figures: the demo's figures are published as version 1
+            # (the public breakdowns are frozen by the background worker).
+            call_command("stats", "publish", "--reason", "示例数据首次发布", "--if-unpublished")
         if load_demo:  # the 示例 policies (idempotent; called by name, core imports no service app)
             call_command("policy", "seed")
         self._ensure_admin()

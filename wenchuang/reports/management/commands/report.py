@@ -35,6 +35,12 @@ class Command(BaseCommand):
             p.add_argument(
                 "--district", action="append", default=[], help="只含该区县（行政区划代码，可重复）；默认全市"
             )
+            p.add_argument(
+                "--data-version",
+                type=int,
+                default=None,
+                help="全市指标取自该发布版本号；默认工作数据（未发布）",
+            )
 
     def handle(self, *args: Any, **options: Any) -> None:
         kind = options["kind"]
@@ -49,6 +55,9 @@ class Command(BaseCommand):
                 year=year,
                 district_codes=options["district"],
                 generated_at=timezone.localtime(),
+                publication=services.publication_for(
+                    plan_code=options["plan"], number=options["data_version"]
+                ),
             )
         except ReportError as exc:
             raise CommandError(str(exc)) from exc

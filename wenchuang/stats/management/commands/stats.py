@@ -32,6 +32,12 @@ class Command(BaseCommand):
             default=None,
             help="覆盖率（微观计算值÷官方值）低于此值（如0.8）时核对不通过；默认只报告不判定",
         )
+        publish = sub.add_parser(
+            "publish", help="发布规划指标的当前数据为新版本（公众只看到已发布版本；第2版起须填写修订原因）"
+        )
+        publish.add_argument("--plan", default=None, help="规划代码（默认当前规划）")
+        publish.add_argument("--reason", default="", help="发布或修订原因")
+        publish.add_argument("--if-unpublished", action="store_true", help="已有发布版本时不做任何改动")
         validate = sub.add_parser("validate", help="运行校验规则")
         validate.add_argument("--years", type=int, nargs="+")
         validate.add_argument("--json", action="store_true")
@@ -51,6 +57,28 @@ class Command(BaseCommand):
             f"微观记录 {data['source_rows']} 条，"
             f"指标值 {data['indicator_values']} 条，校验问题 {data['violations']} 条，"
             f"数据截至 {data['refreshed_at']}，用时 {data['seconds']} 秒"
+        )
+
+    def _publish(self, options: dict[str, Any]) -> None:
+        from django.conf import settings
+
+        from wenchuang.core.errors import DomainError
+        from wenchuang.stats import selectors
+
+        plan_code = options["plan"] or settings.WENCHUANG_DEFAULT_PLAN
+        if options["if_unpublished"] and selectors.publication_list(plan_code=plan_code).exists():
+            self.stdout.write(f"规划 {plan_code} 已有发布版本，未做改动")
+            return
+        started = time.perf_counter()
+        try:
+            version = services.publication_publish(
+                user=None, plan_code=plan_code, reason=options["reason"], system=True
+            )
+        except DomainError as exc:
+            raise CommandError(str(exc)) from exc
+        self.stdout.write(
+            f"已发布 {plan_code} {version.label}：指标值 {version.value_count} 条，"
+            f"变动 {len(version.changes)} 项，用时 {time.perf_counter() - started:.1f} 秒"
         )
 
     def _reconcile(self, options: dict[str, Any]) -> None:
