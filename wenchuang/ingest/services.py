@@ -280,7 +280,7 @@ def _finish(batch: ImportBatch, status: str, message: str = "") -> ImportBatch:
 def _context(
     kind: Kind, mapping: parsers.Mapping, table: parsers.Table, scope: Scope | None = None
 ) -> Context:
-    city = getattr(settings, "WENCHUANG_CITY_CODE", "330100")
+    city = settings.WENCHUANG_REGION_CODE
     districts = list(District.objects.values_list("code", "name", "pk"))
     return Context(
         scope=scope,

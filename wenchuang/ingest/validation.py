@@ -14,6 +14,8 @@ from itertools import repeat
 from operator import itemgetter, methodcaller, mul
 from typing import Any
 
+from django.conf import settings
+
 from wenchuang.core import uscc as uscc_mod
 from wenchuang.core.districts import DistrictResolver
 from wenchuang.ingest.schema import Kind
@@ -71,6 +73,10 @@ _GBT_DIGITS = re.compile(r"(?<!\d)(\d{2,4})(?!\d)")
 _GBT_LETTER = re.compile(r"^([A-T])(?![A-Za-z])")
 _SLUG = re.compile(r"^[-a-zA-Z0-9_]+$")
 MAX_MONEY = Decimal("9999999999999999")
+
+
+# How a refusal names the deployment's region (the city, the province, the nation).
+_HOME = {"city": "本市", "province": "本省", "nation": "全国"}
 
 
 @dataclass(frozen=True)
@@ -498,9 +504,9 @@ def _district(out: dict[str, Any], cells: dict[str, Any], ctx: Context, problems
     res = ctx.resolver().resolve(value, address)
     if res.code is None or res.code not in ctx.districts:
         if value:
-            problems.append(
-                Problem("district", value, f"{d_label}：“{value}”不是本市（{ctx.city_code}）的区县代码或名称")
-            )
+            home = _HOME.get(settings.WENCHUANG_DEPLOYMENT_LEVEL, "本市")
+            message = f"{d_label}：“{value}”不是{home}（{ctx.city_code}）的区县代码或名称"
+            problems.append(Problem("district", value, message))
         else:
             problems.append(Problem("address", address, f"无法从{a_label}判定所在区县，请填写{d_label}"))
         return

@@ -11,7 +11,7 @@ threshold rule; `confidentiality` adds the dominance rule and complementary supp
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
