@@ -1,5 +1,6 @@
-"""Reads for the import pages. The 统计员 and the city office see every batch; a 区县管理员 sees the
-batches they uploaded and those of the other district offices of their districts."""
+"""Reads for the import pages. The 统计员 and the city office of the whole deployment see every batch;
+a 区县管理员 (or an office bound to a region below the deployment's) sees the batches it uploaded and
+those of the other offices of its districts."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from wenchuang.core.scope import CITY_WIDE_ROLES, STATISTICS_ROLES
+from wenchuang.core.scope import STATISTICS_ROLES, user_scope
 from wenchuang.ingest.models import ImportBatch
 from wenchuang.registry.selectors import ObjectNotAccessible, district_list_for_user
 
@@ -26,10 +27,13 @@ def _check(user: Any) -> None:
 def batch_list(*, user: Any) -> QuerySet[ImportBatch]:
     _check(user)
     qs = ImportBatch.objects.select_related("user")
-    if user.role in CITY_WIDE_ROLES:
+    if user_scope(user).city_wide:
         return qs
     districts = district_list_for_user(user=user).values("pk")
-    return qs.filter(Q(user=user) | Q(user__role="district_admin", user__districts__in=districts)).distinct()
+    mine = Q(user=user) | Q(user__role="district_admin", user__districts__in=districts)
+    if getattr(user, "region_code", ""):
+        mine |= Q(user__region_code=user.region_code)  # the other offices bound to the same region
+    return qs.filter(mine).distinct()
 
 
 def batch_get(*, user: Any, pk: int) -> ImportBatch:
@@ -38,7 +42,7 @@ def batch_get(*, user: Any, pk: int) -> ImportBatch:
     _check(user)
     batch = batch_list(user=user).filter(pk=pk).first()
     if batch is None:
-        if user.role in CITY_WIDE_ROLES:
+        if user_scope(user).city_wide:
             raise Http404("批次不存在")
         raise ObjectNotAccessible
     return batch

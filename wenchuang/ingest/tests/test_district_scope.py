@@ -129,3 +129,26 @@ def test_the_review_queue_of_a_district_office_holds_its_districts_only(
 
 def test_the_keyword_rules_stay_city_wide(district_admin_client):
     assert district_admin_client.get("/import/rules/").status_code == 403
+
+
+def test_a_city_office_of_a_province_deployment_imports_and_lists_for_its_city_only(settings, data_manager):
+    from wenchuang.accounts.models import Role
+    from wenchuang.classify.reference import reference_load
+    from wenchuang.ingest.selectors import batch_list
+
+    settings.WENCHUANG_REGION_CODE = "330000"
+    settings.WENCHUANG_DEPLOYMENT_LEVEL = "province"
+    reference_load()
+    ningbo = UserFactory(role=Role.DATA_MANAGER, region_code="330200")
+    ningbo_office = UserFactory(role=Role.CITY_ADMIN, region_code="330200")
+    province_batch = _register(data_manager, 1, "杭州甲", "330106", "province.csv")
+
+    batch = _register(ningbo, 2, "宁波乙", "330203", "ningbo.csv")
+    assert (batch.inserted, batch.rejected) == (1, 0)
+    refused = _register(ningbo, 3, "杭州丙", "330106", "hangzhou.csv")
+    assert (refused.inserted, refused.rejected) == (0, 1)
+    assert not Enterprise.objects.filter(uscc=uscc(3)).exists()
+
+    # The province's 统计员 sees every batch; 宁波's offices see 宁波's, not the province's own.
+    assert set(batch_list(user=data_manager)) == {province_batch, batch, refused}
+    assert set(batch_list(user=ningbo_office)) == {batch, refused}
