@@ -77,28 +77,7 @@ class Command(BaseCommand):
             # walking the app configs: this command never names a higher app).
             for extra in demo_extensions():
                 result.rows.update(extra(seed=seed, progress=lambda msg: self.stderr.write(msg)))
-        if options["json"]:
-            payload = {
-                "status": result.status,
-                "enterprises": n,
-                "seed": seed,
-                "rows": result.rows,
-                "deleted": result.deleted,
-                "seconds": round(result.seconds, 2),
-            }
-            self.stdout.write(json.dumps(payload, ensure_ascii=False))
-            return
-        if result.status == "exists":
-            self.stdout.write(
-                f"示例数据已存在（企业{n}家，种子{seed}），未做任何改动。如需重新生成请加 --replace。"
-            )
-            return
-        counts = "，".join(f"{k} {v}" for k, v in result.rows.items())
-        self.stdout.write(
-            self.style.SUCCESS(
-                f"示例数据已生成（企业{n}家，种子{seed}）：{counts}；用时{result.seconds:.1f}秒"
-            )
-        )
+        self._report(result, options, n=n, seed=seed, what="示例数据")
 
     def _region(self, options: dict[str, Any]) -> None:
         region, seed = options["region"].strip(), options["seed"]
@@ -110,10 +89,16 @@ class Command(BaseCommand):
             )
         except DemoError as exc:
             raise CommandError(str(exc)) from exc
+        self._report(result, options, n=n, seed=seed, what=f"区域 {region} 示例数据", region=region)
+
+    def _report(
+        self, result: Any, options: dict[str, Any], *, n: int, seed: int, what: str, **extra: Any
+    ) -> None:
+        """One way to say what a generation did: JSON with --json, else a Chinese line."""
         if options["json"]:
             payload = {
                 "status": result.status,
-                "region": region,
+                **extra,
                 "enterprises": n,
                 "seed": seed,
                 "rows": result.rows,
@@ -123,11 +108,11 @@ class Command(BaseCommand):
             self.stdout.write(json.dumps(payload, ensure_ascii=False))
             return
         if result.status == "exists":
-            self.stdout.write("数据库中已有示例数据，未做任何改动。如需重新生成请加 --replace。")
+            self.stdout.write(
+                f"{what}已存在（企业{n}家，种子{seed}），未做任何改动。如需重新生成请加 --replace。"
+            )
             return
         counts = "，".join(f"{k} {v}" for k, v in result.rows.items())
         self.stdout.write(
-            self.style.SUCCESS(
-                f"区域 {region} 示例数据已生成（企业{n}家，种子{seed}）：{counts}；用时{result.seconds:.1f}秒"
-            )
+            self.style.SUCCESS(f"{what}已生成（企业{n}家，种子{seed}）：{counts}；用时{result.seconds:.1f}秒")
         )
