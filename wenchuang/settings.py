@@ -118,7 +118,13 @@ TEMPLATES = [
 ]
 
 _default_db = f"sqlite:///{VAR_DIR / 'wenchuang.sqlite3'}"
-DATABASES = {"default": dj_database_url.parse(env_str("DATABASE_URL", _default_db), conn_max_age=60)}
+# Health checks: a connection kept across requests is tested before reuse, so after a database restart
+# the first request of each worker reconnects instead of failing on a dead socket.
+DATABASES = {
+    "default": dj_database_url.parse(
+        env_str("DATABASE_URL", _default_db), conn_max_age=60, conn_health_checks=True
+    )
+}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets the web process read while the worker writes; the busy timeout absorbs short write locks.
     DATABASES["default"]["OPTIONS"] = {
