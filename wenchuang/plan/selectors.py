@@ -19,6 +19,7 @@ from wenchuang.plan.models import (
     SpatialUnitPlatform,
     format_target,
 )
+from wenchuang.registry.regions import region_within
 
 
 def plan_get(*, code: str) -> Plan | None:
@@ -30,6 +31,15 @@ def plan_list() -> QuerySet[Plan]:
         indicator_count=Count("indicators", distinct=True),
         spatial_unit_count=Count("spatial_units", distinct=True),
     ).order_by("-start_year", "code")
+
+
+def plan_list_covering(*, district_codes: list[str]) -> list[Plan]:
+    """The plans whose region holds at least one of these counties (a district office's own plan and
+    the city's and province's above it), in `plan_list` order; [] of codes means no restriction."""
+    plans = list(plan_list())
+    if not district_codes:
+        return plans
+    return [p for p in plans if any(region_within(code, p.region_code) for code in district_codes)]
 
 
 def plan_default() -> Plan | None:

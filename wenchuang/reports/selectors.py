@@ -12,6 +12,8 @@ from django.http import Http404
 from django_fsm_log.models import StateLog
 
 from wenchuang.core.scope import user_scope
+from wenchuang.plan import selectors as plan_selectors
+from wenchuang.plan.models import Plan
 from wenchuang.registry.models import District
 from wenchuang.reports.models import GeneratedReport, ReportVersion
 
@@ -27,6 +29,12 @@ def report_scope_for_user(*, user: Any) -> list[str]:
         # A district office bound to no district may not make a report: never the whole city.
         raise PermissionDenied("您的账号未绑定区县，无法生成报告")
     return sorted(District.objects.filter(pk__in=sorted(scope.district_ids)).values_list("code", flat=True))
+
+
+def plan_list_for_user(*, user: Any) -> list[Plan]:
+    """The plans a user may make reports of: every plan for the city-wide roles; for a district office
+    its own district's plan and the plans above it (city, province), never another district's."""
+    return plan_selectors.plan_list_covering(district_codes=report_scope_for_user(user=user))
 
 
 def report_list_for_user(*, user: Any) -> QuerySet[GeneratedReport]:

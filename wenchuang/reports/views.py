@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.conf import settings
 from django.contrib import messages
@@ -14,7 +16,6 @@ from django.views.decorators.http import require_GET, require_POST
 
 from wenchuang.accounts.decorators import role_required
 from wenchuang.core.errors import DomainError
-from wenchuang.plan import selectors as plan_selectors
 from wenchuang.reports import sections as editable
 from wenchuang.reports import selectors, services
 from wenchuang.reports.data import FINAL, MONITORING, ReportError
@@ -44,9 +45,10 @@ class ReportForm(forms.Form):
         help_text="全市指标数值取自所选发布版本（可选较早版本重新生成）；区县范围的报告按所辖区县微观数据计算",
     )
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
+    def __init__(self, *args: object, user: Any, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        plans = plan_selectors.plan_list()
+        # A district office chooses among its own district's plan and the plans above it only.
+        plans = selectors.plan_list_for_user(user=user)
         plan_field = self.fields["plan"]
         assert isinstance(plan_field, forms.ChoiceField)
         plan_field.choices = [(p.code, p.name) for p in plans]
@@ -71,7 +73,7 @@ class ReportForm(forms.Form):
 
 @role_required(*ROLES)
 def home(request: HttpRequest) -> HttpResponse:
-    form = ReportForm(request.POST or None)
+    form = ReportForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         c = form.cleaned_data
         try:
@@ -101,7 +103,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "FINAL": FINAL,
             "versions": versions,
             "can_edit": request.user.role in services.EDITOR_ROLES,  # type: ignore[union-attr]
-            "version_form": VersionForm(),
+            "version_form": VersionForm(user=request.user),
         },
     )
 
@@ -143,11 +145,11 @@ def download(request: HttpRequest, pk: int) -> HttpResponseBase:
 class VersionForm(forms.Form):
     plan = forms.ChoiceField(label="规划")
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
+    def __init__(self, *args: object, user: Any, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         plan_field = self.fields["plan"]
         assert isinstance(plan_field, forms.ChoiceField)
-        plan_field.choices = [(p.code, p.name) for p in plan_selectors.plan_list()]
+        plan_field.choices = [(p.code, p.name) for p in selectors.plan_list_for_user(user=user)]
         plan_field.initial = settings.WENCHUANG_DEFAULT_PLAN
 
 
@@ -167,7 +169,7 @@ class SectionsForm(forms.Form):
 @role_required(*services.EDITOR_ROLES)
 @require_POST
 def version_new(request: HttpRequest) -> HttpResponse:
-    form = VersionForm(request.POST)
+    form = VersionForm(request.POST, user=request.user)
     if not form.is_valid():
         messages.error(request, "请选择规划")
         return redirect("reports:home")

@@ -4,10 +4,16 @@ returns the same bytes; a district office's job covers only its districts; other
 from __future__ import annotations
 
 import hashlib
+import re
 
 import pytest
+from django.conf import settings
 from django.test import override_settings
 
+from wenchuang.accounts.models import Role
+from wenchuang.accounts.tests.factories import UserFactory, logged_in_client
+from wenchuang.plan.services import plan_load
+from wenchuang.registry.models import District
 from wenchuang.reports.models import GeneratedReport
 from wenchuang.reports.tests.conftest import PLAN
 
@@ -92,3 +98,28 @@ def test_it_denies_other_roles_and_sends_anonymous_users_to_login(
     assert finance_user_client.post("/reports/", {}).status_code == 403
     response = anonymous_client.get("/reports/")
     assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+
+
+def test_a_district_office_chooses_only_its_own_district_plan_and_the_plans_above_it(plan, xihu) -> None:
+    plan_load(path=settings.DATA_DIR / "plans" / "xihu-14th-culture-sample.yaml")
+    binjiang = District.objects.get(code="330108")
+    own = logged_in_client(UserFactory(username="xihu_office", role=Role.DISTRICT_ADMIN, districts=[xihu]))
+    other = logged_in_client(
+        UserFactory(username="bj_office", role=Role.DISTRICT_ADMIN, districts=[binjiang])
+    )
+    city = logged_in_client(UserFactory(username="city_office", role=Role.CITY_ADMIN))
+
+    def options(client) -> set[str]:  # type: ignore[no-untyped-def]
+        body = client.get("/reports/").content.decode()
+        select = body.split('name="plan"', 1)[1].split("</select>", 1)[0]
+        return set(re.findall(r'<option value="([a-z0-9-]+)"', select))
+
+    assert options(own) == {PLAN, "xihu-14th-culture-sample"}
+    assert options(other) == {PLAN}  # 西湖区's plan is not 滨江区's to report on
+    assert options(city) == {PLAN, "xihu-14th-culture-sample"}
+    # A forged choice is refused by the form, in Chinese, and nothing is queued.
+    response = other.post(
+        "/reports/", {"kind": "final-evaluation", "plan": "xihu-14th-culture-sample", "format": "docx"}
+    )
+    assert response.status_code == 200 and "选择一个有效的选项" in response.content.decode()
+    assert not GeneratedReport.objects.exists()

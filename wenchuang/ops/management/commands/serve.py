@@ -38,10 +38,12 @@ class Command(BaseCommand):
             "-",
             # The default control socket is one path per machine user: two instances would collide.
             "--no-control-socket",
-            # Idle keep-alive longer than a client's think time: gunicorn's 2 s default closes connections
-            # that clients are about to reuse (connection resets under load).
+            # Idle keep-alive far longer than a client's pause between requests (nginx's default, 75 s):
+            # gunicorn closing an idle connection just as a client reuses it is a connection reset, and
+            # non-browser clients (API scripts) do not retry. Idle connections cost a poller slot, not a
+            # thread (gthread).
             "--keep-alive",
-            "5",
+            "75",
             # Recycle each web process after a few thousand requests (staggered): the one-hour soak saw
             # the web processes grow ≈ 5 MB/h without levelling off; a fresh process caps that growth.
             "--max-requests",
