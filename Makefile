@@ -8,8 +8,9 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
 # Test workers (pytest-xdist): one per core; each test file stays on one worker (module fixtures built once).
-# Tests that flush the database (transactional, browser) run afterwards in one process, as Django's own
-# runner orders them last.
+# Tests that flush the database (transactional, browser) run afterwards in a second pass, as Django's own
+# runner orders them last: each worker has its own database and each such test restores the migrated
+# state, so that pass is parallel too. The slowest tests are listed at the end of each pass.
 PYTEST_WORKERS ?= auto
 
 .PHONY: run setup deps assets system-deps test lint typecheck clean
@@ -46,8 +47,8 @@ $(VENDOR)/.installed: package-lock.json
 	touch $@
 
 test: deps assets system-deps
-	$(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadfile -m "not transactional" $(PYTEST_ARGS)
-	$(BIN)/pytest -m transactional $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadfile --durations=15 -m "not transactional" $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadfile --durations=15 -m transactional $(PYTEST_ARGS)
 
 lint: deps
 	$(BIN)/ruff check .

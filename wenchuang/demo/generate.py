@@ -38,8 +38,9 @@ from wenchuang.core.crypto import keyed_hash
 from wenchuang.core.errors import DomainError
 from wenchuang.core.uscc import make_valid, org_check_character
 from wenchuang.demo import text
-from wenchuang.demo.plan_figures import PlanFiguresMissing, plan_figures
+from wenchuang.demo.plan_figures import DEMO_PLAN, PlanFiguresMissing, plan_figures
 from wenchuang.demo.targets import BASE_YEAR, FIRST_YEAR, LAST_YEAR, YEARS, YearTarget, year_targets
+from wenchuang.plan.models import SpatialUnit
 from wenchuang.plan.schema import PlanFileError
 from wenchuang.registry.models import (
     ENTERPRISE_YEAR_FACTS,
@@ -52,6 +53,7 @@ from wenchuang.registry.models import (
 )
 
 DEFAULT_ENTERPRISES = 3000
+PLAN_PLATFORM_SHARE = 1 / 3  # of a district's platform firms, those in the plan's named key platforms
 DEFAULT_SEED = 20201231
 MIN_ENTERPRISES = 2000
 POOL_SIZE = 1900  # firms that may be above scale in some year (≥ 2025 count + margin)
@@ -519,6 +521,36 @@ def _tail_found_pmf() -> dict[int, float]:
     return {y: v / total for y, v in w.items()}
 
 
+def plan_platforms_by_district(district_ids: dict[str, int]) -> dict[str, list[int]]:
+    """The key platforms the loaded plan's corridors and clusters name, each placed in its own district
+    or, where the plan gives none, in its unit's districts in turn. Demo firms register in them as in the
+    demo's own parks (the same draw, so every other figure is unchanged), and the corridors and clusters,
+    which count their platforms' firms, carry 示例 figures instead of 暂无数据. Institutions (a film
+    school) host no firms. Nothing when the plan is not loaded."""
+    by_id = {i: c for c, i in district_ids.items()}
+    out: dict[str, list[int]] = {}
+    seen: set[int] = set()
+    units = (
+        SpatialUnit.objects.filter(plan__code=DEMO_PLAN, platform_links__isnull=False)
+        .distinct()
+        .order_by("kind", "seq")
+        .prefetch_related("districts", "platform_links__platform")
+    )
+    for unit in units:
+        unit_codes = sorted(d.code for d in unit.districts.all() if d.code in district_ids)
+        for n, link in enumerate(unit.platform_links.all()):
+            platform = link.platform
+            if platform.pk in seen or platform.kind == "institution":
+                continue
+            code = by_id.get(platform.district_id) if platform.district_id else None
+            if code is None and unit_codes:
+                code = unit_codes[n % len(unit_codes)]
+            if code is not None:
+                seen.add(platform.pk)
+                out.setdefault(code, []).append(platform.pk)
+    return out
+
+
 class _Generator:
     def __init__(self, params: DemoParams, say: ProgressFn) -> None:
         self.params = params
@@ -574,6 +606,8 @@ class _Generator:
             if p.kind in ("park", "street", "hq", "town") and p.district_id is not None:
                 code = next(c for c, i in self.district_ids.items() if i == p.district_id)
                 self.platforms_by_district.setdefault(code, []).append(p.pk)
+        self.plan_platforms = plan_platforms_by_district(self.district_ids)
+        self.plan_platform_rng = random.Random(f"{self.seed}:plan-platforms")
         self.ent_base = self.writer.next_id(Enterprise)
         self.ey_id = self.writer.next_id(EnterpriseYear)
         pool = self.make_pool()
@@ -850,7 +884,13 @@ class _Generator:
         options = self.platforms_by_district.get(district)
         if not options or u >= share:
             return None
-        return options[rng.randrange(len(options))]
+        chosen = options[rng.randrange(len(options))]
+        # A third of a district's platform firms sit in the plan's named key platforms there. Drawn
+        # from a stream of its own, so `rng` (and every other figure) is the same with or without them.
+        named = self.plan_platforms.get(district)
+        if named and self.plan_platform_rng.random() < PLAN_PLATFORM_SHARE:
+            return named[self.plan_platform_rng.randrange(len(named))]
+        return chosen
 
     def write_pool_enterprises(self, pool: list[_PoolFirm]) -> None:
         rng = random.Random(f"{self.seed}:pool-rows")

@@ -557,6 +557,15 @@ def report_data(
     if version is not None:
         when = timezone.localtime(version.published_at).strftime("%Y-%m-%d %H:%M")
         data.version_label = f"{version.label}（发布于{when}；{version.reason}）"
+        micro_as_of = stats_selectors.totals(year=year, districts=district_ids).as_of if has_data else None
+        if micro_as_of is not None and micro_as_of > version.published_at:
+            # The indicator rows are the version's; the detail tables (districts, 大类, industries,
+            # firms) are regrouped from the rollup as it is now. Say so rather than mix them unmarked.
+            newer = timezone.localtime(micro_as_of).strftime("%Y-%m-%d %H:%M")
+            data.warnings.append(
+                f"所选数据版本发布后工作数据已有更新（截至{newer}）："
+                "指标数值取自该发布版本，区县、行业与企业等明细表按生成时的工作数据计算，二者可能不一致。"
+            )
     elif not own:
         data.version_label = "按所辖区县微观数据计算（区县数据不属于发布版本）"
     progress(25, "汇总趋势与区县数据")

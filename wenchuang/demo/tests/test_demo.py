@@ -5,9 +5,11 @@ from __future__ import annotations
 import json
 from decimal import Decimal
 from io import StringIO
+from pathlib import Path
 from typing import Any
 
 import pytest
+from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db.models import F, Q, Sum
@@ -16,6 +18,8 @@ from wenchuang.classify.models import GbtIndustryMapping
 from wenchuang.classify.reference import reference_load
 from wenchuang.core import uscc
 from wenchuang.demo.generate import demo_content_hash
+from wenchuang.plan.models import SpatialUnit
+from wenchuang.plan.services import plan_load
 from wenchuang.registry.models import District, Enterprise, EnterpriseYear, ExportItem, Platform, Talent
 from wenchuang.stats import services
 from wenchuang.stats.models import ValidationViolation
@@ -274,3 +278,31 @@ def test_replace_works_after_the_validation_rules_have_run() -> None:
 
     assert not ValidationViolation.objects.exists()
     assert Enterprise.objects.filter(is_demo=True).count() == 2000
+
+
+def test_firms_sit_in_the_plans_key_platforms_and_no_other_figure_moves() -> None:
+    """With the plan loaded, part of the platform firms register in the key platforms its corridors and
+    clusters name (so those units carry 示例 figures, not 暂无数据); the draw is separate, so every
+    calibrated figure and every district's total is what it is without the plan."""
+
+    def figures() -> tuple[dict, dict]:
+        by_district = EnterpriseYear.objects.values("enterprise__district__code").annotate(s=Sum("revenue"))
+        return (
+            {y: year_figures(y) for y in (2020, 2025)},
+            {r["enterprise__district__code"]: money(r["s"]) for r in by_district},
+        )
+
+    demo(enterprises=2000, seed=7)
+    before = figures()
+    assert not Enterprise.objects.filter(platform__is_demo=False).exists()
+
+    plan_load(path=Path(settings.DATA_DIR) / "plans" / "hangzhou-14th-culture.yaml")
+    demo(enterprises=2000, seed=7, replace=True)
+    assert figures() == before
+
+    in_named = Enterprise.objects.filter(platform__is_demo=False)
+    assert 0.2 < in_named.count() / Enterprise.objects.filter(platform__isnull=False).count() < 0.45
+    for unit in SpatialUnit.objects.filter(kind__in=["corridor", "cluster"]):
+        platform_ids = [link.platform_id for link in unit.platform_links.all()]
+        assert in_named.filter(platform_id__in=platform_ids).count() >= 3, unit.name
+    assert not in_named.filter(platform__kind="institution").exists()

@@ -55,6 +55,10 @@ def test_a_report_for_version_1_after_version_2_carries_version_1s_figures(plan,
     assert _va(second) == _va(working)
     assert "数据版本" in _text(first.content) and "第1版" in _text(first.content)
     assert "补报企业年报" in _text(second.content)
+    # v1's indicator rows predate the detail tables (read from today's rollup): the report says so;
+    # v2 is as new as the working data, so it has nothing to warn about.
+    assert "所选数据版本发布后工作数据已有更新" in _text(first.content)
+    assert "所选数据版本发布后工作数据已有更新" not in _text(second.content)
     assert "工作数据（未发布）" in _text(working.content)
 
 
