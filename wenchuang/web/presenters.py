@@ -137,6 +137,7 @@ def unit_figure(name: str, v: IndicatorRow | None) -> dict[str, Any]:
     if v is None or v.value is None:
         return {
             "name": name,
+            "has_value": False,
             "value": str(_("暂无数据")),
             "target": "—",
             "completion": "—",
@@ -146,6 +147,7 @@ def unit_figure(name: str, v: IndicatorRow | None) -> dict[str, Any]:
         }
     return {
         "name": name,
+        "has_value": True,
         "code": v.spatial_unit,
         "value": num(v.value),
         "unit": v.unit,
@@ -161,6 +163,19 @@ def unit_figure(name: str, v: IndicatorRow | None) -> dict[str, Any]:
         "base": num(v.base_value) if v.base_value is not None else "—",
         "base_year": v.base_year,
     }
+
+
+def unit_publication_mark(
+    fig: dict[str, Any], published: IndicatorRow | None, version: Any
+) -> dict[str, Any]:
+    """A unit figure (`unit_figure`) beside its published value: 「未发布」 when the public sees
+    something else, as `publication_mark` does for the cards."""
+    working = fig["value"] if fig["has_value"] else None  # None: 暂无数据, nothing to publish
+    published_text = num(published.value) if published is not None and published.value is not None else None
+    fig["published_label"] = version.label if version is not None else ""
+    fig["published_value"] = published_text or str(_("暂无已发布数据"))
+    fig["unpublished"] = working is not None and (version is None or published_text != working)
+    return fig
 
 
 def region_row(v: IndicatorRow) -> dict[str, Any]:

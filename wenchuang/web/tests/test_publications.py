@@ -26,9 +26,27 @@ def _home_value_added(client: Client) -> str:
 
 def _import_more() -> None:
     firm = f.enterprise(district_code="330106", culture_code=f.plain_code())
-    f.year(firm, 2024, revenue=80000, components=(8000, 2000, 3000, 6000), is_above_scale=True)
+    f.year(
+        firm,
+        2024,
+        revenue=80000,
+        components=(8000, 2000, 3000, 6000),
+        is_above_scale=True,
+        total_output=90000,
+    )
     stats_services.rollup_refresh(years=[2024])
     stats_services.indicator_values_recompute(plan_code=PLAN, years=[2024])
+
+
+def _marked_units(client: Client) -> set[str]:
+    """The cockpit's belts and the western counties' card that carry 「未发布」."""
+    body = client.get("/cockpit/").content.decode()
+    belts = re.findall(r'<tr data-unit="([a-z-]+)">(.*?)</tr>', body, re.S)
+    assert len(belts) == 2
+    western = re.search(r"西部五区县（市）文化产业总产出占全市比重</h3>(.*?)</div></div>", body, re.S)
+    assert western is not None
+    marked = {code for code, row in belts if "未发布" in row}
+    return marked | ({"western"} if "未发布" in western[1] else set())
 
 
 def test_the_public_sees_nothing_before_the_city_office_publishes(
@@ -53,8 +71,12 @@ def test_after_an_import_staff_see_the_working_figure_marked_unpublished(
 ) -> None:
     city_admin_client.post("/publications/", {"reason": ""})
     published = _home_value_added(anonymous_client)
+    assert _marked_units(data_manager_client) == set()
     _import_more()
     assert _home_value_added(anonymous_client) == published
+    # The new firm is in 西湖区: the 之江 belt that holds it differs from version 1 and is marked; the
+    # canal belt is as published, and the western counties (no firm there: 暂无数据) have nothing to mark.
+    assert _marked_units(data_manager_client) == {"zhijiang-belt"}
     cockpit = data_manager_client.get("/cockpit/").content.decode()
     card = re.search(r'<article[^>]*data-indicator="value_added".*?</article>', cockpit, re.S)[0]
     assert "未发布" in card and f"已发布（第1版）：{published}" in card

@@ -58,7 +58,15 @@ def cockpit(request: HttpRequest) -> HttpResponse:
     public_vision = dict((i.code, v) for i, v in published.vision) if published else {}
     cards = [card(ind, v, public_main.get(ind.code)) for ind, v in rows.main]
     districts = selectors.district_totals(year=year, districts=scope)
-    belts = [presenters.unit_figure(unit.name, v) for unit, v in rows.belts]
+    # Belts and the western counties beside their published values, like the cards.
+    public_belts = dict((u.code, v) for u, v in published.belts) if published else {}
+    belts = [
+        presenters.unit_publication_mark(
+            presenters.unit_figure(unit.name, v), public_belts.get(unit.code), version
+        )
+        for unit, v in rows.belts
+    ]
+    belt_codes = [unit.code for unit, _v in rows.belts]
     belt_values = [None if v is None or v.value is None else float(v.value) for _u, v in rows.belts]
     belt_targets = [
         None if v is None or v.target_value is None else float(v.target_value) for _u, v in rows.belts
@@ -68,7 +76,11 @@ def cockpit(request: HttpRequest) -> HttpResponse:
         gdp=card(rows.gdp_indicator, rows.gdp_share, published.gdp_share if published else None)
         if rows.gdp_indicator
         else None,
-        western=presenters.unit_figure(_("西部五区县（市）"), rows.western),
+        western=presenters.unit_publication_mark(
+            presenters.unit_figure(_("西部五区县（市）"), rows.western),
+            published.western if published else None,
+            version,
+        ),
         western_value=presenters.num(rows.western.value)
         if rows.western and rows.western.value is not None
         else _("暂无数据"),
@@ -80,7 +92,7 @@ def cockpit(request: HttpRequest) -> HttpResponse:
         if rates
         else [],
         outside_period=not plan.base_year <= year <= plan.end_year,
-        belts=belts,
+        belts=list(zip(belts, belt_codes, strict=True)),
         districts=districts,
         district_office=scope is not None,
         map_options=charts.district_map(districts, measure="total_output", label=_("文化产业总产出（亿元）")),
