@@ -166,7 +166,7 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """A transactional test ends with a flush that also removes what the data migrations seeded
     (validation rules, keyword rules, the scorecard table). Django's runner puts such tests last; across
     parallel workers nothing can, so they carry the `transactional` mark and `make test` runs them in a
-    second pass after the first; there each starts from the migrated state of its worker's database."""
+    second, sequential pass after the parallel one; there each starts from the migrated state."""
     for item in items:
         if _transactional(item):
             item.add_marker(pytest.mark.transactional)
