@@ -530,7 +530,9 @@ def report_data(
         main = [_empty_row(i, year) for i in defs if i.category != Indicator.Category.VISION]
         vision = [_empty_row(i, year) for i in defs if i.category == Indicator.Category.VISION]
     trend_years = [y for y in years if y <= max(year, plan.base_year)]
-    as_of = stats_selectors.totals(year=year, districts=district_ids).as_of if has_data else None
+    # The micro data's as-of: the report's as-of, and the test of whether they postdate a chosen version.
+    micro_as_of = stats_selectors.totals(year=year, districts=district_ids).as_of if has_data else None
+    as_of = micro_as_of
     if has_data and own:
         chosen_as_of = readmodel.as_of(plan_code=plan.code, year=year, version=version)
         as_of = max((t for t in (as_of, chosen_as_of) if t is not None), default=None)
@@ -557,7 +559,6 @@ def report_data(
     if version is not None:
         when = timezone.localtime(version.published_at).strftime("%Y-%m-%d %H:%M")
         data.version_label = f"{version.label}（发布于{when}；{version.reason}）"
-        micro_as_of = stats_selectors.totals(year=year, districts=district_ids).as_of if has_data else None
         if micro_as_of is not None and micro_as_of > version.published_at:
             # The indicator rows are the version's; the detail tables (districts, 大类, industries,
             # firms) are regrouped from the rollup as it is now. Say so rather than mix them unmarked.

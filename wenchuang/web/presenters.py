@@ -132,11 +132,12 @@ def progress_components(v: IndicatorRow) -> list[tuple[str, str]]:
     return [(str(label), value) for label, value in rows]
 
 
-def unit_figure(name: str, v: IndicatorRow | None) -> dict[str, Any]:
-    """A belt (or other unit) against its target: value, target, both completions."""
+def unit_figure(name: str, v: IndicatorRow | None, code: str = "") -> dict[str, Any]:
+    """A belt (or other unit, `code`) against its target: value, target, both completions."""
     if v is None or v.value is None:
         return {
             "name": name,
+            "code": code,
             "has_value": False,
             "value": str(_("暂无数据")),
             "target": "—",
@@ -148,7 +149,7 @@ def unit_figure(name: str, v: IndicatorRow | None) -> dict[str, Any]:
     return {
         "name": name,
         "has_value": True,
-        "code": v.spatial_unit,
+        "code": code or v.spatial_unit,
         "value": num(v.value),
         "unit": v.unit,
         "target": v.target_display or "—",

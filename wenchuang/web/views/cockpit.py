@@ -62,11 +62,10 @@ def cockpit(request: HttpRequest) -> HttpResponse:
     public_belts = dict((u.code, v) for u, v in published.belts) if published else {}
     belts = [
         presenters.unit_publication_mark(
-            presenters.unit_figure(unit.name, v), public_belts.get(unit.code), version
+            presenters.unit_figure(unit.name, v, unit.code), public_belts.get(unit.code), version
         )
         for unit, v in rows.belts
     ]
-    belt_codes = [unit.code for unit, _v in rows.belts]
     belt_values = [None if v is None or v.value is None else float(v.value) for _u, v in rows.belts]
     belt_targets = [
         None if v is None or v.target_value is None else float(v.target_value) for _u, v in rows.belts
@@ -92,7 +91,7 @@ def cockpit(request: HttpRequest) -> HttpResponse:
         if rates
         else [],
         outside_period=not plan.base_year <= year <= plan.end_year,
-        belts=list(zip(belts, belt_codes, strict=True)),
+        belts=belts,
         districts=districts,
         district_office=scope is not None,
         map_options=charts.district_map(districts, measure="total_output", label=_("文化产业总产出（亿元）")),
